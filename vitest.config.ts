@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // LanceDB's native threads plus two cores: forks keep native state isolated per file.
+    pool: 'forks',
+    env: { LANCEDB_LOG: 'error' },
+  },
+});
