@@ -1,0 +1,81 @@
+import { Command, Option } from 'commander';
+import { askCommand } from './cli/ask-command.js';
+import { listDocsCommand, removeDocsCommand } from './cli/docs-command.js';
+import { evalCommand } from './cli/eval-command.js';
+import { ingestCommand } from './cli/ingest-command.js';
+import { ConfigError, loadConfig } from './config.js';
+import { describeError } from './errors.js';
+import { createServices, type Services } from './main.js';
+
+/** Opens the services for one command, runs it, closes them, and sets the exit status. */
+function run<A extends unknown[]>(action: (services: Services, ...args: A) => Promise<number>) {
+  return async (...args: A) => {
+    let services: Services | undefined;
+    try {
+      services = await createServices(loadConfig());
+      process.exitCode = await action(services, ...args);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      process.stderr.write(`error: ${describeError(err)}\n`);
+      if (process.env.DOCENT_DEBUG) console.error(err);
+      process.exitCode = 1;
+    } finally {
+      await services?.close();
+    }
+  };
+}
+
+const tenant = () => new Option('--tenant <id>', 'tenant (workspace) to use').default('default');
+const json = () => new Option('--json', 'machine-readable output');
+
+const program = new Command('docent').description('Answers questions from your team’s documents.');
+
+program
+  .command('ingest')
+  .description('index files and folders (recursively) into the knowledge base')
+  .argument('<paths...>')
+  .addOption(tenant())
+  .addOption(new Option('--scope <scope>', 'visibility: tenant, channel:<id> or user:<id>').default('tenant'))
+  .addOption(json())
+  .action(run((s, paths: string[], opts) => ingestCommand(s, paths, opts)));
+
+program
+  .command('ask')
+  .description('answer a question from the knowledge base')
+  .argument('[question]')
+  .option('--stdin', 'read one question per line from standard input')
+  .addOption(tenant())
+  .addOption(json())
+  .action(run((s, question: string | undefined, opts) => askCommand(s, question, opts)));
+
+const docs = program.command('docs').description('list or remove documents');
+docs
+  .command('list')
+  .addOption(tenant())
+  .addOption(json())
+  .action(run((s, opts) => listDocsCommand(s, opts)));
+docs
+  .command('rm')
+  .argument('<doc_ids...>')
+  .addOption(tenant())
+  .addOption(json())
+  .action(run((s, ids: string[], opts) => removeDocsCommand(s, ids, opts)));
+
+program
+  .command('eval')
+  .description('measure retrieval on a labelled JSONL file')
+  .argument('<file>')
+  .addOption(tenant())
+  .addOption(
+    new Option('--mode <mode>', 'retrieval to measure')
+      .choices(['hybrid', 'vector', 'bm25'])
+      .default('hybrid'),
+  )
+  .addOption(json())
+  .action(run((s, file: string, opts) => evalCommand(s, file, opts)));
+
+await program.parseAsync();

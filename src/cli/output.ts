@@ -1,0 +1,22 @@
+import type { AskResult } from '../core/ask.js';
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+const excerpt = (text: string, max = 160) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+export function formatAnswer(result: AskResult): string {
+  const lines = [result.answer, ''];
+  if (result.sources.length > 0) {
+    lines.push('Sources:');
+    for (const s of result.sources)
+      lines.push(`  [${s.n}] ${s.title} (${s.source})`, `      ${excerpt(s.text)}`);
+    lines.push('');
+  }
+  lines.push(`(${result.model}${result.cached ? ', cached' : ''}, ${result.latency_ms} ms)`);
+  return lines.join('\n');
+}

@@ -1,0 +1,55 @@
+/**
+ * Visibility of a passage inside its tenant:
+ * - `tenant`: everyone in the workspace/guild (CLI and admin ingestion, public channels);
+ * - `channel:<id>`: members of one private channel;
+ * - `user:<id>`: one person (files sent in a DM).
+ */
+export type Scope = 'tenant' | `channel:${string}` | `user:${string}`;
+
+/** Who is asking, and so what they may read. Taken from verified platform envelopes, never from text. */
+export interface Audience {
+  tenantId: string;
+  scopes: Scope[];
+}
+
+export interface DocumentRef {
+  docId: string;
+  tenantId: string;
+  scope: Scope;
+  /** What a person recognises: a path relative to what was ingested, a URL, or a shared file's name. */
+  source: string;
+  title: string;
+}
+
+export interface DocumentRecord extends DocumentRef {
+  contentHash: string;
+  passages: number;
+  embedder: string;
+  updatedAt: string;
+}
+
+export interface Chunk {
+  chunkId: string;
+  position: number;
+  text: string;
+  vector: Float32Array | number[];
+}
+
+export interface Passage {
+  chunkId: string;
+  docId: string;
+  title: string;
+  source: string;
+  text: string;
+  position: number;
+  score: number;
+}
+
+export interface SearchRequest {
+  audience: Audience;
+  text: string;
+  vector: number[];
+  k: number;
+  /** `hybrid` (default) fuses vector and BM25; the single modes exist for evaluation. */
+  mode?: 'hybrid' | 'vector' | 'bm25';
+}

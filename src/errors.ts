@@ -1,0 +1,36 @@
+/**
+ * Errors carry a stable code and the data a caller needs to react; `userMessage` is the one
+ * sentence a person sees. Stack traces never reach a user.
+ */
+export type ErrorCode =
+  | 'too_large'
+  | 'unsupported_type'
+  | 'no_text'
+  | 'corrupt'
+  | 'encrypted'
+  | 'unreadable'
+  | 'embedder_mismatch'
+  | 'missing_scope'
+  | 'not_found'
+  | 'invalid_input';
+
+export class DocentError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DocentError';
+  }
+}
+
+/** A file could not be ingested; `message` names the reason in words a user understands. */
+export class IngestError extends DocentError {
+  override name = 'IngestError';
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof DocentError) return err.message;
+  return 'an unexpected internal error occurred';
+}

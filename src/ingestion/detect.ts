@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { IngestError } from '../errors.js';
+import { listZipEntries } from './zip-entries.js';
+
+export type DocumentType = 'pdf' | 'docx' | 'html' | 'markdown' | 'csv' | 'json' | 'text';
+
+const startsWith = (bytes: Uint8Array, signature: number[]) => signature.every((b, i) => bytes[i] === b);
+
+// Formats people commonly drop into a channel that we recognise but cannot read, with what to do instead.
+const KNOWN_UNSUPPORTED: { signature: number[]; what: string }[] = [
+  { signature: [0x89, 0x50, 0x4e, 0x47], what: 'a PNG image' },
+  { signature: [0xff, 0xd8, 0xff], what: 'a JPEG image' },
+  { signature: [0x47, 0x49, 0x46, 0x38], what: 'a GIF image' },
+  { signature: [0xd0, 0xcf, 0x11, 0xe0], what: 'a legacy Office file (.doc/.xls); save it as .docx' },
+  { signature: [0x1f, 0x8b], what: 'a gzip archive' },
+];
+
+/** PDF and ZIP files are read as bytes; decoding them as text would be wasted work. */
+export function isBinaryContainer(bytes: Uint8Array): boolean {
+  return startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d]) || startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]);
+}
+
+/** Detects the type from the bytes; the extension only breaks ties between text formats. */
+export function detectType(bytes: Uint8Array, fileName: string, text?: string): DocumentType {
+  const ext = path.extname(fileName).toLowerCase();
+  if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d])) return 'pdf';
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) {
+    const names = listZipEntries(bytes, fileName).map((e) => e.name);
+    if (names.includes('word/document.xml')) return 'docx';
+    throw new IngestError(
+      'unsupported_type',
+      `${fileName}: a ZIP archive that is not a Word document (.docx).`,
+    );
+  }
+  for (const { signature, what } of KNOWN_UNSUPPORTED) {
+    if (startsWith(bytes, signature))
+      throw new IngestError('unsupported_type', `${fileName}: ${what}, which has no text to index.`);
+  }
+  if (text === undefined)
+    throw new IngestError('unsupported_type', `${fileName}: binary data, not a document type Docent reads.`);
+  const head = text.slice(0, 2048).trimStart().toLowerCase();
+  if (ext === '.html' || ext === '.htm' || head.startsWith('<!doctype html') || head.startsWith('<html'))
+    return 'html';
+  if (ext === '.json' || ((head.startsWith('{') || head.startsWith('[')) && looksLikeJson(text)))
+    return 'json';
+  if (ext === '.csv' || ext === '.tsv') return 'csv';
+  if (ext === '.md' || ext === '.markdown' || ext === '.mdx') return 'markdown';
+  return 'text';
+}
+
+function looksLikeJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Decodes bytes as text, or returns undefined for binary data. UTF-8 first (with or without BOM),
+ * UTF-16 when a BOM says so, Windows-1252 for legacy text; NULs and control bytes mean binary.
+ */
+export function decodeText(bytes: Uint8Array): string | undefined {
+  if (startsWith(bytes, [0xff, 0xfe])) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (startsWith(bytes, [0xfe, 0xff])) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  const sample = bytes.subarray(0, 64 * 1024);
+  let control = 0;
+  for (const b of sample) {
+    if (b === 0) return undefined;
+    if (b < 9 || (b > 13 && b < 32)) control++;
+  }
+  if (control > sample.length * 0.01) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}

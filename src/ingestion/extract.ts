@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { IngestError } from '../errors.js';
+import { type DocumentType, decodeText, detectType, isBinaryContainer } from './detect.js';
+import { extractDocx } from './extractors/docx.js';
+import { htmlToMarkdown } from './extractors/html.js';
+import { extractPdf } from './extractors/pdf.js';
+import { csvToText, jsonToText } from './extractors/structured.js';
+
+export interface ExtractedDocument {
+  type: DocumentType;
+  title: string;
+  /** Markdown where the source had structure (headings, lists), plain text otherwise. */
+  text: string;
+  structured: boolean;
+}
+
+const CFB_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0];
+
+export async function extractDocument(bytes: Uint8Array, fileName: string): Promise<ExtractedDocument> {
+  if (bytes.length === 0) throw new IngestError('no_text', `${fileName}: the file is empty.`);
+  const ext = path.extname(fileName).toLowerCase();
+  // Office encrypts a password-protected .docx by wrapping it in a legacy compound file.
+  if (ext === '.docx' && CFB_SIGNATURE.every((b, i) => bytes[i] === b)) {
+    throw new IngestError(
+      'encrypted',
+      `${fileName}: the Word document is password-protected; remove the password and share it again.`,
+    );
+  }
+  const decoded = isBinaryContainer(bytes) ? undefined : decodeText(bytes);
+  const type = detectType(bytes, fileName, decoded);
+  const fallbackTitle = path.basename(fileName, ext) || fileName;
+  const result = await extractByType(type, bytes, decoded ?? '', fileName);
+  const text = normalizeWhitespace(result.text);
+  if (text.replace(/[\W_]+/gu, '').length < 3) {
+    const why = type === 'pdf' ? ' (a scanned PDF without a text layer? run OCR first)' : '';
+    throw new IngestError('no_text', `${fileName}: no text to index${why}.`);
+  }
+  const heading = result.structured ? /^#{1,2}\s+(.+)$/m.exec(text)?.[1]?.trim() : undefined;
+  return { type, title: result.title ?? heading ?? fallbackTitle, text, structured: result.structured };
+}
+
+async function extractByType(
+  type: DocumentType,
+  bytes: Uint8Array,
+  text: string,
+  fileName: string,
+): Promise<{ text: string; title?: string; structured: boolean }> {
+  switch (type) {
+    case 'pdf':
+      return { text: await extractPdf(bytes, fileName), structured: false };
+    case 'docx':
+      return { text: await extractDocx(bytes, fileName), structured: true };
+    case 'html': {
+      const { markdown, title } = htmlToMarkdown(text);
+      return { text: markdown, title, structured: true };
+    }
+    case 'csv':
+      return { text: csvToText(text, fileName), structured: false };
+    case 'json':
+      return { text: jsonToText(text, fileName), structured: false };
+    case 'markdown':
+      return { text, structured: true };
+    case 'text':
+      return { text, structured: false };
+  }
+}
+
+function normalizeWhitespace(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t\u00a0]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

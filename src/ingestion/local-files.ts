@@ -1,0 +1,72 @@
+import { open, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { IngestError } from '../errors.js';
+import { tooLarge } from './pipeline.js';
+
+export interface LocalFile {
+  absolutePath: string;
+  /** Relative to the parent of what was named on the command line, so the folder's name stays visible. */
+  source: string;
+}
+
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
+
+/** Expands files and folders (recursively) into a sorted file list; hidden entries are skipped. */
+export async function collectFiles(inputs: string[]): Promise<{ files: LocalFile[]; errors: IngestError[] }> {
+  const files: LocalFile[] = [];
+  const errors: IngestError[] = [];
+  for (const input of inputs) {
+    const root = path.resolve(input);
+    const base = path.dirname(root);
+    try {
+      const info = await stat(root);
+      if (info.isFile()) files.push({ absolutePath: root, source: path.basename(root) });
+      else await walk(root, base, files);
+    } catch (err) {
+      errors.push(unreadable(input, err));
+    }
+  }
+  return { files, errors };
+}
+
+async function walk(dir: string, base: string, out: LocalFile[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || SKIPPED_DIRECTORIES.has(entry.name)) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) await walk(full, base, out);
+    else if (entry.isFile())
+      out.push({ absolutePath: full, source: path.relative(base, full).split(path.sep).join('/') });
+  }
+}
+
+/** Reads a file, refusing before reading when it is over the limit. */
+export function readLocalFile(file: LocalFile): (maxBytes: number) => Promise<Uint8Array> {
+  return async (maxBytes) => {
+    try {
+      const handle = await open(file.absolutePath, 'r');
+      try {
+        const { size } = await handle.stat();
+        if (size > maxBytes) throw tooLarge(file.source, size, maxBytes);
+        return new Uint8Array(await handle.readFile());
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      if (err instanceof IngestError) throw err;
+      throw unreadable(file.source, err);
+    }
+  };
+}
+
+function unreadable(name: string, err: unknown): IngestError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT'
+      ? 'no such file or folder'
+      : code === 'EACCES'
+        ? 'permission denied'
+        : 'it cannot be read';
+  return new IngestError('unreadable', `${name}: ${reason}.`, { cause: err });
+}

@@ -1,0 +1,123 @@
+import { assertAudience } from '../core/scope.js';
+import type { Chunk, DocumentRecord, Passage, SearchRequest } from '../core/types.js';
+import { DocentError } from '../errors.js';
+import { bm25Rank } from './bm25.js';
+import { reciprocalRankFusion } from './rank-fusion.js';
+import type { EmbedderIdentity, VectorStore } from './vector-store.js';
+
+interface StoredChunk extends Passage {
+  tenantId: string;
+  scope: string;
+  vector: Float32Array;
+}
+
+function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return na && nb ? dot / Math.sqrt(na * nb) : 0;
+}
+
+/** The in-memory twin of the LanceDB store: exact search, same contract. */
+export class MemoryVectorStore implements VectorStore {
+  private embedder?: EmbedderIdentity;
+  private readonly documents = new Map<string, DocumentRecord>();
+  private readonly chunks = new Map<string, StoredChunk[]>();
+
+  async bindEmbedder(embedder: EmbedderIdentity): Promise<void> {
+    if (!this.embedder) this.embedder = { ...embedder };
+    else if (this.embedder.id !== embedder.id || this.embedder.dimension !== embedder.dimension) {
+      throw embedderMismatch(this.embedder, embedder);
+    }
+  }
+
+  async getDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined> {
+    const doc = this.documents.get(docId);
+    return doc && doc.tenantId === tenantId ? { ...doc } : undefined;
+  }
+
+  async replaceDocument(doc: DocumentRecord, chunks: Chunk[]): Promise<void> {
+    const stored = chunks.map((c) => ({
+      chunkId: c.chunkId,
+      docId: doc.docId,
+      title: doc.title,
+      source: doc.source,
+      text: c.text,
+      position: c.position,
+      score: 0,
+      tenantId: doc.tenantId,
+      scope: doc.scope,
+      vector: Float32Array.from(c.vector),
+    }));
+    this.chunks.set(doc.docId, stored);
+    this.documents.set(doc.docId, { ...doc });
+  }
+
+  async deleteDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined> {
+    const doc = await this.getDocument(tenantId, docId);
+    if (doc) {
+      this.documents.delete(docId);
+      this.chunks.delete(docId);
+    }
+    return doc;
+  }
+
+  async listDocuments(tenantId: string): Promise<DocumentRecord[]> {
+    return [...this.documents.values()].filter((d) => d.tenantId === tenantId).map((d) => ({ ...d }));
+  }
+
+  async search(request: SearchRequest): Promise<Passage[]> {
+    assertAudience(request.audience);
+    const { tenantId, scopes } = request.audience;
+    const allowed = new Set<string>(scopes);
+    const candidates = [...this.chunks.values()]
+      .flat()
+      .filter((c) => c.tenantId === tenantId && allowed.has(c.scope));
+    const depth = Math.max(request.k, 20);
+    const byVector = candidates
+      .map((c) => ({ c, s: cosine(c.vector, request.vector) }))
+      .sort((a, b) => b.s - a.s)
+      .slice(0, depth);
+    const byText = bm25Rank(candidates, request.text).slice(0, depth);
+    const mode = request.mode ?? 'hybrid';
+    const ranked =
+      mode === 'vector'
+        ? byVector.map((x) => ({ item: x.c, score: x.s }))
+        : mode === 'bm25'
+          ? byText.map((x) => ({ item: x.doc, score: x.score }))
+          : reciprocalRankFusion([byVector.map((x) => x.c), byText.map((x) => x.doc)], (c) => c.chunkId);
+    return ranked.slice(0, request.k).map(({ item, score }) => toPassage(item, score));
+  }
+
+  async maintain(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}
+
+function toPassage(c: StoredChunk, score: number): Passage {
+  return {
+    chunkId: c.chunkId,
+    docId: c.docId,
+    title: c.title,
+    source: c.source,
+    text: c.text,
+    position: c.position,
+    score,
+  };
+}
+
+export function embedderMismatch(stored: EmbedderIdentity, wanted: EmbedderIdentity): DocentError {
+  return new DocentError(
+    'embedder_mismatch',
+    `The knowledge base was built with the embedder "${stored.id}" (${stored.dimension} dimensions), ` +
+      `but "${wanted.id}" (${wanted.dimension} dimensions) is configured. Vectors from different embedders ` +
+      'cannot be mixed: switch back, or point DATA_DIR at a new directory and ingest again.',
+  );
+}

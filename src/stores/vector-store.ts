@@ -1,0 +1,25 @@
+import type { Chunk, DocumentRecord, Passage, SearchRequest } from '../core/types.js';
+
+export interface EmbedderIdentity {
+  id: string;
+  dimension: number;
+}
+
+/**
+ * The knowledge base's storage port. LanceDB is the real one; `MemoryVectorStore` is its twin
+ * for tests and tools. Both pass test/contract/vector-store.contract.ts.
+ */
+export interface VectorStore {
+  /** Records the embedder on first use and refuses a different one afterwards (mixed vectors are meaningless). */
+  bindEmbedder(embedder: EmbedderIdentity): Promise<void>;
+  getDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined>;
+  /** Atomically replaces every passage of the document: readers see the old set or the new set, never both. */
+  replaceDocument(doc: DocumentRecord, chunks: Chunk[]): Promise<void>;
+  deleteDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined>;
+  listDocuments(tenantId: string): Promise<DocumentRecord[]>;
+  /** Pre-filtered to the request's audience; throws without one. */
+  search(request: SearchRequest): Promise<Passage[]>;
+  /** Builds or refreshes indexes and compacts old versions; cheap when nothing needs doing. */
+  maintain(): Promise<void>;
+  close(): Promise<void>;
+}
