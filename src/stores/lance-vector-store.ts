@@ -9,11 +9,17 @@ import type { EmbedderIdentity, VectorStore } from './vector-store.js';
 
 type Row = Record<string, unknown>;
 
+const TEXT_INDEX = 'text_idx';
+// Writes by other processes become visible to searches here within this time.
+const SNAPSHOT_MAX_AGE_MS = 5_000;
+
 /** LanceDB in a local directory or on object storage: `chunks`, `documents` and a one-row-per-key `meta`. */
 export class LanceVectorStore implements VectorStore {
   private chunks?: lancedb.Table;
   private reranker?: lancedb.rerankers.RRFReranker;
   private hasTextIndex = false;
+  private snapshot?: { table: lancedb.Table; takenAt: number };
+  private refreshing?: Promise<void>;
   private readonly writes = serialQueue();
 
   private constructor(
@@ -88,6 +94,7 @@ export class LanceVectorStore implements VectorStore {
         .whenNotMatchedInsertAll()
         .execute([fromDocument(doc)]);
       await this.ensureTextIndex(table);
+      await this.refreshSnapshot();
     });
   }
 
@@ -96,8 +103,12 @@ export class LanceVectorStore implements VectorStore {
       const doc = await this.getDocument(tenantId, docId);
       if (!doc) return undefined;
       const filter = `doc_id = ${sqlString(docId)} AND tenant_id = ${sqlString(tenantId)}`;
-      await this.chunks?.delete(filter);
       await this.documents.delete(filter);
+      if (this.chunks) {
+        await this.chunks.delete(filter);
+        await this.ensureTextIndex(this.chunks);
+        await this.refreshSnapshot();
+      }
       return doc;
     });
   }
@@ -112,14 +123,15 @@ export class LanceVectorStore implements VectorStore {
 
   async search(request: SearchRequest): Promise<Passage[]> {
     assertAudience(request.audience);
-    if (!this.chunks) return [];
+    const table = await this.readSnapshot();
+    if (!table) return [];
     const filter = audienceFilter(request.audience.tenantId, request.audience.scopes);
     const mode = request.mode ?? 'hybrid';
     // Fusion needs more than k candidates from each side to reorder them meaningfully.
     const depth = Math.max(request.k * 4, 20);
     const columns = ['chunk_id', 'doc_id', 'title', 'source', 'text', 'position'];
     const vectorQuery = () =>
-      this.requireChunks()
+      table
         .query()
         .nearestTo(request.vector)
         .distanceType('cosine')
@@ -153,18 +165,49 @@ export class LanceVectorStore implements VectorStore {
   async close(): Promise<void> {
     await this.writes(async () => {
       this.chunks?.close();
+      this.snapshot?.table.close();
       this.documents.close();
       this.meta.close();
       this.db.close();
     });
   }
 
-  /** BM25 queries fail without an FTS index, so the first write creates it; later rows are folded in by maintain(). */
+  /**
+   * BM25 queries fail without an FTS index, so the first write creates it; later rows are folded
+   * in by maintain(). LanceDB stops searching unindexed rows once every indexed row is gone (as
+   * after replacing the only document), so an index that covers nothing is rebuilt.
+   */
   private async ensureTextIndex(table: lancedb.Table): Promise<void> {
-    if (this.hasTextIndex) return;
-    const indexed = (await table.listIndices()).some((i) => i.columns.includes('text'));
-    if (!indexed) await table.createIndex('text', { config: lancedb.Index.fts() });
+    const stats = this.hasTextIndex ? await table.indexStats(TEXT_INDEX) : undefined;
+    if (this.hasTextIndex && (stats?.numIndexedRows ?? 0) > 0) return;
+    if ((await table.countRows()) === 0) return;
+    await table.createIndex('text', { config: lancedb.Index.fts(), replace: true });
     this.hasTextIndex = true;
+  }
+
+  /**
+   * Searches read a handle pinned to one committed version. LanceDB's hybrid query runs its vector
+   * and full-text halves separately; on a moving table they could straddle a commit and mix a
+   * document's old and new passages.
+   */
+  private async readSnapshot(): Promise<lancedb.Table | undefined> {
+    if (!this.chunks) return undefined;
+    if (!this.snapshot) await this.writes(() => this.refreshSnapshot());
+    else if (Date.now() - this.snapshot.takenAt > SNAPSHOT_MAX_AGE_MS) {
+      this.refreshing ??= this.writes(() => this.refreshSnapshot()).finally(() => {
+        this.refreshing = undefined;
+      });
+    }
+    return this.snapshot?.table;
+  }
+
+  private async refreshSnapshot(): Promise<void> {
+    const table = await this.db.openTable('chunks');
+    await table.checkout(await table.version());
+    const previous = this.snapshot?.table;
+    this.snapshot = { table, takenAt: Date.now() };
+    // Searches already running on the previous handle keep their own reference to it.
+    setTimeout(() => previous?.close(), 60_000).unref();
   }
 
   private requireChunks(): lancedb.Table {

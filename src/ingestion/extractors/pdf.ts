@@ -5,7 +5,7 @@ export async function extractPdf(bytes: Uint8Array, fileName: string): Promise<s
   let pages: string[];
   try {
     // pdf.js takes ownership of (and detaches) the buffer it is given; pass a copy.
-    const pdf = await getDocumentProxy(new Uint8Array(bytes));
+    const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
     try {
       pages = (await extractText(pdf, { mergePages: false })).text;
     } finally {
