@@ -3,7 +3,6 @@ import type { Config } from './config.js';
 import { KnowledgeBase } from './core/knowledge-base.js';
 import type { Embedder } from './ingestion/embedder.js';
 import { LocalEmbedder } from './ingestion/local-embedder.js';
-import { OpenAIEmbedder } from './ingestion/openai-embedder.js';
 import { LanceVectorStore } from './stores/lance-vector-store.js';
 import type { VectorStore } from './stores/vector-store.js';
 
@@ -33,6 +32,8 @@ export async function createServices(config: Config): Promise<Services> {
 
 async function createEmbedder(config: Config): Promise<Embedder> {
   if (config.embeddings.kind === 'local' || !config.openai) return new LocalEmbedder();
+  // Loaded only when configured: the OpenAI client adds noticeably to every command's start-up.
+  const { OpenAIEmbedder } = await import('./ingestion/openai-embedder.js');
   const embedder = new OpenAIEmbedder({ ...config.openai, model: config.embeddings.model });
   await embedder.resolveDimension();
   return embedder;

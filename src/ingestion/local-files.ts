@@ -5,7 +5,10 @@ import { tooLarge } from './pipeline.js';
 
 export interface LocalFile {
   absolutePath: string;
-  /** Relative to the parent of what was named on the command line, so the folder's name stays visible. */
+  /**
+   * Relative to the working directory when the file is inside it, so `ingest docs` and
+   * `ingest docs/a.md` name the same document; otherwise relative to the parent of what was named.
+   */
   source: string;
 }
 
@@ -17,10 +20,11 @@ export async function collectFiles(inputs: string[]): Promise<{ files: LocalFile
   const errors: IngestError[] = [];
   for (const input of inputs) {
     const root = path.resolve(input);
-    const base = path.dirname(root);
+    const cwd = process.cwd();
+    const base = root.startsWith(`${cwd}${path.sep}`) ? cwd : path.dirname(root);
     try {
       const info = await stat(root);
-      if (info.isFile()) files.push({ absolutePath: root, source: path.basename(root) });
+      if (info.isFile()) files.push({ absolutePath: root, source: toSource(base, root) });
       else await walk(root, base, files);
     } catch (err) {
       errors.push(unreadable(input, err));
@@ -40,6 +44,8 @@ async function walk(dir: string, base: string, out: LocalFile[]): Promise<void> 
       out.push({ absolutePath: full, source: path.relative(base, full).split(path.sep).join('/') });
   }
 }
+
+const toSource = (base: string, file: string) => path.relative(base, file).split(path.sep).join('/');
 
 /** Reads a file, refusing before reading when it is over the limit. */
 export function readLocalFile(file: LocalFile): (maxBytes: number) => Promise<Uint8Array> {

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('works with an empty environment: local embedder, ./data, 25 MB, top 5', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      dataDir: path.resolve('data'),
+      lancedbUri: path.resolve('data', 'lancedb'),
+      embeddings: { kind: 'local' },
+      maxFileBytes: 25 * 1024 * 1024,
+      topK: 5,
+    });
+    expect(config.openai).toBeUndefined();
+  });
+
+  it('switches to OpenAI embeddings when a key is set', () => {
+    const config = loadConfig({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' });
+    expect(config.embeddings).toEqual({ kind: 'openai', model: 'text-embedding-3-small' });
+    expect(config.openai).toEqual({ apiKey: 'sk-test', baseURL: 'http://127.0.0.1:9/v1' });
+  });
+
+  it('keeps local embeddings when asked to, even with a key', () => {
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-test', EMBEDDINGS: 'local' }).embeddings).toEqual({ kind: 'local' });
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      loadConfig({ TOP_K: 'lots', CHUNK_SIZE: '10', OPENAI_BASE_URL: 'not a url', EMBEDDINGS: 'openai' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/TOP_K/);
+      expect(problems).toMatch(/CHUNK_SIZE/);
+      expect(problems).toMatch(/OPENAI_BASE_URL/);
+      expect((err as ConfigError).problems.length).toBeGreaterThanOrEqual(3);
+    }
+  });
+});
