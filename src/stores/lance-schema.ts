@@ -1,4 +1,12 @@
-import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from 'apache-arrow';
+import { createRequire } from 'node:module';
+import type { Table as ArrowTable, Data, FixedSizeList, Float32 as Float32Type } from 'apache-arrow';
+import type { DocumentRecord, Scope } from '../core/types.js';
+
+// LanceDB loads apache-arrow through require(); importing it as ESM would give a second copy whose
+// classes fail LanceDB's instanceof checks. Share the CommonJS instance.
+const arrow = createRequire(import.meta.url)('apache-arrow') as typeof import('apache-arrow');
+const { Field, Float32, Int32, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray } = arrow;
+type Schema = InstanceType<typeof Schema>;
 
 const text = (name: string) => new Field(name, new Utf8(), false);
 
@@ -13,7 +21,7 @@ export function chunkSchema(dimension: number): Schema {
     text('content_hash'),
     new Field('position', new Int32(), false),
     text('text'),
-    new Field('vector', new FixedSizeList(dimension, new Field('item', new Float32(), true)), false),
+    new Field('vector', new arrow.FixedSizeList(dimension, new Field('item', new Float32(), true)), false),
     text('created_at'),
   ]);
 }
@@ -32,5 +40,94 @@ export const documentSchema = new Schema([
 
 export const metaSchema = new Schema([text('key'), text('value')]);
 
+export function fromDocument(d: DocumentRecord): Record<string, unknown> {
+  return {
+    doc_id: d.docId,
+    tenant_id: d.tenantId,
+    scope: d.scope,
+    source: d.source,
+    title: d.title,
+    content_hash: d.contentHash,
+    passages: d.passages,
+    embedder: d.embedder,
+    updated_at: d.updatedAt,
+  };
+}
+
+export function toDocument(r: Record<string, unknown>): DocumentRecord {
+  return {
+    docId: String(r.doc_id),
+    tenantId: String(r.tenant_id),
+    scope: String(r.scope) as Scope,
+    source: String(r.source),
+    title: String(r.title),
+    contentHash: String(r.content_hash),
+    passages: Number(r.passages),
+    embedder: String(r.embedder),
+    updatedAt: String(r.updated_at),
+  };
+}
+
 /** Values reach SQL filters only after validation; quoting still doubles any quote as a second guard. */
 export const sqlString = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+export interface ChunkRow {
+  chunk_id: string;
+  doc_id: string;
+  tenant_id: string;
+  scope: string;
+  source: string;
+  title: string;
+  content_hash: string;
+  position: number;
+  text: string;
+  vector: Float32Array;
+  created_at: string;
+}
+
+const STRING_COLUMNS = [
+  'chunk_id',
+  'doc_id',
+  'tenant_id',
+  'scope',
+  'source',
+  'title',
+  'content_hash',
+  'text',
+  'created_at',
+] as const;
+
+/**
+ * Builds the Arrow table column by column. Handing LanceDB plain row objects makes it infer and
+ * convert every float of every vector one at a time, which dominated ingestion time.
+ */
+export function chunkRowsToArrow(rows: ChunkRow[], dimension: number): ArrowTable {
+  const schema = chunkSchema(dimension);
+  const vectors = new Float32Array(rows.length * dimension);
+  rows.forEach((r, i) => {
+    vectors.set(r.vector, i * dimension);
+  });
+  const vectorType = schema.fields.find((f) => f.name === 'vector')?.type as FixedSizeList<Float32Type>;
+  const columns: Record<string, Data> = {
+    position: makeData({ type: new Int32(), data: Int32Array.from(rows, (r) => r.position) }),
+    vector: makeData({
+      type: vectorType,
+      length: rows.length,
+      nullCount: 0,
+      child: makeData({ type: new Float32(), data: vectors }),
+    }),
+  };
+  for (const name of STRING_COLUMNS) {
+    columns[name] = vectorFromArray(
+      rows.map((r) => r[name]),
+      new Utf8(),
+    ).data[0] as Data;
+  }
+  const struct = makeData({
+    type: new Struct(schema.fields),
+    length: rows.length,
+    nullCount: 0,
+    children: schema.fields.map((f) => columns[f.name] as Data),
+  });
+  return new Table([new RecordBatch(schema, struct)]);
+}

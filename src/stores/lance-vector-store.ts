@@ -1,8 +1,16 @@
 import * as lancedb from '@lancedb/lancedb';
 import { assertAudience } from '../core/scope.js';
 import type { Chunk, DocumentRecord, Passage, Scope, SearchRequest } from '../core/types.js';
+import { LanceBatchWriter } from './lance-batch-writer.js';
 import { maintainChunkIndexes } from './lance-maintenance.js';
-import { chunkSchema, documentSchema, metaSchema, sqlString } from './lance-schema.js';
+import {
+  type ChunkRow,
+  chunkSchema,
+  documentSchema,
+  metaSchema,
+  sqlString,
+  toDocument,
+} from './lance-schema.js';
 import { embedderMismatch } from './memory-vector-store.js';
 import { serialQueue } from './serial.js';
 import type { EmbedderIdentity, VectorStore } from './vector-store.js';
@@ -10,16 +18,22 @@ import type { EmbedderIdentity, VectorStore } from './vector-store.js';
 type Row = Record<string, unknown>;
 
 const TEXT_INDEX = 'text_idx';
-// Writes by other processes become visible to searches here within this time.
+// Writes by other processes become visible here within this time.
 const SNAPSHOT_MAX_AGE_MS = 5_000;
 
-/** LanceDB in a local directory or on object storage: `chunks`, `documents` and a one-row-per-key `meta`. */
+/** LanceDB in a local directory or on object storage: `chunks`, `documents` and a key/value `meta`. */
 export class LanceVectorStore implements VectorStore {
   private chunks?: lancedb.Table;
+  private dimension = 0;
+  private writer?: LanceBatchWriter;
   private reranker?: lancedb.rerankers.RRFReranker;
   private hasTextIndex = false;
-  private snapshot?: { table: lancedb.Table; takenAt: number };
+  /** Set by every local write: the next search refreshes indexes and its pinned version first. */
+  private stale = true;
+  private snapshot?: { table: lancedb.Table; takenAt: number; empty: boolean };
   private refreshing?: Promise<void>;
+  // The documents table is small (a row per document) and read on every ingestion; keep it in memory.
+  private documentIndex?: Map<string, DocumentRecord>;
   private readonly writes = serialQueue();
 
   private constructor(
@@ -32,9 +46,7 @@ export class LanceVectorStore implements VectorStore {
     const db = await lancedb.connect(uri);
     const documents = await db.createEmptyTable('documents', documentSchema, { existOk: true });
     const meta = await db.createEmptyTable('meta', metaSchema, { existOk: true });
-    const store = new LanceVectorStore(db, documents, meta);
-    if ((await db.tableNames()).includes('chunks')) store.chunks = await db.openTable('chunks');
-    return store;
+    return new LanceVectorStore(db, documents, meta);
   }
 
   async bindEmbedder(embedder: EmbedderIdentity): Promise<void> {
@@ -44,10 +56,11 @@ export class LanceVectorStore implements VectorStore {
       if (stored && (stored.id !== embedder.id || stored.dimension !== embedder.dimension)) {
         throw embedderMismatch(stored, embedder);
       }
-      if (!stored) {
-        const value = JSON.stringify({ id: embedder.id, dimension: embedder.dimension });
-        await this.meta.add([{ key: 'embedder', value }]);
-      }
+      if (!stored)
+        await this.meta.add([
+          { key: 'embedder', value: JSON.stringify({ id: embedder.id, dimension: embedder.dimension }) },
+        ]);
+      this.dimension = embedder.dimension;
       this.chunks ??= await this.db.createEmptyTable('chunks', chunkSchema(embedder.dimension), {
         existOk: true,
       });
@@ -55,18 +68,13 @@ export class LanceVectorStore implements VectorStore {
   }
 
   async getDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined> {
-    const rows = await this.documents
-      .query()
-      .where(`doc_id = ${sqlString(docId)} AND tenant_id = ${sqlString(tenantId)}`)
-      .limit(1)
-      .toArray();
-    return rows[0] ? toDocument(rows[0]) : undefined;
+    const doc = (await this.loadDocumentIndex()).get(docId);
+    return doc?.tenantId === tenantId ? { ...doc } : undefined;
   }
 
-  async replaceDocument(doc: DocumentRecord, chunks: Chunk[]): Promise<void> {
-    const table = this.requireChunks();
+  replaceDocument(doc: DocumentRecord, chunks: Chunk[]): Promise<void> {
     const now = new Date().toISOString();
-    const rows = chunks.map((c) => ({
+    const rows: ChunkRow[] = chunks.map((c) => ({
       chunk_id: c.chunkId,
       doc_id: doc.docId,
       tenant_id: doc.tenantId,
@@ -76,26 +84,10 @@ export class LanceVectorStore implements VectorStore {
       content_hash: doc.contentHash,
       position: c.position,
       text: c.text,
-      vector: Array.from(c.vector),
+      vector: c.vector instanceof Float32Array ? c.vector : Float32Array.from(c.vector),
       created_at: now,
     }));
-    await this.writes(async () => {
-      // One merge commit inserts the new passages and deletes the document's old ones, so a
-      // concurrent search sees either version whole.
-      await table
-        .mergeInsert('chunk_id')
-        .whenMatchedUpdateAll()
-        .whenNotMatchedInsertAll()
-        .whenNotMatchedBySourceDelete({ where: `doc_id = ${sqlString(doc.docId)}` })
-        .execute(rows);
-      await this.documents
-        .mergeInsert('doc_id')
-        .whenMatchedUpdateAll()
-        .whenNotMatchedInsertAll()
-        .execute([fromDocument(doc)]);
-      await this.ensureTextIndex(table);
-      await this.refreshSnapshot();
-    });
+    return this.batchWriter().write(doc, rows);
   }
 
   async deleteDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined> {
@@ -104,31 +96,28 @@ export class LanceVectorStore implements VectorStore {
       if (!doc) return undefined;
       const filter = `doc_id = ${sqlString(docId)} AND tenant_id = ${sqlString(tenantId)}`;
       await this.documents.delete(filter);
-      if (this.chunks) {
-        await this.chunks.delete(filter);
-        await this.ensureTextIndex(this.chunks);
-        await this.refreshSnapshot();
-      }
+      this.documentIndex?.delete(docId);
+      const table = this.requireChunks();
+      await table.delete(filter);
+      this.stale = true;
       return doc;
     });
   }
 
   async listDocuments(tenantId: string): Promise<DocumentRecord[]> {
-    const rows = await this.documents
-      .query()
-      .where(`tenant_id = ${sqlString(tenantId)}`)
-      .toArray();
-    return rows.map(toDocument).sort((a, b) => a.source.localeCompare(b.source));
+    const all = [...(await this.loadDocumentIndex()).values()];
+    return all
+      .filter((d) => d.tenantId === tenantId)
+      .map((d) => ({ ...d }))
+      .sort((a, b) => a.source.localeCompare(b.source));
   }
 
   async search(request: SearchRequest): Promise<Passage[]> {
     assertAudience(request.audience);
     const table = await this.readSnapshot();
     if (!table) return [];
-    const filter = audienceFilter(request.audience.tenantId, request.audience.scopes);
+    const filter = `tenant_id = ${sqlString(request.audience.tenantId)} AND scope IN (${request.audience.scopes.map(sqlString).join(', ')})`;
     const mode = request.mode ?? 'hybrid';
-    // Fusion needs more than k candidates from each side to reorder them meaningfully.
-    const depth = Math.max(request.k * 4, 20);
     const columns = ['chunk_id', 'doc_id', 'title', 'source', 'text', 'position'];
     const vectorQuery = () =>
       table
@@ -142,14 +131,17 @@ export class LanceVectorStore implements VectorStore {
     if (mode === 'vector') {
       rows = await vectorQuery().select(columns).limit(request.k).toArray();
     } else if (mode === 'bm25') {
-      rows = await this.requireChunks()
+      rows = await table
         .query()
         .fullTextSearch(request.text)
         .where(filter)
+        .select(columns)
         .limit(request.k)
         .toArray();
     } else {
       this.reranker ??= await lancedb.rerankers.RRFReranker.create(60);
+      // Fusion needs more than k candidates from each side to reorder them meaningfully.
+      const depth = Math.max(request.k * 4, 20);
       rows = (
         await vectorQuery().fullTextSearch(request.text).rerank(this.reranker).limit(depth).toArray()
       ).slice(0, request.k);
@@ -159,7 +151,12 @@ export class LanceVectorStore implements VectorStore {
 
   async maintain(): Promise<void> {
     const table = this.chunks;
-    if (table) await this.writes(() => maintainChunkIndexes(table));
+    if (!table) return;
+    await this.writes(async () => {
+      await maintainChunkIndexes(table);
+      await this.documents.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
+      await this.refreshSnapshot();
+    });
   }
 
   async close(): Promise<void> {
@@ -172,14 +169,39 @@ export class LanceVectorStore implements VectorStore {
     });
   }
 
+  private batchWriter(): LanceBatchWriter {
+    const chunks = this.requireChunks();
+    this.writer ??= new LanceBatchWriter({
+      chunks,
+      documents: this.documents,
+      dimension: this.dimension,
+      enqueue: this.writes,
+      isStored: async (docId) => (await this.loadDocumentIndex()).has(docId),
+      afterCommit: async (docs) => {
+        const index = await this.loadDocumentIndex();
+        for (const d of docs) index.set(d.docId, { ...d });
+        // Readers refresh on their next search; bulk ingestion pays nothing per commit.
+        this.stale = true;
+      },
+    });
+    return this.writer;
+  }
+
+  private async loadDocumentIndex(): Promise<Map<string, DocumentRecord>> {
+    if (!this.documentIndex) {
+      const rows = await this.documents.query().toArray();
+      this.documentIndex = new Map(rows.map((r) => [String(r.doc_id), toDocument(r)]));
+    }
+    return this.documentIndex;
+  }
+
   /**
    * BM25 queries fail without an FTS index, so the first write creates it; later rows are folded
    * in by maintain(). LanceDB stops searching unindexed rows once every indexed row is gone (as
    * after replacing the only document), so an index that covers nothing is rebuilt.
    */
   private async ensureTextIndex(table: lancedb.Table): Promise<void> {
-    const stats = this.hasTextIndex ? await table.indexStats(TEXT_INDEX) : undefined;
-    if (this.hasTextIndex && (stats?.numIndexedRows ?? 0) > 0) return;
+    if (this.hasTextIndex && ((await table.indexStats(TEXT_INDEX))?.numIndexedRows ?? 0) > 0) return;
     if ((await table.countRows()) === 0) return;
     await table.createIndex('text', { config: lancedb.Index.fts(), replace: true });
     this.hasTextIndex = true;
@@ -191,22 +213,33 @@ export class LanceVectorStore implements VectorStore {
    * document's old and new passages.
    */
   private async readSnapshot(): Promise<lancedb.Table | undefined> {
-    if (!this.chunks) return undefined;
-    if (!this.snapshot) await this.writes(() => this.refreshSnapshot());
-    else if (Date.now() - this.snapshot.takenAt > SNAPSHOT_MAX_AGE_MS) {
-      this.refreshing ??= this.writes(() => this.refreshSnapshot()).finally(() => {
+    const chunks = this.chunks;
+    if (!chunks) return undefined;
+    if (!this.snapshot || this.stale) {
+      await this.writes(async () => {
+        if (!this.stale && this.snapshot) return;
+        this.stale = false;
+        await this.ensureTextIndex(chunks);
+        await this.refreshSnapshot();
+      });
+    } else if (Date.now() - this.snapshot.takenAt > SNAPSHOT_MAX_AGE_MS) {
+      this.refreshing ??= this.writes(async () => {
+        this.documentIndex = undefined;
+        await this.refreshSnapshot();
+      }).finally(() => {
         this.refreshing = undefined;
       });
     }
-    return this.snapshot?.table;
+    return this.snapshot?.empty ? undefined : this.snapshot?.table;
   }
 
   private async refreshSnapshot(): Promise<void> {
     const table = await this.db.openTable('chunks');
     await table.checkout(await table.version());
     const previous = this.snapshot?.table;
-    this.snapshot = { table, takenAt: Date.now() };
-    // Searches already running on the previous handle keep their own reference to it.
+    // An empty table may have no usable text index; there is nothing to search anyway.
+    this.snapshot = { table, takenAt: Date.now(), empty: (await table.countRows()) === 0 };
+    // Searches already running on the previous handle hold their own reference; close it later.
     setTimeout(() => previous?.close(), 60_000).unref();
   }
 
@@ -214,10 +247,6 @@ export class LanceVectorStore implements VectorStore {
     if (!this.chunks) throw new Error('bindEmbedder() must be called before writing passages');
     return this.chunks;
   }
-}
-
-function audienceFilter(tenantId: string, scopes: Scope[]): string {
-  return `tenant_id = ${sqlString(tenantId)} AND scope IN (${scopes.map(sqlString).join(', ')})`;
 }
 
 function toPassage(r: Row, mode: 'hybrid' | 'vector' | 'bm25'): Passage {
@@ -235,33 +264,5 @@ function toPassage(r: Row, mode: 'hybrid' | 'vector' | 'bm25'): Passage {
     text: String(r.text),
     position: Number(r.position),
     score,
-  };
-}
-
-function toDocument(r: Row): DocumentRecord {
-  return {
-    docId: String(r.doc_id),
-    tenantId: String(r.tenant_id),
-    scope: String(r.scope) as Scope,
-    source: String(r.source),
-    title: String(r.title),
-    contentHash: String(r.content_hash),
-    passages: Number(r.passages),
-    embedder: String(r.embedder),
-    updatedAt: String(r.updated_at),
-  };
-}
-
-function fromDocument(d: DocumentRecord): Row {
-  return {
-    doc_id: d.docId,
-    tenant_id: d.tenantId,
-    scope: d.scope,
-    source: d.source,
-    title: d.title,
-    content_hash: d.contentHash,
-    passages: d.passages,
-    embedder: d.embedder,
-    updated_at: d.updatedAt,
   };
 }

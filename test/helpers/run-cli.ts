@@ -10,11 +10,19 @@ export interface CliResult {
 }
 
 /** Runs `docent` as a user would, in its own process, with only the environment given. */
-export function runCli(args: string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LANCEDB_LOG: 'error', ...options.env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        LANCEDB_LOG: 'error',
+        ...options.env,
+      },
     });
     let stdout = '';
     let stderr = '';

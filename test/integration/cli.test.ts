@@ -17,11 +17,23 @@ beforeAll(async () => {
     path.join(docs, 'runbooks', 'keys.md'),
     '# API keys\n\n## Rotation\n\nTo rotate the API key, open Settings, choose API, then press Rotate. The old key keeps working for 24 hours.\n',
   );
-  await writeFile(path.join(docs, 'leave.txt'), 'Time off. Every employee gets 25 days of paid leave per year. Unused days expire in March.\n');
-  await writeFile(path.join(docs, 'refunds.pdf'), makePdf([['Refunds are issued within 14 days of a request.']]));
-  await writeFile(path.join(docs, 'travel.docx'), await makeDocx(['# Travel', 'Book trains for journeys under four hours.']));
+  await writeFile(
+    path.join(docs, 'leave.txt'),
+    'Time off. Every employee gets 25 days of paid leave per year. Unused days expire in March.\n',
+  );
+  await writeFile(
+    path.join(docs, 'refunds.pdf'),
+    makePdf([['Refunds are issued within 14 days of a request.']]),
+  );
+  await writeFile(
+    path.join(docs, 'travel.docx'),
+    await makeDocx(['# Travel', 'Book trains for journeys under four hours.']),
+  );
   await writeFile(path.join(docs, 'broken.pdf'), '%PDF-1.4 this is not really a pdf');
-  await writeFile(path.join(docs, 'noise.txt'), Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 31) % 256)));
+  await writeFile(
+    path.join(docs, 'noise.txt'),
+    Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 31) % 256)),
+  );
 });
 
 afterAll(async () => rm(root, { recursive: true, force: true }));
@@ -35,7 +47,9 @@ describe('docent CLI', () => {
     const bySource = Object.fromEntries(report.results.map((r: { source: string }) => [r.source, r]));
     expect(bySource['docs/runbooks/keys.md']).toMatchObject({ status: 'indexed', passages: 1 });
     expect(bySource['docs/broken.pdf']).toMatchObject({ status: 'failed', error: { code: 'corrupt' } });
-    expect(bySource['docs/noise.txt'].error.message).toBe('docs/noise.txt: binary data, not a document type Docent reads.');
+    expect(bySource['docs/noise.txt'].error.message).toBe(
+      'docs/noise.txt: binary data, not a document type Docent reads.',
+    );
   });
 
   it('re-ingesting reports unchanged documents', async () => {
@@ -48,7 +62,9 @@ describe('docent CLI', () => {
     const result = await runCli(['ask', 'how do I rotate the API key?', '--json'], { env });
     expect(result.code).toBe(0);
     const answer = JSON.parse(result.stdout);
-    expect(Object.keys(answer)).toEqual(expect.arrayContaining(['answer', 'sources', 'route', 'model', 'cached', 'latency_ms']));
+    expect(Object.keys(answer)).toEqual(
+      expect.arrayContaining(['answer', 'sources', 'route', 'model', 'cached', 'latency_ms']),
+    );
     expect(answer.answer).toContain('press Rotate');
     expect(answer.answer).toMatch(/\[1\]/);
     expect(answer.sources[0]).toMatchObject({ n: 1, source: 'docs/runbooks/keys.md', title: 'API keys' });
@@ -61,7 +77,10 @@ describe('docent CLI', () => {
   it('answers many questions from stdin, one JSON line each, in order', async () => {
     const input = 'how many days of paid leave?\nwhen are refunds issued?\n\nshould I take the train?\n';
     const result = await runCli(['ask', '--json', '--stdin'], { env, input });
-    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     expect(lines[0].answer).toContain('25 days');
     expect(lines[1].answer).toContain('14 days');
@@ -75,7 +94,9 @@ describe('docent CLI', () => {
   });
 
   it('keeps tenants apart', async () => {
-    const result = await runCli(['ask', 'how do I rotate the API key?', '--json', '--tenant', 'other'], { env });
+    const result = await runCli(['ask', 'how do I rotate the API key?', '--json', '--tenant', 'other'], {
+      env,
+    });
     const answer = JSON.parse(result.stdout);
     expect(answer.sources).toEqual([]);
     expect(answer.answer).toMatch(/couldn't find/);
@@ -89,7 +110,15 @@ describe('docent CLI', () => {
       'docs/runbooks/keys.md',
       'docs/travel.docx',
     ]);
-    expect(Object.keys(list[0]).sort()).toEqual(['content_hash', 'doc_id', 'passages', 'scope', 'source', 'title', 'updated_at']);
+    expect(Object.keys(list[0]).sort()).toEqual([
+      'content_hash',
+      'doc_id',
+      'passages',
+      'scope',
+      'source',
+      'title',
+      'updated_at',
+    ]);
     const keys = list.find((d: { source: string }) => d.source === 'docs/runbooks/keys.md');
     const removed = await runCli(['docs', 'rm', keys.doc_id], { env });
     expect(removed.stdout).toContain(`removed ${keys.doc_id} (docs/runbooks/keys.md)`);

@@ -20,7 +20,12 @@ describe('OpenAI-compatible embeddings', () => {
   });
 
   it('embeds through the configured endpoint, learns the dimension, and refuses a later switch', async () => {
-    const env = { DATA_DIR: dir, OPENAI_API_KEY: 'test', OPENAI_BASE_URL: server.url, EMBEDDING_MODEL: 'house-embedder' };
+    const env = {
+      DATA_DIR: dir,
+      OPENAI_API_KEY: 'test',
+      OPENAI_BASE_URL: server.url,
+      EMBEDDING_MODEL: 'house-embedder',
+    };
     const services = await createServices(loadConfig(env));
     expect(services.embedder).toMatchObject({ id: 'openai:house-embedder', dimension: 24 });
     const outcome = await services.knowledgeBase.ingest({
@@ -33,7 +38,10 @@ describe('OpenAI-compatible embeddings', () => {
     const embedCalls = server.requests.filter((r) => r.path === '/v1/embeddings');
     expect(embedCalls.length).toBeGreaterThanOrEqual(2);
     expect(embedCalls.every((r) => r.model === 'house-embedder')).toBe(true);
-    const hits = await services.knowledgeBase.search('WireGuard profile', { tenantId: 'acme', scopes: ['tenant'] });
+    const hits = await services.knowledgeBase.search('WireGuard profile', {
+      tenantId: 'acme',
+      scopes: ['tenant'],
+    });
     expect(hits[0]?.source).toBe('vpn.md');
     await services.close();
 

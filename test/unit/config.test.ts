@@ -22,7 +22,9 @@ describe('loadConfig', () => {
   });
 
   it('keeps local embeddings when asked to, even with a key', () => {
-    expect(loadConfig({ OPENAI_API_KEY: 'sk-test', EMBEDDINGS: 'local' }).embeddings).toEqual({ kind: 'local' });
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-test', EMBEDDINGS: 'local' }).embeddings).toEqual({
+      kind: 'local',
+    });
   });
 
   it('lists every problem at once', () => {

@@ -1,0 +1,69 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** A deterministic pseudo-random generator so every run measures the same corpus. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    s ^= s + Math.imul(s ^ (s >>> 7), s | 61);
+    return ((s ^ (s >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SYLLABLES = 'ka lo mi ne ra su ti vo be da fe gi ho ju ly pa qu se to vi wa xe zo an el in on ur'.split(
+  ' ',
+);
+
+/** A vocabulary with a Zipf-like frequency profile, like real prose. */
+export function vocabulary(size: number, random: () => number): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < size; i++) {
+    const n = 1 + Math.floor(random() * 3);
+    let w = '';
+    for (let j = 0; j < n; j++) w += SYLLABLES[Math.floor(random() * SYLLABLES.length)];
+    words.push(w);
+  }
+  return words;
+}
+
+export function sentenceMaker(words: string[], random: () => number): () => string {
+  return () => {
+    const length = 8 + Math.floor(random() * 14);
+    const out: string[] = [];
+    // Zipf: rank ~ 1 / u, clipped to the vocabulary.
+    for (let i = 0; i < length; i++)
+      out.push(words[Math.min(words.length - 1, Math.floor(1 / (random() + 1e-4)) - 1)] as string);
+    const s = out.join(' ');
+    return `${s[0]?.toUpperCase()}${s.slice(1)}.`;
+  };
+}
+
+/** Writes a mixed corpus (md, txt, html, csv, json) of roughly `megabytes` MB under `dir`. */
+export async function writeMixedCorpus(dir: string, megabytes: number, seed = 7): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  const random = rng(seed);
+  const sentence = sentenceMaker(vocabulary(20_000, random), random);
+  const paragraph = () => Array.from({ length: 3 + Math.floor(random() * 5) }, sentence).join(' ');
+  const target = megabytes * 1024 * 1024;
+  let written = 0;
+  for (let i = 0; written < target; i++) {
+    const kind = ['md', 'md', 'txt', 'html', 'csv', 'json'][i % 6] as string;
+    const sections = Array.from({ length: 20 + Math.floor(random() * 40) }, () => ({
+      title: sentence().slice(0, 40),
+      body: paragraph(),
+    }));
+    let content: string;
+    if (kind === 'md')
+      content = `# ${sentence()}\n\n${sections.map((s) => `## ${s.title}\n\n${s.body}\n`).join('\n')}`;
+    else if (kind === 'txt') content = sections.map((s) => s.body).join('\n\n');
+    else if (kind === 'html')
+      content = `<!doctype html><html><head><title>${sentence()}</title></head><body>${sections.map((s) => `<h2>${s.title}</h2><p>${s.body}</p>`).join('')}</body></html>`;
+    else if (kind === 'csv')
+      content = `name,owner,notes\n${sections.map((s, j) => `item${j},"${s.title}","${s.body}"`).join('\n')}\n`;
+    else content = JSON.stringify(sections.map((s, j) => ({ id: j, title: s.title, body: s.body })));
+    await writeFile(path.join(dir, `doc-${String(i).padStart(5, '0')}.${kind}`), content);
+    written += Buffer.byteLength(content);
+  }
+  return written;
+}
