@@ -5,8 +5,8 @@ import { z } from 'zod';
 export const DEFAULTS = {
   DATA_DIR: './data',
   EMBEDDING_MODEL: 'text-embedding-3-small',
-  CHUNK_SIZE: 1000,
-  CHUNK_OVERLAP: 100,
+  CHUNK_SIZE: 500,
+  CHUNK_OVERLAP: 50,
   MAX_FILE_MB: 25,
   TOP_K: 5,
   LOG_LEVEL: 'info',

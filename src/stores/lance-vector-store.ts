@@ -1,6 +1,6 @@
 import * as lancedb from '@lancedb/lancedb';
 import { assertAudience } from '../core/scope.js';
-import type { Chunk, DocumentRecord, Passage, Scope, SearchRequest } from '../core/types.js';
+import type { Chunk, DocumentRecord, Passage, SearchRequest } from '../core/types.js';
 import { LanceBatchWriter } from './lance-batch-writer.js';
 import { maintainChunkIndexes } from './lance-maintenance.js';
 import {
@@ -12,6 +12,7 @@ import {
   toDocument,
 } from './lance-schema.js';
 import { embedderMismatch } from './memory-vector-store.js';
+import { hybridFusion } from './rank-fusion.js';
 import { serialQueue } from './serial.js';
 import type { EmbedderIdentity, VectorStore } from './vector-store.js';
 
@@ -26,7 +27,6 @@ export class LanceVectorStore implements VectorStore {
   private chunks?: lancedb.Table;
   private dimension = 0;
   private writer?: LanceBatchWriter;
-  private reranker?: lancedb.rerankers.RRFReranker;
   private hasTextIndex = false;
   /** Set by every local write: the next search refreshes indexes and its pinned version first. */
   private stale = true;
@@ -127,24 +127,20 @@ export class LanceVectorStore implements VectorStore {
         .nprobes(20)
         .refineFactor(5)
         .where(filter);
+    const textQuery = () => table.query().fullTextSearch(request.text).where(filter).select(columns);
     let rows: Row[];
-    if (mode === 'vector') {
-      rows = await vectorQuery().select(columns).limit(request.k).toArray();
-    } else if (mode === 'bm25') {
-      rows = await table
-        .query()
-        .fullTextSearch(request.text)
-        .where(filter)
-        .select(columns)
-        .limit(request.k)
-        .toArray();
-    } else {
-      this.reranker ??= await lancedb.rerankers.RRFReranker.create(60);
-      // Fusion needs more than k candidates from each side to reorder them meaningfully.
+    if (mode === 'vector') rows = await vectorQuery().select(columns).limit(request.k).toArray();
+    else if (mode === 'bm25') rows = await textQuery().limit(request.k).toArray();
+    else {
+      // Both halves read the same pinned version, so fusing them here is consistent; doing it in
+      // our code lets the two rankings carry different weights.
       const depth = Math.max(request.k * 4, 20);
-      rows = (
-        await vectorQuery().fullTextSearch(request.text).rerank(this.reranker).limit(depth).toArray()
-      ).slice(0, request.k);
+      const [byVector, byText] = await Promise.all([
+        vectorQuery().select(columns).limit(depth).toArray(),
+        textQuery().limit(depth).toArray(),
+      ]);
+      const fused = hybridFusion(byVector, byText, (r) => String(r.chunk_id)).slice(0, request.k);
+      rows = fused.map(({ item, score }) => ({ ...item, _relevance_score: score }));
     }
     return rows.map((r) => toPassage(r, mode));
   }
@@ -208,9 +204,9 @@ export class LanceVectorStore implements VectorStore {
   }
 
   /**
-   * Searches read a handle pinned to one committed version. LanceDB's hybrid query runs its vector
-   * and full-text halves separately; on a moving table they could straddle a commit and mix a
-   * document's old and new passages.
+   * Searches read a handle pinned to one committed version: the vector and full-text halves of a
+   * hybrid search run as two queries, and on a moving table they could straddle a commit and mix
+   * a document's old and new passages.
    */
   private async readSnapshot(): Promise<lancedb.Table | undefined> {
     const chunks = this.chunks;

@@ -2,7 +2,7 @@ import { assertAudience } from '../core/scope.js';
 import type { Chunk, DocumentRecord, Passage, SearchRequest } from '../core/types.js';
 import { DocentError } from '../errors.js';
 import { bm25Rank } from './bm25.js';
-import { reciprocalRankFusion } from './rank-fusion.js';
+import { hybridFusion } from './rank-fusion.js';
 import type { EmbedderIdentity, VectorStore } from './vector-store.js';
 
 interface StoredChunk extends Passage {
@@ -92,7 +92,11 @@ export class MemoryVectorStore implements VectorStore {
         ? byVector.map((x) => ({ item: x.c, score: x.s }))
         : mode === 'bm25'
           ? byText.map((x) => ({ item: x.doc, score: x.score }))
-          : reciprocalRankFusion([byVector.map((x) => x.c), byText.map((x) => x.doc)], (c) => c.chunkId);
+          : hybridFusion(
+              byVector.map((x) => x.c),
+              byText.map((x) => x.doc),
+              (c) => c.chunkId,
+            );
     return ranked.slice(0, request.k).map(({ item, score }) => toPassage(item, score));
   }
 

@@ -1,17 +1,40 @@
-/** Reciprocal-rank fusion: robust to the incomparable scales of cosine and BM25 scores. */
+/**
+ * How much each retriever's ranking counts in hybrid search. BM25 is the stronger signal for
+ * the local embedder; vectors add recall for paraphrases and typos. Tuned on
+ * test/fixtures/eval with `npm run bench:quality` (see BENCHMARKS.md).
+ */
+export const HYBRID_WEIGHTS = { vector: 0.4, text: 1 } as const;
+export const RRF_K = 60;
+
+/** Weighted reciprocal-rank fusion: robust to the incomparable scales of cosine and BM25 scores. */
 export function reciprocalRankFusion<T>(
-  lists: T[][],
+  lists: { items: T[]; weight: number }[],
   key: (item: T) => string,
-  k = 60,
+  k = RRF_K,
 ): { item: T; score: number }[] {
   const fused = new Map<string, { item: T; score: number }>();
-  for (const list of lists) {
-    list.forEach((item, rank) => {
+  for (const { items, weight } of lists) {
+    items.forEach((item, rank) => {
       const id = key(item);
       const entry = fused.get(id) ?? { item, score: 0 };
-      entry.score += 1 / (k + rank + 1);
+      entry.score += weight / (k + rank + 1);
       fused.set(id, entry);
     });
   }
   return [...fused.values()].sort((a, b) => b.score - a.score);
+}
+
+export function hybridFusion<T>(
+  byVector: T[],
+  byText: T[],
+  key: (item: T) => string,
+  weights = HYBRID_WEIGHTS,
+) {
+  return reciprocalRankFusion(
+    [
+      { items: byVector, weight: weights.vector },
+      { items: byText, weight: weights.text },
+    ],
+    key,
+  );
 }
