@@ -10,6 +10,15 @@ export const DEFAULTS = {
   MAX_FILE_MB: 25,
   TOP_K: 5,
   LOG_LEVEL: 'info',
+  CHEAP_MODEL: 'gpt-4o-mini',
+  STRONG_MODEL: 'gpt-4o',
+  LLM_TIMEOUT_MS: 30_000,
+  LLM_MAX_RETRIES: 2,
+  MAX_ANSWER_TOKENS: 700,
+  CACHE_TTL_SECONDS: 3600,
+  CACHE_TIMEOUT_MS: 50,
+  THREAD_MEMORY_MAX_THREADS: 5000,
+  THREAD_HISTORY_TURNS: 6,
 } as const satisfies Record<string, string | number>;
 
 const optionalString = z
@@ -31,6 +40,17 @@ const schema = z
     MAX_FILE_MB: z.coerce.number().positive().max(1024).default(DEFAULTS.MAX_FILE_MB),
     TOP_K: z.coerce.number().int().min(1).max(50).default(DEFAULTS.TOP_K),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    CHEAP_MODEL: z.string().min(1).default(DEFAULTS.CHEAP_MODEL),
+    STRONG_MODEL: z.string().min(1).default(DEFAULTS.STRONG_MODEL),
+    LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(DEFAULTS.LLM_TIMEOUT_MS),
+    LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(DEFAULTS.LLM_MAX_RETRIES),
+    MAX_ANSWER_TOKENS: z.coerce.number().int().min(50).max(16_000).default(DEFAULTS.MAX_ANSWER_TOKENS),
+    MODEL_PRICES: optionalString.pipe(z.string().transform(parsePrices).optional()),
+    REDIS_URL: z.url().optional(),
+    CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(DEFAULTS.CACHE_TTL_SECONDS),
+    CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).max(5000).default(DEFAULTS.CACHE_TIMEOUT_MS),
+    THREAD_MEMORY_MAX_THREADS: z.coerce.number().int().min(1).default(DEFAULTS.THREAD_MEMORY_MAX_THREADS),
+    THREAD_HISTORY_TURNS: z.coerce.number().int().min(0).max(50).default(DEFAULTS.THREAD_HISTORY_TURNS),
   })
   .refine((c) => c.CHUNK_OVERLAP < c.CHUNK_SIZE, {
     path: ['CHUNK_OVERLAP'],
@@ -43,6 +63,24 @@ const schema = z
 
 type Env = z.infer<typeof schema>;
 
+export interface ModelPrice {
+  /** USD per million input tokens. */
+  input: number;
+  /** USD per million output tokens. */
+  output: number;
+}
+
+const priceSchema = z.record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) }));
+
+function parsePrices(text: string, ctx: z.RefinementCtx): Record<string, ModelPrice> {
+  try {
+    const parsed = priceSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {}
+  ctx.addIssue({ code: 'custom', message: 'must be JSON like {"model": {"input": 0.15, "output": 0.6}} (USD per million tokens)' });
+  return z.NEVER;
+}
+
 export interface Config {
   dataDir: string;
   lancedbUri: string;
@@ -52,6 +90,17 @@ export interface Config {
   maxFileBytes: number;
   topK: number;
   logLevel: Env['LOG_LEVEL'];
+  llm: {
+    cheapModel: string;
+    strongModel: string;
+    timeoutMs: number;
+    maxRetries: number;
+    maxAnswerTokens: number;
+    prices: Record<string, ModelPrice>;
+  };
+  redisUrl?: string;
+  cache: { ttlSeconds: number; timeoutMs: number };
+  threads: { maxThreads: number; historyTurns: number };
 }
 
 export class ConfigError extends Error {
@@ -83,5 +132,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
     topK: e.TOP_K,
     logLevel: e.LOG_LEVEL,
+    llm: {
+      cheapModel: e.CHEAP_MODEL,
+      strongModel: e.STRONG_MODEL,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      maxRetries: e.LLM_MAX_RETRIES,
+      maxAnswerTokens: e.MAX_ANSWER_TOKENS,
+      prices: e.MODEL_PRICES ?? {},
+    },
+    redisUrl: e.REDIS_URL,
+    cache: { ttlSeconds: e.CACHE_TTL_SECONDS, timeoutMs: e.CACHE_TIMEOUT_MS },
+    threads: { maxThreads: e.THREAD_MEMORY_MAX_THREADS, historyTurns: e.THREAD_HISTORY_TURNS },
   };
 }

@@ -3,7 +3,7 @@
  * the local embedder; vectors add recall for paraphrases and typos. Tuned on
  * test/fixtures/eval with `npm run bench:quality` (see BENCHMARKS.md).
  */
-export const HYBRID_WEIGHTS = { vector: 0.4, text: 1 } as const;
+export const HYBRID_WEIGHTS: Readonly<{ vector: number; text: number }> = { vector: 0.4, text: 1 };
 export const RRF_K = 60;
 
 /** Weighted reciprocal-rank fusion: robust to the incomparable scales of cosine and BM25 scores. */

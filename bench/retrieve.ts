@@ -1,0 +1,108 @@
+// npm run bench:retrieve [-- --sizes 10000,100000,1000000]: tenant-filtered search latency and
+// recall@10 of the indexed search against exact (flat) search, at growing table sizes.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as lancedb from '@lancedb/lancedb';
+import type { Chunk, DocumentRecord } from '../src/core/types.js';
+import { percentile } from '../src/eval/evaluate.js';
+import { embedLocally } from '../src/ingestion/local-embedder.js';
+import { LanceVectorStore } from '../src/stores/lance-vector-store.js';
+import { rng, sentenceMaker, vocabulary } from './corpus.js';
+
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,100000,1000000' }, queries: { type: 'string', default: '200' } } });
+const TENANTS = 10;
+const DOC_SIZE = 500;
+const QUERIES = Number(values.queries);
+
+let peakRss = 0;
+setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 100).unref();
+
+async function run(size: number) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'docent-bench-retrieve-'));
+  const store = await LanceVectorStore.open(dir);
+  await store.bindEmbedder({ id: 'local-hash-v1', dimension: 384 });
+  const random = rng(size);
+  const sentence = sentenceMaker(vocabulary(30_000, random), random);
+  const started = performance.now();
+  const writes: Promise<void>[] = [];
+  for (let d = 0; d * DOC_SIZE < size; d++) {
+    const tenantId = `t${d % TENANTS}`;
+    const doc: DocumentRecord = {
+      docId: `d${d}`,
+      tenantId,
+      scope: 'tenant',
+      source: `doc-${d}.txt`,
+      title: `doc ${d}`,
+      contentHash: `h${d}`,
+      passages: DOC_SIZE,
+      embedder: 'local-hash-v1',
+      updatedAt: new Date().toISOString(),
+    };
+    const chunks: Chunk[] = Array.from({ length: Math.min(DOC_SIZE, size - d * DOC_SIZE) }, (_, i) => {
+      const text = `${sentence()} ${sentence()} ${sentence()}`;
+      return { chunkId: `d${d}-${i}`, position: i, text, vector: embedLocally(text) };
+    });
+    writes.push(store.replaceDocument(doc, chunks));
+    // Bounded in-flight writes keep memory flat however large the table grows.
+    if (writes.length >= 8) await Promise.all(writes.splice(0));
+  }
+  await Promise.all(writes);
+  const loadSeconds = (performance.now() - started) / 1000;
+  const indexStarted = performance.now();
+  await store.maintain();
+  const indexSeconds = (performance.now() - indexStarted) / 1000;
+
+  const exactTable = await (await lancedb.connect(dir)).openTable('chunks');
+  const latencies: number[] = [];
+  const hybridLatencies: number[] = [];
+  let recallSum = 0;
+  for (let q = 0; q < QUERIES; q++) {
+    const text = sentence();
+    const vector = Array.from(embedLocally(text));
+    const audience = { tenantId: `t${q % TENANTS}`, scopes: ['tenant' as const] };
+    let t = performance.now();
+    const hits = await store.search({ audience, text, vector, k: 10, mode: 'vector' });
+    latencies.push(performance.now() - t);
+    t = performance.now();
+    await store.search({ audience, text, vector, k: 10 });
+    hybridLatencies.push(performance.now() - t);
+    const exact = await exactTable
+      .query()
+      .nearestTo(vector)
+      .distanceType('cosine')
+      .bypassVectorIndex()
+      .where(`tenant_id = '${audience.tenantId}' AND scope IN ('tenant')`)
+      .select(['chunk_id'])
+      .limit(10)
+      .toArray();
+    const truth = new Set(exact.map((r) => String(r.chunk_id)));
+    recallSum += hits.filter((h) => truth.has(h.chunkId)).length / Math.max(1, truth.size);
+  }
+  exactTable.close();
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+  const round = (x: number) => Number(x.toFixed(2));
+  return {
+    passages: size,
+    tenants: TENANTS,
+    load_s: round(loadSeconds),
+    index_s: round(indexSeconds),
+    vector_p50_ms: round(percentile(latencies, 0.5)),
+    vector_p95_ms: round(percentile(latencies, 0.95)),
+    hybrid_p50_ms: round(percentile(hybridLatencies, 0.5)),
+    hybrid_p95_ms: round(percentile(hybridLatencies, 0.95)),
+    recall_at_10: Number((recallSum / QUERIES).toFixed(3)),
+    peak_rss_mb: Math.round(peakRss / 1024 / 1024),
+  };
+}
+
+const results = [];
+for (const size of values.sizes.split(',').map(Number)) {
+  results.push(await run(size));
+  console.log(JSON.stringify(results.at(-1)));
+}
+console.table(results);
