@@ -130,7 +130,8 @@ export class LanceVectorStore implements VectorStore {
         .nearestTo(request.vector)
         .distanceType('cosine')
         .nprobes(20)
-        .refineFactor(5)
+        .ef(HNSW_EF)
+        .refineFactor(REFINE_FACTOR)
         .where(filter);
     const textQuery = () => table.query().fullTextSearch(request.text).where(filter).select(columns);
     let rows: Row[];

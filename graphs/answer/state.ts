@@ -1,0 +1,55 @@
+import { Annotation } from '@langchain/langgraph';
+import type { Audience, Passage } from '../../src/core/types.js';
+import type { Complexity, Intent } from '../../src/llm/offline-classifier.js';
+
+export interface Turn {
+  question: string;
+  standalone: string;
+  answer: string;
+}
+
+export type Route = 'smalltalk' | 'out_of_scope' | 'cached' | 'no_passages' | 'cheap' | 'strong' | 'escalated' | 'fallback';
+
+export interface Usage {
+  input: number;
+  output: number;
+  costUsd: number;
+}
+
+// A thread remembers this many turns; older ones no longer help resolve "and for staging?".
+const MAX_REMEMBERED_TURNS = 20;
+
+const lastValue = <T>(initial: () => T) => Annotation<T>({ reducer: (_, next) => next, default: initial });
+
+export const AnswerState = Annotation.Root({
+  /** Persisted per thread by the checkpointer. */
+  history: Annotation<Turn[]>({
+    reducer: (previous, added) => [...previous, ...added].slice(-MAX_REMEMBERED_TURNS),
+    default: () => [],
+  }),
+  // Everything below is per turn: the service resets it on every question.
+  question: lastValue(() => ''),
+  audience: lastValue<Audience>(() => ({ tenantId: '', scopes: [] })),
+  intent: lastValue<Intent>(() => 'question'),
+  complexity: lastValue<Complexity>(() => 'simple'),
+  standalone: lastValue(() => ''),
+  cacheKey: lastValue(() => ''),
+  passages: lastValue<Passage[]>(() => []),
+  answer: lastValue(() => ''),
+  /** Passage numbers (1-based) the answer cites. */
+  cited: lastValue<number[]>(() => []),
+  confidence: lastValue<'high' | 'medium' | 'low'>(() => 'high'),
+  covered: lastValue(() => true),
+  route: lastValue<Route>(() => 'cheap'),
+  model: lastValue(() => ''),
+  cached: lastValue(() => false),
+  /** A short note for the user when something degraded (a model failed, a budget ran out). */
+  note: lastValue(() => ''),
+  usage: Annotation<Usage>({
+    reducer: (a, b) => ({ input: a.input + b.input, output: a.output + b.output, costUsd: a.costUsd + b.costUsd }),
+    default: () => ({ input: 0, output: 0, costUsd: 0 }),
+  }),
+});
+
+export type AnswerStateType = typeof AnswerState.State;
+export type AnswerUpdate = typeof AnswerState.Update;

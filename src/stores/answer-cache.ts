@@ -1,0 +1,23 @@
+import type { Scope } from '../core/types.js';
+
+export interface CachedAnswer {
+  answer: string;
+  /** Indices into `sources`, as cited in the answer. */
+  sources: { n: number; doc_id: string; title: string; source: string; score: number; text: string }[];
+  model: string;
+  route: string;
+}
+
+/**
+ * Answers and the knowledge versions that key them. Every call is bounded in time and never
+ * throws: a slow or dead backend is a cache miss, not a failed answer.
+ */
+export interface AnswerCache {
+  get(key: string): Promise<CachedAnswer | undefined>;
+  set(key: string, value: CachedAnswer): Promise<void>;
+  /** An opaque token that changes whenever a document in this scope changes. */
+  knowledgeVersion(tenantId: string, scope: Scope): Promise<string>;
+  bumpKnowledgeVersion(tenantId: string, scope: Scope): Promise<void>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}

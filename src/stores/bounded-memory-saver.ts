@@ -1,0 +1,30 @@
+import type { RunnableConfig } from '@langchain/core/runnables';
+import { type Checkpoint, type CheckpointMetadata, MemorySaver } from '@langchain/langgraph';
+
+/**
+ * LangGraph's in-memory checkpointer keeps every thread forever; a bot that lives for weeks in
+ * a busy workspace would grow without limit. This one forgets the least recently used threads.
+ */
+export class BoundedMemorySaver extends MemorySaver {
+  private readonly recent = new Map<string, true>();
+
+  constructor(private readonly maxThreads: number) {
+    super();
+  }
+
+  override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata): Promise<RunnableConfig> {
+    const threadId = String(config.configurable?.thread_id ?? '');
+    this.recent.delete(threadId);
+    this.recent.set(threadId, true);
+    while (this.recent.size > this.maxThreads) {
+      const oldest = this.recent.keys().next().value as string;
+      this.recent.delete(oldest);
+      await this.deleteThread(oldest);
+    }
+    return super.put(config, checkpoint, metadata);
+  }
+
+  get threadCount(): number {
+    return this.recent.size;
+  }
+}

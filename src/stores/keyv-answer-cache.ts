@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type Keyv from 'keyv';
+import type { Scope } from '../core/types.js';
+import type { AnswerCache, CachedAnswer } from './answer-cache.js';
+
+export interface KeyvAnswerCacheOptions {
+  ttlMs: number;
+  /** Upper bound on any one cache call; past it the call counts as a miss. */
+  timeoutMs: number;
+  onError?: (error: unknown) => void;
+}
+
+const INITIAL_VERSION = '0';
+
+/** The answer cache on keyv: in memory by default, Redis (or any keyv store) when configured. */
+export class KeyvAnswerCache implements AnswerCache {
+  constructor(
+    private readonly keyv: Keyv,
+    private readonly options: KeyvAnswerCacheOptions,
+  ) {}
+
+  async get(key: string): Promise<CachedAnswer | undefined> {
+    return this.bounded(() => this.keyv.get<CachedAnswer>(`answer:${key}`));
+  }
+
+  async set(key: string, value: CachedAnswer): Promise<void> {
+    await this.bounded(() => this.keyv.set(`answer:${key}`, value, this.options.ttlMs));
+  }
+
+  async knowledgeVersion(tenantId: string, scope: Scope): Promise<string> {
+    return (await this.bounded(() => this.keyv.get<string>(versionKey(tenantId, scope)))) ?? INITIAL_VERSION;
+  }
+
+  async bumpKnowledgeVersion(tenantId: string, scope: Scope): Promise<void> {
+    // A fresh random token needs no read-modify-write, so concurrent bumps from several instances are safe.
+    await this.bounded(() => this.keyv.set(versionKey(tenantId, scope), randomUUID()));
+  }
+
+  async flush(): Promise<void> {
+    await this.bounded(() => this.keyv.clear());
+  }
+
+  async close(): Promise<void> {
+    await this.bounded(() => this.keyv.disconnect());
+  }
+
+  private async bounded<T>(call: () => Promise<T>): Promise<T | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), this.options.timeoutMs);
+    });
+    try {
+      return await Promise.race([call(), timeout]);
+    } catch (error) {
+      this.options.onError?.(error);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+const versionKey = (tenantId: string, scope: Scope) => `version:${tenantId}:${scope}`;
+
+/** A Map that forgets its oldest entries beyond a size: keyv's in-memory store, bounded. */
+export class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly maxEntries: number) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    super.delete(key);
+    super.set(key, value);
+    while (this.size > this.maxEntries) super.delete(this.keys().next().value as K);
+    return this;
+  }
+}
