@@ -11,7 +11,12 @@ import { embedLocally } from '../src/ingestion/local-embedder.js';
 import { LanceVectorStore } from '../src/stores/lance-vector-store.js';
 import { rng, sentenceMaker, vocabulary } from './corpus.js';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,100000,1000000' }, queries: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '10000,100000,1000000' },
+    queries: { type: 'string', default: '200' },
+  },
+});
 const TENANTS = 10;
 const DOC_SIZE = 500;
 const QUERIES = Number(values.queries);

@@ -48,6 +48,7 @@ program
   .description('answer a question from the knowledge base')
   .argument('[question]')
   .option('--stdin', 'read one question per line from standard input')
+  .option('--thread', 'with --stdin: treat the questions as one conversation (follow-ups)')
   .addOption(tenant())
   .addOption(json())
   .action(run((s, question: string | undefined, opts) => askCommand(s, question, opts)));

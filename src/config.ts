@@ -77,7 +77,10 @@ function parsePrices(text: string, ctx: z.RefinementCtx): Record<string, ModelPr
     const parsed = priceSchema.safeParse(JSON.parse(text));
     if (parsed.success) return parsed.data;
   } catch {}
-  ctx.addIssue({ code: 'custom', message: 'must be JSON like {"model": {"input": 0.15, "output": 0.6}} (USD per million tokens)' });
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be JSON like {"model": {"input": 0.15, "output": 0.6}} (USD per million tokens)',
+  });
   return z.NEVER;
 }
 

@@ -1,33 +1,80 @@
 import { mkdir } from 'node:fs/promises';
+import Keyv from 'keyv';
+import { GraphAnswerer } from '../graphs/answer/answerer.js';
+import { buildAnswerGraph } from '../graphs/answer/graph.js';
 import type { Config } from './config.js';
+import type { Answerer } from './core/ask.js';
 import { KnowledgeBase } from './core/knowledge-base.js';
 import type { Embedder } from './ingestion/embedder.js';
 import { LocalEmbedder } from './ingestion/local-embedder.js';
+import type { ModelTiers } from './llm/chat-models.js';
+import { createOpenAIModels } from './llm/openai-models.js';
+import { createLogger, type Logger } from './logger.js';
+import type { AnswerCache } from './stores/answer-cache.js';
+import { BoundedMemorySaver } from './stores/bounded-memory-saver.js';
+import { BoundedMap, KeyvAnswerCache } from './stores/keyv-answer-cache.js';
 import { LanceVectorStore } from './stores/lance-vector-store.js';
 import type { VectorStore } from './stores/vector-store.js';
 
 export interface Services {
   config: Config;
+  logger: Logger;
   store: VectorStore;
   embedder: Embedder;
+  cache: AnswerCache;
   knowledgeBase: KnowledgeBase;
+  answerer: Answerer;
   close(): Promise<void>;
 }
 
+const MEMORY_CACHE_ENTRIES = 10_000;
+
 /** The composition root: the only place that names concrete classes. */
-export async function createServices(config: Config): Promise<Services> {
+export async function createServices(
+  config: Config,
+  overrides: { models?: ModelTiers } = {},
+): Promise<Services> {
+  const logger = createLogger(config.logLevel);
   const embedder = await createEmbedder(config);
   if (!config.lancedbUri.includes('://')) await mkdir(config.lancedbUri, { recursive: true });
   const store = await LanceVectorStore.open(config.lancedbUri);
   await store.bindEmbedder(embedder);
+  const cache = await createAnswerCache(config, logger);
   const knowledgeBase = new KnowledgeBase({
     store,
     embedder,
     chunking: config.chunking,
     maxFileBytes: config.maxFileBytes,
     topK: config.topK,
+    onChange: (tenantId, scope) => cache.bumpKnowledgeVersion(tenantId, scope),
   });
-  return { config, store, embedder, knowledgeBase, close: () => store.close() };
+  const graph = buildAnswerGraph(
+    {
+      knowledgeBase,
+      models: overrides.models ?? createOpenAIModels(config),
+      cache,
+      prices: config.llm.prices,
+      historyTurns: config.threads.historyTurns,
+      onModelError: (model, error) => logger.warn({ model, err: errorSummary(error) }, 'model call failed'),
+    },
+    new BoundedMemorySaver(config.threads.maxThreads),
+  );
+  const answerer = new GraphAnswerer(graph, {
+    onError: (error) => logger.error({ err: error }, 'answer graph failed'),
+  });
+  return {
+    config,
+    logger,
+    store,
+    embedder,
+    cache,
+    knowledgeBase,
+    answerer,
+    async close() {
+      await cache.close();
+      await store.close();
+    },
+  };
 }
 
 async function createEmbedder(config: Config): Promise<Embedder> {
@@ -37,4 +84,34 @@ async function createEmbedder(config: Config): Promise<Embedder> {
   const embedder = new OpenAIEmbedder({ ...config.openai, model: config.embeddings.model });
   await embedder.resolveDimension();
   return embedder;
+}
+
+async function createAnswerCache(config: Config, logger: Logger): Promise<AnswerCache> {
+  let keyv: Keyv;
+  if (config.redisUrl) {
+    const { default: KeyvRedis } = await import('@keyv/redis');
+    const store = new KeyvRedis(config.redisUrl, { throwOnConnectError: false, connectionTimeout: 1000 });
+    keyv = new Keyv({ store, namespace: 'docent', useKeyPrefix: false });
+  } else {
+    keyv = new Keyv({ store: new BoundedMap(MEMORY_CACHE_ENTRIES), namespace: 'docent' });
+  }
+  let warned = false;
+  keyv.on('error', (error: unknown) => {
+    if (!warned) logger.warn({ err: errorSummary(error) }, 'answer cache unavailable; answering without it');
+    warned = true;
+  });
+  return new KeyvAnswerCache(keyv, {
+    ttlMs: config.cache.ttlSeconds * 1000,
+    timeoutMs: config.cache.timeoutMs,
+    onError: (error) => {
+      // Once is enough: a dead Redis would otherwise log on every question.
+      if (!warned)
+        logger.warn({ err: errorSummary(error) }, 'answer cache unavailable; answering without it');
+      warned = true;
+    },
+  });
+}
+
+function errorSummary(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

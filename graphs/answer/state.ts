@@ -8,7 +8,16 @@ export interface Turn {
   answer: string;
 }
 
-export type Route = 'smalltalk' | 'out_of_scope' | 'cached' | 'no_passages' | 'cheap' | 'strong' | 'escalated' | 'fallback';
+export type Route =
+  | 'extractive'
+  | 'smalltalk'
+  | 'out_of_scope'
+  | 'cached'
+  | 'no_passages'
+  | 'cheap'
+  | 'strong'
+  | 'escalated'
+  | 'fallback';
 
 export interface Usage {
   input: number;
@@ -45,10 +54,14 @@ export const AnswerState = Annotation.Root({
   cached: lastValue(() => false),
   /** A short note for the user when something degraded (a model failed, a budget ran out). */
   note: lastValue(() => ''),
-  usage: Annotation<Usage>({
-    reducer: (a, b) => ({ input: a.input + b.input, output: a.output + b.output, costUsd: a.costUsd + b.costUsd }),
-    default: () => ({ input: 0, output: 0, costUsd: 0 }),
-  }),
+  /** Tokens and cost of this turn so far; nodes that call a model add to it with `addUsage`. */
+  usage: lastValue<Usage>(() => ({ input: 0, output: 0, costUsd: 0 })),
+});
+
+export const addUsage = (a: Usage, b: Usage): Usage => ({
+  input: a.input + b.input,
+  output: a.output + b.output,
+  costUsd: a.costUsd + b.costUsd,
 });
 
 export type AnswerStateType = typeof AnswerState.State;

@@ -1,6 +1,4 @@
 import { createInterface } from 'node:readline';
-import { askKnowledgeBase } from '../core/ask.js';
-import type { Audience } from '../core/types.js';
 import { describeError } from '../errors.js';
 import type { Services } from '../main.js';
 import { formatAnswer, printJson } from './output.js';
@@ -8,13 +6,18 @@ import { formatAnswer, printJson } from './output.js';
 export async function askCommand(
   services: Services,
   question: string | undefined,
-  options: { tenant: string; json?: boolean; stdin?: boolean },
+  options: { tenant: string; json?: boolean; stdin?: boolean; thread?: boolean },
 ): Promise<number> {
-  // The CLI speaks for the operator: it reads what was ingested tenant-wide.
-  const audience: Audience = { tenantId: options.tenant, scopes: ['tenant'] };
+  // The CLI speaks for the operator: it reads what was ingested tenant-wide. With --thread,
+  // questions of one run share a conversation, so follow-ups work.
+  const threadId = options.thread ? `cli:${options.tenant}:${process.pid}` : undefined;
   const answerOne = async (q: string) => {
     try {
-      const result = await askKnowledgeBase(services.knowledgeBase, q, audience);
+      const result = await services.answerer.answer({
+        question: q,
+        context: { tenantId: options.tenant },
+        threadId,
+      });
       process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : `${formatAnswer(result)}\n\n`);
       return 0;
     } catch (err) {

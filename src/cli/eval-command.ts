@@ -11,6 +11,7 @@ export async function evalCommand(
   const cases = parseEvalCases(await readFile(file, 'utf8'));
   const report = await evaluate(
     services.knowledgeBase,
+    services.answerer,
     cases,
     { tenantId: options.tenant, scopes: ['tenant'] },
     options.mode,

@@ -1,6 +1,5 @@
-import { extractiveAnswer, NOT_IN_DOCUMENTS } from '../llm/extractive-answerer.js';
-import type { KnowledgeBase } from './knowledge-base.js';
-import type { Audience, Passage } from './types.js';
+import type { AskContext } from './scope.js';
+import type { Passage } from './types.js';
 
 export interface SourceView {
   n: number;
@@ -11,14 +10,30 @@ export interface SourceView {
   text: string;
 }
 
-/** The answer shape every surface shares (CLI --json, HTTP API); keep it stable. */
-export interface AskResult {
+/** The answer shape every surface shares (CLI --json, HTTP API, chat adapters); keep it stable. */
+export interface AnswerResult {
   answer: string;
   sources: SourceView[];
   route: string;
   model: string;
   cached: boolean;
   latency_ms: number;
+  tokens: { input: number; output: number };
+  cost_usd: number;
+  /** Set when something degraded (a model failed) and the user should know. */
+  note?: string;
+}
+
+export interface AnswerRequest {
+  question: string;
+  context: AskContext;
+  /** The platform thread; turns with the same id share history. Omit for a one-off question. */
+  threadId?: string;
+}
+
+/** The port every surface asks through; the answer graph implements it. */
+export interface Answerer {
+  answer(request: AnswerRequest): Promise<AnswerResult>;
 }
 
 export function toSources(passages: Passage[]): SourceView[] {
@@ -30,23 +45,4 @@ export function toSources(passages: Passage[]): SourceView[] {
     score: Number(p.score.toFixed(6)),
     text: p.text,
   }));
-}
-
-/** Retrieval plus the offline extractive answerer. */
-export async function askKnowledgeBase(
-  kb: KnowledgeBase,
-  question: string,
-  audience: Audience,
-): Promise<AskResult> {
-  const started = performance.now();
-  const passages = await kb.search(question, audience);
-  const extracted = extractiveAnswer(question, passages);
-  return {
-    answer: extracted?.answer ?? NOT_IN_DOCUMENTS,
-    sources: extracted ? toSources(passages) : [],
-    route: extracted ? 'question' : 'no_passages',
-    model: 'extractive',
-    cached: false,
-    latency_ms: Math.round(performance.now() - started),
-  };
 }

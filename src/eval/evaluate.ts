@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { askKnowledgeBase } from '../core/ask.js';
+import type { Answerer } from '../core/ask.js';
 import type { KnowledgeBase } from '../core/knowledge-base.js';
 import type { Audience, Passage } from '../core/types.js';
 import { DocentError } from '../errors.js';
@@ -59,6 +59,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 
 export async function evaluate(
   kb: KnowledgeBase,
+  answerer: Answerer,
   cases: EvalCase[],
   audience: Audience,
   mode: 'hybrid' | 'vector' | 'bm25' = 'hybrid',
@@ -79,7 +80,10 @@ export async function evaluate(
     if (rank >= 0) reciprocal += 1 / (rank + 1);
     if (c.answer) {
       answered++;
-      const result = await askKnowledgeBase(kb, c.question, audience);
+      const result = await answerer.answer({
+        question: c.question,
+        context: { tenantId: audience.tenantId },
+      });
       if (result.answer.toLowerCase().includes(c.answer.toLowerCase())) matched++;
     }
   }

@@ -50,13 +50,24 @@ export class StructuredChatModel implements LanguageModel {
     return this.call(answerSchema, 'grounded_answer', system, prompt);
   }
 
-  private async call<T extends z.ZodType>(schema: T, name: string, system: string, prompt: string): Promise<ModelReply<z.infer<T>>> {
+  private async call<T extends z.ZodType>(
+    schema: T,
+    name: string,
+    system: string,
+    prompt: string,
+  ): Promise<ModelReply<z.infer<T>>> {
     const runnable = this.chat.withStructuredOutput(schema, { name, includeRaw: true });
     const { raw, parsed } = (await runnable.invoke([
       { role: 'system', content: system },
       { role: 'user', content: prompt },
-    ])) as unknown as { raw: { usage_metadata?: { input_tokens: number; output_tokens: number } }; parsed: z.infer<T> };
+    ])) as unknown as {
+      raw: { usage_metadata?: { input_tokens: number; output_tokens: number } };
+      parsed: z.infer<T>;
+    };
     const validated = schema.parse(parsed) as z.infer<T>;
-    return { value: validated, usage: { input: raw.usage_metadata?.input_tokens ?? 0, output: raw.usage_metadata?.output_tokens ?? 0 } };
+    return {
+      value: validated,
+      usage: { input: raw.usage_metadata?.input_tokens ?? 0, output: raw.usage_metadata?.output_tokens ?? 0 },
+    };
   }
 }

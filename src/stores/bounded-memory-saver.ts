@@ -12,7 +12,11 @@ export class BoundedMemorySaver extends MemorySaver {
     super();
   }
 
-  override async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata): Promise<RunnableConfig> {
+  override async put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+  ): Promise<RunnableConfig> {
     const threadId = String(config.configurable?.thread_id ?? '');
     this.recent.delete(threadId);
     this.recent.set(threadId, true);

@@ -1,0 +1,35 @@
+import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import { END, START, StateGraph } from '@langchain/langgraph';
+import { type AnswerGraphDeps, createAnswerNodes } from './nodes.js';
+import { AnswerState } from './state.js';
+
+/**
+ * classify → smalltalk | out of scope | cache lookup → retrieve → generate → (escalate) → cache write,
+ * every path ending in `remember`, which appends the turn to the thread's history.
+ */
+export function buildAnswerGraph(deps: AnswerGraphDeps, checkpointer: BaseCheckpointSaver) {
+  const n = createAnswerNodes(deps);
+  return new StateGraph(AnswerState)
+    .addNode('classify', n.classify)
+    .addNode('smalltalk', n.smalltalk)
+    .addNode('outOfScope', n.outOfScope)
+    .addNode('cacheLookup', n.cacheLookup)
+    .addNode('retrieve', n.retrieve)
+    .addNode('generate', n.answer)
+    .addNode('escalate', n.escalate)
+    .addNode('cacheWrite', n.cacheWrite)
+    .addNode('remember', n.remember)
+    .addEdge(START, 'classify')
+    .addConditionalEdges('classify', n.afterClassify, ['smalltalk', 'outOfScope', 'cacheLookup'])
+    .addEdge('smalltalk', 'remember')
+    .addEdge('outOfScope', 'remember')
+    .addConditionalEdges('cacheLookup', n.afterCacheLookup, ['remember', 'retrieve'])
+    .addConditionalEdges('retrieve', n.afterRetrieve, ['generate', 'remember'])
+    .addConditionalEdges('generate', n.afterAnswer, ['escalate', 'cacheWrite'])
+    .addEdge('escalate', 'cacheWrite')
+    .addEdge('cacheWrite', 'remember')
+    .addEdge('remember', END)
+    .compile({ checkpointer });
+}
+
+export type AnswerGraph = ReturnType<typeof buildAnswerGraph>;

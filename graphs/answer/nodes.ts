@@ -1,0 +1,263 @@
+import { createHash } from 'node:crypto';
+import type { ModelPrice } from '../../src/config.js';
+import type { KnowledgeBase } from '../../src/core/knowledge-base.js';
+import type { Passage } from '../../src/core/types.js';
+import type { AnswerOutput, LanguageModel, ModelReply, ModelTiers } from '../../src/llm/chat-models.js';
+import { extractiveAnswer, NOT_IN_DOCUMENTS } from '../../src/llm/extractive-answerer.js';
+import { classifyOffline, SMALLTALK_REPLY } from '../../src/llm/offline-classifier.js';
+import { costOf, type TokenUsage } from '../../src/llm/pricing.js';
+import { stripMentions } from '../../src/llm/sanitize.js';
+import type { AnswerCache } from '../../src/stores/answer-cache.js';
+import { ANSWER_SYSTEM, answerPrompt, CLASSIFY_SYSTEM, classifyPrompt } from './prompts.js';
+import { type AnswerStateType, type AnswerUpdate, addUsage, type Usage } from './state.js';
+
+export interface AnswerGraphDeps {
+  knowledgeBase: KnowledgeBase;
+  models: ModelTiers;
+  cache: AnswerCache;
+  prices: Record<string, ModelPrice>;
+  historyTurns: number;
+  onModelError?: (model: string, error: unknown) => void;
+}
+
+export const OUT_OF_SCOPE_REPLY =
+  "That's outside what I can answer: I only know what is in your team's documents. Ask me about those, or share a file to add it.";
+export const MODEL_DOWN_NOTE =
+  'The language model is unavailable right now, so this answer is quoted from the most relevant passages.';
+
+const EXTRACTIVE = 'extractive';
+
+export function normaliseQuestion(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKC')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+export function createAnswerNodes(deps: AnswerGraphDeps) {
+  const { models } = deps;
+  const usageOf = (model: string, usage: TokenUsage): Usage => ({
+    ...usage,
+    costUsd: costOf(model, usage, deps.prices),
+  });
+
+  async function callModel(model: LanguageModel, question: string, passages: Passage[]) {
+    try {
+      const reply: ModelReply<AnswerOutput> = await model.answer(
+        ANSWER_SYSTEM,
+        answerPrompt(question, passages),
+      );
+      return { ok: true as const, reply };
+    } catch (error) {
+      deps.onModelError?.(model.name, error);
+      return { ok: false as const };
+    }
+  }
+
+  /** The answer as the graph keeps it; citations outside the passage list make it unsupported. */
+  function fromModel(
+    model: LanguageModel,
+    reply: ModelReply<AnswerOutput>,
+    passages: Passage[],
+    spent: Usage,
+  ): AnswerUpdate {
+    const valid = reply.value.cited.filter((n) => n >= 1 && n <= passages.length);
+    const inText = [...reply.value.answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+    const cited = [...new Set([...valid, ...inText.filter((n) => n >= 1 && n <= passages.length)])].sort(
+      (a, b) => a - b,
+    );
+    return {
+      answer: reply.value.answer,
+      cited,
+      covered: reply.value.covered,
+      confidence: reply.value.confidence,
+      model: model.name,
+      usage: addUsage(spent, usageOf(model.name, reply.usage)),
+    };
+  }
+
+  function extractive(question: string, passages: Passage[], note = ''): AnswerUpdate {
+    const result = extractiveAnswer(question, passages);
+    return result
+      ? {
+          answer: result.answer,
+          cited: result.cited,
+          covered: true,
+          confidence: 'medium',
+          model: EXTRACTIVE,
+          note,
+        }
+      : { answer: NOT_IN_DOCUMENTS, cited: [], covered: false, confidence: 'high', model: EXTRACTIVE, note };
+  }
+
+  return {
+    async classify(state: AnswerStateType): Promise<AnswerUpdate> {
+      const history = state.history.slice(-deps.historyTurns);
+      if (models.cheap) {
+        try {
+          const { value, usage } = await models.cheap.classify(
+            CLASSIFY_SYSTEM,
+            classifyPrompt(state.question, history),
+          );
+          return {
+            ...value,
+            standalone: value.standalone.trim() || state.question,
+            usage: addUsage(state.usage, usageOf(models.cheap.name, usage)),
+          };
+        } catch (error) {
+          deps.onModelError?.(models.cheap.name, error);
+        }
+      }
+      return classifyOffline(
+        state.question,
+        history.map((t) => t.standalone),
+      );
+    },
+
+    smalltalk: async (): Promise<AnswerUpdate> => ({
+      answer: SMALLTALK_REPLY,
+      route: 'smalltalk',
+      model: 'none',
+    }),
+
+    outOfScope: async (): Promise<AnswerUpdate> => ({
+      answer: OUT_OF_SCOPE_REPLY,
+      route: 'out_of_scope',
+      model: 'none',
+    }),
+
+    async cacheLookup(state: AnswerStateType): Promise<AnswerUpdate> {
+      const { tenantId, scopes } = state.audience;
+      const sorted = [...scopes].sort();
+      const versions = await Promise.all(sorted.map((s) => deps.cache.knowledgeVersion(tenantId, s)));
+      const models = `${deps.models.cheap?.name ?? EXTRACTIVE}/${deps.models.strong?.name ?? EXTRACTIVE}`;
+      const material = [
+        tenantId,
+        sorted.join(','),
+        versions.join(','),
+        models,
+        normaliseQuestion(state.standalone),
+      ].join('\u0000');
+      const cacheKey = createHash('sha256').update(material).digest('hex');
+      const hit = await deps.cache.get(cacheKey);
+      if (!hit) return { cacheKey };
+      const passages: Passage[] = hit.sources.map((s) => ({
+        chunkId: '',
+        docId: s.doc_id,
+        title: s.title,
+        source: s.source,
+        text: s.text,
+        position: 0,
+        score: s.score,
+      }));
+      return {
+        cacheKey,
+        cached: true,
+        answer: hit.answer,
+        passages,
+        model: hit.model,
+        route: 'cached',
+        covered: true,
+      };
+    },
+
+    async retrieve(state: AnswerStateType): Promise<AnswerUpdate> {
+      const passages = await deps.knowledgeBase.search(state.standalone, state.audience);
+      return passages.length > 0
+        ? { passages }
+        : { passages, answer: NOT_IN_DOCUMENTS, covered: false, route: 'no_passages', model: 'none' };
+    },
+
+    async answer(state: AnswerStateType): Promise<AnswerUpdate> {
+      const { standalone, passages } = state;
+      if (!models.cheap && !models.strong)
+        return { ...extractive(standalone, passages), route: 'extractive' };
+      const preferStrong = state.complexity === 'complex' && models.strong;
+      const order = (preferStrong ? [models.strong, models.cheap] : [models.cheap, models.strong]).filter(
+        (m): m is LanguageModel => m !== undefined,
+      );
+      // Strong first for complex questions, falling back to cheap; cheap first otherwise (escalation decides later).
+      const first = order[0] as LanguageModel;
+      const attempt = await callModel(first, standalone, passages);
+      if (attempt.ok)
+        return {
+          ...fromModel(first, attempt.reply, passages, state.usage),
+          route: first === models.strong ? 'strong' : 'cheap',
+        };
+      const second = order[1];
+      if (second && second !== first) {
+        const retry = await callModel(second, standalone, passages);
+        if (retry.ok)
+          return {
+            ...fromModel(second, retry.reply, passages, state.usage),
+            route: second === models.strong ? 'strong' : 'cheap',
+          };
+      }
+      return { ...extractive(standalone, passages, MODEL_DOWN_NOTE), route: 'fallback' };
+    },
+
+    async escalate(state: AnswerStateType): Promise<AnswerUpdate> {
+      const strong = models.strong as LanguageModel;
+      const attempt = await callModel(strong, state.standalone, state.passages);
+      if (attempt.ok)
+        return { ...fromModel(strong, attempt.reply, state.passages, state.usage), route: 'escalated' };
+      // The cheap answer stands when it is usable; otherwise quote the passages.
+      if (state.covered && state.cited.length > 0) return {};
+      return { ...extractive(state.standalone, state.passages, MODEL_DOWN_NOTE), route: 'fallback' };
+    },
+
+    async cacheWrite(state: AnswerStateType): Promise<AnswerUpdate> {
+      const grounded =
+        state.covered && state.cited.length > 0 && state.route !== 'fallback' && state.route !== 'cached';
+      if (grounded && state.cacheKey) {
+        await deps.cache.set(state.cacheKey, {
+          answer: state.answer,
+          model: state.model,
+          route: state.route,
+          sources: state.passages.map((p, i) => ({
+            n: i + 1,
+            doc_id: p.docId,
+            title: p.title,
+            source: p.source,
+            score: p.score,
+            text: p.text,
+          })),
+        });
+      }
+      return {};
+    },
+
+    async remember(state: AnswerStateType): Promise<AnswerUpdate> {
+      const answer = stripMentions(state.covered ? state.answer : NOT_IN_DOCUMENTS);
+      // Only real questions give later follow-ups their topic; a "thanks" in between must not.
+      const standalone = state.intent === 'question' ? state.standalone || state.question : '';
+      return { answer, history: [{ question: state.question, standalone, answer }] };
+    },
+
+    // Routers: each returns the name of the next node.
+    afterClassify: (state: AnswerStateType) =>
+      state.intent === 'smalltalk'
+        ? ('smalltalk' as const)
+        : state.intent === 'out_of_scope'
+          ? ('outOfScope' as const)
+          : ('cacheLookup' as const),
+    afterCacheLookup: (state: AnswerStateType) =>
+      state.cached ? ('remember' as const) : ('retrieve' as const),
+    afterRetrieve: (state: AnswerStateType) =>
+      state.passages.length > 0 ? ('generate' as const) : ('remember' as const),
+    afterAnswer: (state: AnswerStateType) =>
+      needsEscalation(state, models) ? ('escalate' as const) : ('cacheWrite' as const),
+  };
+}
+
+/**
+ * The cheap model's answer goes up a tier when it cites nothing it was given, says it is unsure,
+ * or says the passages don't cover a question that they visibly share words with.
+ */
+export function needsEscalation(state: AnswerStateType, models: ModelTiers): boolean {
+  if (state.route !== 'cheap' || !models.strong || state.model !== models.cheap?.name) return false;
+  if (state.confidence === 'low') return true;
+  if (!state.covered) return extractiveAnswer(state.standalone, state.passages) !== undefined;
+  return state.cited.length === 0;
+}
