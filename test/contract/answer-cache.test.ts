@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import KeyvRedis from '@keyv/redis';
+import Keyv from 'keyv';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AnswerCache, CachedAnswer } from '../../src/stores/answer-cache.js';
+import { BoundedMap, KeyvAnswerCache } from '../../src/stores/keyv-answer-cache.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const value: CachedAnswer = {
+  answer: 'Rotate it in Settings [1].',
+  model: 'gpt-4o-mini',
+  route: 'cheap',
+  sources: [{ n: 1, doc_id: 'd1', title: 'Keys', source: 'keys.md', score: 0.5, text: 'Rotate it in Settings.' }],
+};
+
+function answerCacheContract(name: string, open: (ttlMs: number) => AnswerCache) {
+  describe(`AnswerCache contract: ${name}`, () => {
+    let cache: AnswerCache;
+    beforeEach(() => {
+      cache = open(60_000);
+    });
+    afterEach(async () => cache.close());
+
+    it('returns what was stored, and misses what was not', async () => {
+      const key = randomUUID();
+      expect(await cache.get(key)).toBeUndefined();
+      await cache.set(key, value);
+      expect(await cache.get(key)).toEqual(value);
+    });
+
+    it('expires entries after their time to live', async () => {
+      const short = open(50);
+      const key = randomUUID();
+      await short.set(key, value);
+      await new Promise((r) => setTimeout(r, 120));
+      expect(await short.get(key)).toBeUndefined();
+      await short.close();
+    });
+
+    it('changes a scope’s knowledge version on every bump and leaves other scopes alone', async () => {
+      const tenant = `t-${randomUUID()}`;
+      const before = await cache.knowledgeVersion(tenant, 'tenant');
+      const other = await cache.knowledgeVersion(tenant, 'channel:C1');
+      await cache.bumpKnowledgeVersion(tenant, 'tenant');
+      const after = await cache.knowledgeVersion(tenant, 'tenant');
+      expect(after).not.toBe(before);
+      await cache.bumpKnowledgeVersion(tenant, 'tenant');
+      expect(await cache.knowledgeVersion(tenant, 'tenant')).not.toBe(after);
+      expect(await cache.knowledgeVersion(tenant, 'channel:C1')).toBe(other);
+    });
+
+    it('forgets everything on flush', async () => {
+      const key = randomUUID();
+      await cache.set(key, value);
+      await cache.flush();
+      expect(await cache.get(key)).toBeUndefined();
+    });
+  });
+}
+
+answerCacheContract('keyv in memory', (ttlMs) => new KeyvAnswerCache(new Keyv({ store: new BoundedMap(100), namespace: 'docent' }), { ttlMs, timeoutMs: 50 }));
+answerCacheContract(
+  'keyv on Redis',
+  (ttlMs) =>
+    new KeyvAnswerCache(new Keyv({ store: new KeyvRedis(REDIS_URL), namespace: `docent-test-${randomUUID()}`, useKeyPrefix: false }), {
+      ttlMs,
+      timeoutMs: 500,
+    }),
+);
+
+describe('a dead Redis', () => {
+  it('costs about the timeout per call and never throws', async () => {
+    const errors: unknown[] = [];
+    const keyv = new Keyv({ store: new KeyvRedis('redis://127.0.0.1:1', { throwOnConnectError: false, connectionTimeout: 200 }) });
+    keyv.on('error', (e: unknown) => errors.push(e));
+    const cache = new KeyvAnswerCache(keyv, { ttlMs: 1000, timeoutMs: 50, onError: (e) => errors.push(e) });
+    const started = performance.now();
+    expect(await cache.get('k')).toBeUndefined();
+    await cache.set('k', value);
+    expect(await cache.knowledgeVersion('t', 'tenant')).toBe('0');
+    expect(performance.now() - started).toBeLessThan(3 * 50 + 100);
+    await cache.close();
+  });
+
+  it('keeps only the newest entries in memory', () => {
+    const map = new BoundedMap<string, number>(2);
+    map.set('a', 1).set('b', 2).set('a', 3).set('c', 4);
+    expect([...map.keys()]).toEqual(['a', 'c']);
+  });
+});
