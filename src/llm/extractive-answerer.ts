@@ -1,5 +1,6 @@
 import type { Passage } from '../core/types.js';
 import { tokenize } from '../ingestion/tokenize.js';
+import { sentencesOf } from './sentences.js';
 
 export const NOT_IN_DOCUMENTS = "I couldn't find anything about that in your documents.";
 
@@ -7,30 +8,23 @@ interface Candidate {
   text: string;
   passage: number;
   order: number;
+  tokens: Set<string>;
+  headingTokens: Set<string>;
   score: number;
 }
 
 const MAX_SENTENCES = 3;
-const MAX_CHARS = 700;
-
-/** Splits a passage into sentences and list items; Markdown markers are dropped for reading. */
-export function sentencesOf(text: string): string[] {
-  return text
-    .split(/\n+/)
-    .flatMap((line) => line.split(/(?<=[.!?])\s+(?=[A-Z0-9"'([])/))
-    .map((s) =>
-      s
-        .replace(/^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)/, '')
-        .replace(/\*\*|__|`/g, '')
-        .trim(),
-    )
-    .filter((s) => s.length >= 12 && /[\p{L}]/u.test(s));
-}
+const MAX_CHARS = 600;
+// Questions that want a number, a time or a duration.
+const WANTS_QUANTITY =
+  /\b(how (much|many|long|often|soon|far|quickly|fast)|when|what time|deadline|limit|max(imum)?|min(imum)?|price|cost)\b/i;
+const WANTS_PERSON = /\b(who|whom|owner|owns|approve|approves|sign off)\b/i;
 
 /**
- * Answers without a model: picks the sentences of the top passages that share the most
- * (rare) words with the question and cites each one. Returns undefined when no sentence
- * shares a single content word with the question: better no answer than an invented one.
+ * Answers without a model: picks the sentences of the top passages that share the most (rare)
+ * words with the question, prefers ones that hold the kind of fact asked for (a number, a name),
+ * and cites each. Returns undefined when no sentence shares a content word with the question:
+ * better no answer than an invented one.
  */
 export function extractiveAnswer(
   question: string,
@@ -38,36 +32,52 @@ export function extractiveAnswer(
 ): { answer: string; cited: number[] } | undefined {
   const terms = new Set(tokenize(question));
   if (terms.size === 0 || passages.length === 0) return undefined;
-  const candidates: Candidate[] = [];
-  passages.forEach((p, passage) => {
-    sentencesOf(p.text).forEach((text, order) => {
-      candidates.push({ text, passage, order, score: 0 });
-    });
-  });
-  const tokensOf = candidates.map((c) => new Set(tokenize(c.text)));
+  const candidates: Candidate[] = passages.flatMap((p, passage) =>
+    sentencesOf(p.text).map((s, order) => ({
+      text: s.text,
+      passage,
+      order,
+      tokens: new Set(tokenize(s.text)),
+      headingTokens: new Set(tokenize(`${s.heading} ${p.title}`)),
+      score: 0,
+    })),
+  );
   const df = new Map<string, number>();
-  for (const tokens of tokensOf) for (const t of tokens) if (terms.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
-  candidates.forEach((c, i) => {
-    const tokens = tokensOf[i] as Set<string>;
+  for (const c of candidates) for (const t of c.tokens) if (terms.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
+  const idf = (t: string) => Math.log(1 + candidates.length / (df.get(t) ?? 1));
+  const quantity = WANTS_QUANTITY.test(question);
+  const person = WANTS_PERSON.test(question);
+  for (const c of candidates) {
     let overlap = 0;
-    for (const t of terms) if (tokens.has(t)) overlap += Math.log(1 + candidates.length / (df.get(t) ?? 1));
-    // Retrieval rank is evidence too; very long sentences are rarely the direct answer.
-    c.score = overlap === 0 ? 0 : overlap + 0.3 / (c.passage + 1) - Math.max(0, tokens.size - 40) * 0.01;
-  });
+    for (const t of terms) {
+      if (c.tokens.has(t)) overlap += idf(t);
+      else if (c.headingTokens.has(t)) overlap += idf(t) * 0.4;
+    }
+    if (overlap === 0 || ![...terms].some((t) => c.tokens.has(t))) continue;
+    let score = overlap + 0.3 / (c.passage + 1);
+    if (quantity && /\d/.test(c.text)) score *= 1.3;
+    if (
+      person &&
+      /\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b(team|lead|head|manager|engineer|commander|owner)\b/.test(c.text)
+    )
+      score *= 1.2;
+    // Long sentences are rarely the direct answer.
+    c.score = score - Math.max(0, c.tokens.size - 35) * 0.02;
+  }
   const best = candidates
     .filter((c) => c.score > 0)
     .sort((a, b) => b.score - a.score)
     .slice(0, MAX_SENTENCES);
-  if (best.length === 0) return undefined;
-  const top = best[0] as Candidate;
-  // Keep supporting sentences only when they are nearly as relevant as the best one.
-  const chosen = best.filter((c) => c === top || c.score >= top.score * 0.6);
+  const top = best[0];
+  if (!top) return undefined;
+  // Supporting sentences must be nearly as relevant as the best one.
+  const chosen = best.filter((c) => c === top || c.score >= top.score * 0.75);
   chosen.sort((a, b) => a.passage - b.passage || a.order - b.order);
   const parts: string[] = [];
   let length = 0;
   for (const c of chosen) {
     if (length > 0 && length + c.text.length > MAX_CHARS) continue;
-    const sentence = /[.!?]$/.test(c.text) ? c.text.slice(0, -1) : c.text;
+    const sentence = /[.!?:;]$/.test(c.text) ? c.text.slice(0, -1) : c.text;
     parts.push(`${sentence} [${c.passage + 1}].`);
     length += c.text.length;
   }

@@ -10,7 +10,9 @@ const value: CachedAnswer = {
   answer: 'Rotate it in Settings [1].',
   model: 'gpt-4o-mini',
   route: 'cheap',
-  sources: [{ n: 1, doc_id: 'd1', title: 'Keys', source: 'keys.md', score: 0.5, text: 'Rotate it in Settings.' }],
+  sources: [
+    { n: 1, doc_id: 'd1', title: 'Keys', source: 'keys.md', score: 0.5, text: 'Rotate it in Settings.' },
+  ],
 };
 
 function answerCacheContract(name: string, open: (ttlMs: number) => AnswerCache) {
@@ -58,20 +60,36 @@ function answerCacheContract(name: string, open: (ttlMs: number) => AnswerCache)
   });
 }
 
-answerCacheContract('keyv in memory', (ttlMs) => new KeyvAnswerCache(new Keyv({ store: new BoundedMap(100), namespace: 'docent' }), { ttlMs, timeoutMs: 50 }));
+answerCacheContract(
+  'keyv in memory',
+  (ttlMs) =>
+    new KeyvAnswerCache(new Keyv({ store: new BoundedMap(100), namespace: 'docent' }), {
+      ttlMs,
+      timeoutMs: 50,
+    }),
+);
 answerCacheContract(
   'keyv on Redis',
   (ttlMs) =>
-    new KeyvAnswerCache(new Keyv({ store: new KeyvRedis(REDIS_URL), namespace: `docent-test-${randomUUID()}`, useKeyPrefix: false }), {
-      ttlMs,
-      timeoutMs: 500,
-    }),
+    new KeyvAnswerCache(
+      new Keyv({
+        store: new KeyvRedis(REDIS_URL),
+        namespace: `docent-test-${randomUUID()}`,
+        useKeyPrefix: false,
+      }),
+      {
+        ttlMs,
+        timeoutMs: 500,
+      },
+    ),
 );
 
 describe('a dead Redis', () => {
   it('costs about the timeout per call and never throws', async () => {
     const errors: unknown[] = [];
-    const keyv = new Keyv({ store: new KeyvRedis('redis://127.0.0.1:1', { throwOnConnectError: false, connectionTimeout: 200 }) });
+    const keyv = new Keyv({
+      store: new KeyvRedis('redis://127.0.0.1:1', { throwOnConnectError: false, connectionTimeout: 200 }),
+    });
     keyv.on('error', (e: unknown) => errors.push(e));
     const cache = new KeyvAnswerCache(keyv, { ttlMs: 1000, timeoutMs: 50, onError: (e) => errors.push(e) });
     const started = performance.now();

@@ -1,13 +1,17 @@
 import type { AnswerOutput, ClassificationOutput } from '../../src/llm/chat-models.js';
-import type { ChatRequest, FakeOpenAI, Reply } from '../fakes/openai-server.js';
 import { contentText } from '../fakes/openai/chat.js';
+import type { ChatRequest, FakeOpenAI, Reply } from '../fakes/openai-server.js';
 
 /** Which structured call this is: the classifier or the grounded answer. */
 export function schemaName(req: ChatRequest): string | undefined {
-  return req.response_format?.json_schema?.name ?? (req.tools?.[0] as { function?: { name?: string } } | undefined)?.function?.name;
+  return (
+    req.response_format?.json_schema?.name ??
+    (req.tools?.[0] as { function?: { name?: string } } | undefined)?.function?.name
+  );
 }
 
-export const userText = (req: ChatRequest) => contentText([...req.messages].reverse().find((m) => m.role === 'user')?.content ?? '');
+export const userText = (req: ChatRequest) =>
+  contentText([...req.messages].reverse().find((m) => m.role === 'user')?.content ?? '');
 
 export interface Brain {
   classify?: (prompt: string) => Partial<ClassificationOutput> | Reply;
@@ -35,12 +39,16 @@ export function scriptModel(server: FakeOpenAI, model: string, brain: Brain): vo
     }
     const answered = brain.answer?.(prompt);
     if (!answered) return { status: 400, message: `no answer scripted for ${model}` };
-    if (isReply(answered)) return answered;
+    if (typeof answered === 'string' || isReply(answered)) return answered;
     return { structured: answered, usage: { prompt_tokens: 1000, completion_tokens: 100 } };
   });
 }
 
-export const grounded = (answer: string, cited = [1], confidence: AnswerOutput['confidence'] = 'high'): AnswerOutput => ({
+export const grounded = (
+  answer: string,
+  cited = [1],
+  confidence: AnswerOutput['confidence'] = 'high',
+): AnswerOutput => ({
   answer,
   cited,
   covered: true,

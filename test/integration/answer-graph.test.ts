@@ -34,11 +34,17 @@ beforeAll(async () => {
     }),
   );
   const docs: Record<string, string> = {
-    'keys.md': '# API keys\n\n## Rotation\n\nRotate the production API key from Settings, then API, then Rotate. The old key works for 24 hours.\n\n## Staging\n\nStaging keys rotate automatically every night at 02:00 UTC.',
+    'keys.md':
+      '# API keys\n\n## Rotation\n\nRotate the production API key from Settings, then API, then Rotate. The old key works for 24 hours.\n\n## Staging\n\nStaging keys rotate automatically every night at 02:00 UTC.',
     'leave.md': '# Leave\n\nEveryone gets 25 days of paid leave a year. Carry-over ends in March.',
   };
   for (const [source, text] of Object.entries(docs)) {
-    await services.knowledgeBase.ingest({ tenantId: 'acme', scope: 'tenant', source, fetchData: bytesOf(text) });
+    await services.knowledgeBase.ingest({
+      tenantId: 'acme',
+      scope: 'tenant',
+      source,
+      fetchData: bytesOf(text),
+    });
   }
 });
 
@@ -69,7 +75,12 @@ describe('answer graph against an OpenAI-compatible endpoint', () => {
   it('sends a simple question to the cheap model, cites sources, and counts cost', async () => {
     scriptModel(server, CHEAP, { answer: () => grounded('Use Settings → API → Rotate [1].') });
     const result = await ask('how do I rotate the API key?');
-    expect(result).toMatchObject({ route: 'cheap', model: CHEAP, cached: false, answer: 'Use Settings → API → Rotate [1].' });
+    expect(result).toMatchObject({
+      route: 'cheap',
+      model: CHEAP,
+      cached: false,
+      answer: 'Use Settings → API → Rotate [1].',
+    });
     expect(result.sources[0]).toMatchObject({ n: 1, source: 'keys.md', title: 'API keys' });
     expect(result.tokens).toEqual({ input: 1200, output: 120 });
     // gpt-4o-mini: $0.15 / $0.60 per million tokens.
@@ -93,7 +104,9 @@ describe('answer graph against an OpenAI-compatible endpoint', () => {
 
   it('sends a complex question to the strong model', async () => {
     scriptModel(server, CHEAP, { classify: () => ({ complexity: 'complex' }) });
-    scriptModel(server, STRONG, { answer: () => grounded('Production keys rotate by hand [1]; staging ones nightly [1].') });
+    scriptModel(server, STRONG, {
+      answer: () => grounded('Production keys rotate by hand [1]; staging ones nightly [1].'),
+    });
     const result = await ask('compare key rotation in production and staging');
     expect(result).toMatchObject({ route: 'strong', model: STRONG });
     expect(requestsFor(server, CHEAP, 'grounded_answer')).toHaveLength(0);
@@ -103,7 +116,11 @@ describe('answer graph against an OpenAI-compatible endpoint', () => {
     scriptModel(server, CHEAP, { answer: () => grounded('Probably in the settings somewhere.', []) });
     scriptModel(server, STRONG, { answer: () => grounded('Settings → API → Rotate [1].') });
     const result = await ask('how do I rotate the API key?');
-    expect(result).toMatchObject({ route: 'escalated', model: STRONG, answer: 'Settings → API → Rotate [1].' });
+    expect(result).toMatchObject({
+      route: 'escalated',
+      model: STRONG,
+      answer: 'Settings → API → Rotate [1].',
+    });
     expect(requestsFor(server, CHEAP, 'grounded_answer')).toHaveLength(1);
     expect(requestsFor(server, STRONG, 'grounded_answer')).toHaveLength(1);
   });
@@ -123,7 +140,9 @@ describe('answer graph against an OpenAI-compatible endpoint', () => {
   });
 
   it('passes on an uncovered answer to an unrelated question without escalating or caching it', async () => {
-    scriptModel(server, CHEAP, { answer: () => ({ answer: 'Not covered.', cited: [], covered: false, confidence: 'high' }) });
+    scriptModel(server, CHEAP, {
+      answer: () => ({ answer: 'Not covered.', cited: [], covered: false, confidence: 'high' }),
+    });
     const first = await ask('what is the wifi password in the berlin office?');
     expect(first).toMatchObject({ answer: NOT_IN_DOCUMENTS, sources: [] });
     expect(requestsFor(server, STRONG, 'grounded_answer')).toHaveLength(0);
@@ -148,7 +167,10 @@ describe('answer graph against an OpenAI-compatible endpoint', () => {
   });
 
   it('falls back to the cheap model when the strong one fails', async () => {
-    scriptModel(server, CHEAP, { classify: () => ({ complexity: 'complex' }), answer: () => grounded('Nightly at 02:00 UTC [1].') });
+    scriptModel(server, CHEAP, {
+      classify: () => ({ complexity: 'complex' }),
+      answer: () => grounded('Nightly at 02:00 UTC [1].'),
+    });
     scriptModel(server, STRONG, { answer: () => ({ status: 500 }) });
     const result = await ask('why do staging keys rotate nightly?');
     expect(result).toMatchObject({ route: 'cheap', model: CHEAP, answer: 'Nightly at 02:00 UTC [1].' });
@@ -180,11 +202,15 @@ describe('answer graph against an OpenAI-compatible endpoint', () => {
         return prompt.includes('and for staging?') ? { standalone: 'how do staging API keys rotate?' } : {};
       },
       answer: (prompt) =>
-        prompt.includes('Question: how do staging API keys rotate?') ? grounded('Automatically every night [1].') : grounded('Settings → API → Rotate [1].'),
+        prompt.includes('Question: how do staging API keys rotate?')
+          ? grounded('Automatically every night [1].')
+          : grounded('Settings → API → Rotate [1].'),
     });
     await ask('how do I rotate the API key?', 'T1');
     const followUp = await ask('and for staging?', 'T1');
-    expect(classifyPrompt).toContain('User: how do I rotate the API key?\nDocent: Settings → API → Rotate [1].');
+    expect(classifyPrompt).toContain(
+      'User: how do I rotate the API key?\nDocent: Settings → API → Rotate [1].',
+    );
     expect(followUp.answer).toBe('Automatically every night [1].');
     expect(followUp.sources[0]?.text).toContain('Staging keys rotate automatically');
     // Another thread has no such history.
@@ -193,13 +219,18 @@ describe('answer graph against an OpenAI-compatible endpoint', () => {
   });
 
   it('never pings a channel, a user group or a role', async () => {
-    scriptModel(server, CHEAP, { answer: () => grounded('@channel <!here> <!subteam^S123|@oncall> <@&42> rotate it in Settings [1].') });
+    scriptModel(server, CHEAP, {
+      answer: () => grounded('@channel <!here> <!subteam^S123|@oncall> <@&42> rotate it in Settings [1].'),
+    });
     const result = await ask('how do I rotate the API key?');
     expect(result.answer).toBe('channel rotate it in Settings [1].');
   });
 
   it('classifies offline when the classifier call fails', async () => {
-    scriptModel(server, CHEAP, { classify: () => ({ status: 500 }), answer: () => grounded('Settings → API → Rotate [1].') });
+    scriptModel(server, CHEAP, {
+      classify: () => ({ status: 500 }),
+      answer: () => grounded('Settings → API → Rotate [1].'),
+    });
     const result = await ask('how do I rotate the API key?');
     expect(result).toMatchObject({ route: 'cheap', answer: 'Settings → API → Rotate [1].' });
   });

@@ -8,15 +8,22 @@ import { bytesOf } from '../helpers/temp-kb.js';
 
 it('answers offline with a configured Redis that is down, within a small delay', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'docent-deadredis-'));
-  const services = await createServices(loadConfig({ DATA_DIR: dir, REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'silent' }));
+  const services = await createServices(
+    loadConfig({ DATA_DIR: dir, REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'silent' }),
+  );
   try {
     await services.knowledgeBase.ingest({
       tenantId: 'acme',
       scope: 'tenant',
       source: 'vpn.md',
-      fetchData: bytesOf('# VPN\n\nConnect to the office VPN with WireGuard and the profile from the IT portal.'),
+      fetchData: bytesOf(
+        '# VPN\n\nConnect to the office VPN with WireGuard and the profile from the IT portal.',
+      ),
     });
-    const result = await services.answerer.answer({ question: 'how do I connect to the VPN?', context: { tenantId: 'acme' } });
+    const result = await services.answerer.answer({
+      question: 'how do I connect to the VPN?',
+      context: { tenantId: 'acme' },
+    });
     expect(result.answer).toContain('WireGuard');
     expect(result.sources[0]?.source).toBe('vpn.md');
     expect(result.cached).toBe(false);
