@@ -36,6 +36,7 @@ export class GraphAnswerer implements Answerer {
           complexity: 'simple',
           standalone: '',
           cacheKey: '',
+          quickKey: '',
           passages: [],
           answer: '',
           cited: [],

@@ -4,12 +4,14 @@ import { type AnswerGraphDeps, createAnswerNodes } from './nodes.js';
 import { AnswerState } from './state.js';
 
 /**
- * classify → smalltalk | out of scope | cache lookup → retrieve → generate → (escalate) → cache write,
+ * quick lookup (first turn) → classify → smalltalk | out of scope | cache lookup → retrieve → generate
+ * → (escalate) → cache write,
  * every path ending in `remember`, which appends the turn to the thread's history.
  */
 export function buildAnswerGraph(deps: AnswerGraphDeps, checkpointer: BaseCheckpointSaver) {
   const n = createAnswerNodes(deps);
   return new StateGraph(AnswerState)
+    .addNode('quickLookup', n.quickLookup)
     .addNode('classify', n.classify)
     .addNode('smalltalk', n.smalltalk)
     .addNode('outOfScope', n.outOfScope)
@@ -19,7 +21,8 @@ export function buildAnswerGraph(deps: AnswerGraphDeps, checkpointer: BaseCheckp
     .addNode('escalate', n.escalate)
     .addNode('cacheWrite', n.cacheWrite)
     .addNode('remember', n.remember)
-    .addEdge(START, 'classify')
+    .addEdge(START, 'quickLookup')
+    .addConditionalEdges('quickLookup', n.afterQuickLookup, ['remember', 'classify'])
     .addConditionalEdges('classify', n.afterClassify, ['smalltalk', 'outOfScope', 'cacheLookup'])
     .addEdge('smalltalk', 'remember')
     .addEdge('outOfScope', 'remember')

@@ -7,7 +7,7 @@ import { extractiveAnswer, NOT_IN_DOCUMENTS } from '../../src/llm/extractive-ans
 import { classifyOffline, SMALLTALK_REPLY } from '../../src/llm/offline-classifier.js';
 import { costOf, type TokenUsage } from '../../src/llm/pricing.js';
 import { stripMentions } from '../../src/llm/sanitize.js';
-import type { AnswerCache } from '../../src/stores/answer-cache.js';
+import type { AnswerCache, CachedAnswer } from '../../src/stores/answer-cache.js';
 import { ANSWER_SYSTEM, answerPrompt, CLASSIFY_SYSTEM, classifyPrompt } from './prompts.js';
 import { type AnswerStateType, type AnswerUpdate, addUsage, type Usage } from './state.js';
 
@@ -33,6 +33,27 @@ export function normaliseQuestion(text: string): string {
     .normalize('NFKC')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
+}
+
+function fromCache(hit: CachedAnswer): AnswerUpdate {
+  const passages: Passage[] = hit.sources.map((s) => ({
+    chunkId: '',
+    docId: s.doc_id,
+    title: s.title,
+    source: s.source,
+    text: s.text,
+    position: 0,
+    score: s.score,
+  }));
+  return {
+    cached: true,
+    answer: hit.answer,
+    passages,
+    model: hit.model,
+    route: 'cached',
+    covered: true,
+    cited: [1],
+  };
 }
 
 export function createAnswerNodes(deps: AnswerGraphDeps) {
@@ -75,6 +96,22 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
       model: model.name,
       usage: addUsage(spent, usageOf(model.name, reply.usage)),
     };
+  }
+
+  /** Tenant, scopes, their knowledge versions and the models in use: a change to any is a miss. */
+  async function cacheKeyFor(state: AnswerStateType, question: string): Promise<string> {
+    const { tenantId, scopes } = state.audience;
+    const sorted = [...scopes].sort();
+    const versions = await Promise.all(sorted.map((s) => deps.cache.knowledgeVersion(tenantId, s)));
+    const models = `${deps.models.cheap?.name ?? EXTRACTIVE}/${deps.models.strong?.name ?? EXTRACTIVE}`;
+    const material = [
+      tenantId,
+      sorted.join(','),
+      versions.join(','),
+      models,
+      normaliseQuestion(question),
+    ].join('\u0000');
+    return createHash('sha256').update(material).digest('hex');
   }
 
   function extractive(question: string, passages: Passage[], note = ''): AnswerUpdate {
@@ -127,39 +164,22 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
       model: 'none',
     }),
 
+    /**
+     * The first question of a thread stands alone, so its literal text can be looked up before
+     * paying for classification; a hit then costs no model call at all.
+     */
+    async quickLookup(state: AnswerStateType): Promise<AnswerUpdate> {
+      if (state.history.length > 0) return {};
+      const quickKey = await cacheKeyFor(state, state.question);
+      const hit = await deps.cache.get(quickKey);
+      return hit ? { ...fromCache(hit), quickKey, standalone: state.question } : { quickKey };
+    },
+
     async cacheLookup(state: AnswerStateType): Promise<AnswerUpdate> {
-      const { tenantId, scopes } = state.audience;
-      const sorted = [...scopes].sort();
-      const versions = await Promise.all(sorted.map((s) => deps.cache.knowledgeVersion(tenantId, s)));
-      const models = `${deps.models.cheap?.name ?? EXTRACTIVE}/${deps.models.strong?.name ?? EXTRACTIVE}`;
-      const material = [
-        tenantId,
-        sorted.join(','),
-        versions.join(','),
-        models,
-        normaliseQuestion(state.standalone),
-      ].join('\u0000');
-      const cacheKey = createHash('sha256').update(material).digest('hex');
+      const cacheKey = await cacheKeyFor(state, state.standalone);
+      if (cacheKey === state.quickKey) return { cacheKey };
       const hit = await deps.cache.get(cacheKey);
-      if (!hit) return { cacheKey };
-      const passages: Passage[] = hit.sources.map((s) => ({
-        chunkId: '',
-        docId: s.doc_id,
-        title: s.title,
-        source: s.source,
-        text: s.text,
-        position: 0,
-        score: s.score,
-      }));
-      return {
-        cacheKey,
-        cached: true,
-        answer: hit.answer,
-        passages,
-        model: hit.model,
-        route: 'cached',
-        covered: true,
-      };
+      return hit ? { ...fromCache(hit), cacheKey } : { cacheKey };
     },
 
     async retrieve(state: AnswerStateType): Promise<AnswerUpdate> {
@@ -211,7 +231,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
       const grounded =
         state.covered && state.cited.length > 0 && state.route !== 'fallback' && state.route !== 'cached';
       if (grounded && state.cacheKey) {
-        await deps.cache.set(state.cacheKey, {
+        const entry: CachedAnswer = {
           answer: state.answer,
           model: state.model,
           route: state.route,
@@ -223,7 +243,9 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
             score: p.score,
             text: p.text,
           })),
-        });
+        };
+        const keys = new Set([state.cacheKey, state.quickKey].filter((k) => k !== ''));
+        await Promise.all([...keys].map((key) => deps.cache.set(key, entry)));
       }
       return {};
     },
@@ -242,6 +264,8 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
         : state.intent === 'out_of_scope'
           ? ('outOfScope' as const)
           : ('cacheLookup' as const),
+    afterQuickLookup: (state: AnswerStateType) =>
+      state.cached ? ('remember' as const) : ('classify' as const),
     afterCacheLookup: (state: AnswerStateType) =>
       state.cached ? ('remember' as const) : ('retrieve' as const),
     afterRetrieve: (state: AnswerStateType) =>

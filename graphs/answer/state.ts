@@ -43,6 +43,8 @@ export const AnswerState = Annotation.Root({
   complexity: lastValue<Complexity>(() => 'simple'),
   standalone: lastValue(() => ''),
   cacheKey: lastValue(() => ''),
+  /** Key of the literal question, looked up before classification on a thread's first turn. */
+  quickKey: lastValue(() => ''),
   passages: lastValue<Passage[]>(() => []),
   answer: lastValue(() => ''),
   /** Passage numbers (1-based) the answer cites. */

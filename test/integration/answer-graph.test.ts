@@ -156,6 +156,9 @@ describe('answer graph against an OpenAI-compatible endpoint', () => {
     expect(again).toMatchObject({ cached: true, route: 'cached', answer: '25 days [1].' });
     expect(again.sources[0]?.source).toBe('leave.md');
     expect(requestsFor(server, CHEAP, 'grounded_answer')).toHaveLength(1);
+    // A thread's first question is looked up literally before classification: a hit costs nothing.
+    expect(requestsFor(server, CHEAP, 'classification')).toHaveLength(1);
+    expect(again.cost_usd).toBe(0);
     await services.knowledgeBase.ingest({
       tenantId: 'acme',
       scope: 'tenant',
