@@ -19,6 +19,7 @@ export const DEFAULTS = {
   CACHE_TIMEOUT_MS: 50,
   THREAD_MEMORY_MAX_THREADS: 5000,
   THREAD_HISTORY_TURNS: 6,
+  THREAD_TTL_SECONDS: 7 * 24 * 3600,
 } as const satisfies Record<string, string | number>;
 
 const optionalString = z
@@ -51,6 +52,7 @@ const schema = z
     CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).max(5000).default(DEFAULTS.CACHE_TIMEOUT_MS),
     THREAD_MEMORY_MAX_THREADS: z.coerce.number().int().min(1).default(DEFAULTS.THREAD_MEMORY_MAX_THREADS),
     THREAD_HISTORY_TURNS: z.coerce.number().int().min(0).max(50).default(DEFAULTS.THREAD_HISTORY_TURNS),
+    THREAD_TTL_SECONDS: z.coerce.number().int().min(60).default(DEFAULTS.THREAD_TTL_SECONDS),
   })
   .refine((c) => c.CHUNK_OVERLAP < c.CHUNK_SIZE, {
     path: ['CHUNK_OVERLAP'],
@@ -103,7 +105,7 @@ export interface Config {
   };
   redisUrl?: string;
   cache: { ttlSeconds: number; timeoutMs: number };
-  threads: { maxThreads: number; historyTurns: number };
+  threads: { maxThreads: number; historyTurns: number; ttlSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -145,6 +147,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     redisUrl: e.REDIS_URL,
     cache: { ttlSeconds: e.CACHE_TTL_SECONDS, timeoutMs: e.CACHE_TIMEOUT_MS },
-    threads: { maxThreads: e.THREAD_MEMORY_MAX_THREADS, historyTurns: e.THREAD_HISTORY_TURNS },
+    threads: {
+      maxThreads: e.THREAD_MEMORY_MAX_THREADS,
+      historyTurns: e.THREAD_HISTORY_TURNS,
+      ttlSeconds: e.THREAD_TTL_SECONDS,
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import Keyv from 'keyv';
 import { GraphAnswerer } from '../graphs/answer/answerer.js';
 import { buildAnswerGraph } from '../graphs/answer/graph.js';
@@ -14,6 +15,7 @@ import type { AnswerCache } from './stores/answer-cache.js';
 import { BoundedMemorySaver } from './stores/bounded-memory-saver.js';
 import { BoundedMap, KeyvAnswerCache } from './stores/keyv-answer-cache.js';
 import { LanceVectorStore } from './stores/lance-vector-store.js';
+import { RedisThreadSaver } from './stores/redis-thread-saver.js';
 import type { VectorStore } from './stores/vector-store.js';
 
 export interface Services {
@@ -35,6 +37,7 @@ export async function createServices(
   overrides: { models?: ModelTiers } = {},
 ): Promise<Services> {
   const logger = createLogger(config.logLevel);
+  const closers: (() => Promise<unknown>)[] = [];
   const embedder = await createEmbedder(config);
   if (!config.lancedbUri.includes('://')) await mkdir(config.lancedbUri, { recursive: true });
   const store = await LanceVectorStore.open(config.lancedbUri);
@@ -57,7 +60,7 @@ export async function createServices(
       historyTurns: config.threads.historyTurns,
       onModelError: (model, error) => logger.warn({ model, err: errorSummary(error) }, 'model call failed'),
     },
-    new BoundedMemorySaver(config.threads.maxThreads),
+    await createThreadSaver(config, logger, closers),
   );
   const answerer = new GraphAnswerer(graph, {
     onError: (error) => logger.error({ err: error }, 'answer graph failed'),
@@ -72,6 +75,7 @@ export async function createServices(
     answerer,
     async close() {
       await cache.close();
+      for (const close of closers) await close();
       await store.close();
     },
   };
@@ -84,6 +88,39 @@ async function createEmbedder(config: Config): Promise<Embedder> {
   const embedder = new OpenAIEmbedder({ ...config.openai, model: config.embeddings.model });
   await embedder.resolveDimension();
   return embedder;
+}
+
+async function createThreadSaver(
+  config: Config,
+  logger: Logger,
+  closers: (() => Promise<unknown>)[],
+): Promise<BaseCheckpointSaver> {
+  if (!config.redisUrl) return new BoundedMemorySaver(config.threads.maxThreads);
+  const { Redis } = await import('ioredis');
+  // Fail fast while disconnected instead of queueing: a turn must not wait for Redis to return.
+  const redis = new Redis(config.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1000,
+    lazyConnect: true,
+  });
+  let warned = false;
+  const warnOnce = (error: unknown) => {
+    if (!warned)
+      logger.warn(
+        { err: errorSummary(error) },
+        'shared thread memory unavailable; using this instance’s memory',
+      );
+    warned = true;
+  };
+  redis.on('error', warnOnce);
+  redis.connect().catch(warnOnce);
+  closers.push(() => redis.quit().catch(() => redis.disconnect()));
+  return new RedisThreadSaver(redis, config.threads.maxThreads, {
+    ttlSeconds: config.threads.ttlSeconds,
+    timeoutMs: Math.max(config.cache.timeoutMs, 200),
+    onError: warnOnce,
+  });
 }
 
 async function createAnswerCache(config: Config, logger: Logger): Promise<AnswerCache> {

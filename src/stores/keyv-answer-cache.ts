@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Keyv from 'keyv';
 import type { Scope } from '../core/types.js';
+import { withTimeout } from '../core/with-timeout.js';
 import type { AnswerCache, CachedAnswer } from './answer-cache.js';
 
 export interface KeyvAnswerCacheOptions {
@@ -44,19 +45,8 @@ export class KeyvAnswerCache implements AnswerCache {
     await this.bounded(() => this.keyv.disconnect());
   }
 
-  private async bounded<T>(call: () => Promise<T>): Promise<T | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), this.options.timeoutMs);
-    });
-    try {
-      return await Promise.race([call(), timeout]);
-    } catch (error) {
-      this.options.onError?.(error);
-      return undefined;
-    } finally {
-      clearTimeout(timer);
-    }
+  private bounded<T>(call: () => Promise<T>): Promise<T | undefined> {
+    return withTimeout(call, this.options.timeoutMs, this.options.onError);
   }
 }
 

@@ -8,6 +8,7 @@ import type {
 /** An in-process model with scripted replies and no latency: isolates the pipeline's own time. */
 export class ScriptedModel implements LanguageModel {
   calls = 0;
+  readonly prompts: string[] = [];
 
   constructor(
     readonly name: string,
@@ -16,6 +17,7 @@ export class ScriptedModel implements LanguageModel {
 
   async classify(_system: string, prompt: string): Promise<ModelReply<ClassificationOutput>> {
     this.calls++;
+    this.prompts.push(prompt);
     const question = /New message:\n([\s\S]*)$/.exec(prompt)?.[1]?.trim() ?? prompt;
     return {
       value: {
