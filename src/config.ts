@@ -115,6 +115,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Every variable Docent reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 /** The only reader of the environment: parse once, fail with every problem listed. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const known = Object.fromEntries(
