@@ -54,7 +54,7 @@ const config = loadConfig({
   LOG_LEVEL: 'silent',
 });
 const services = await createServices(config);
-await ingestFiles(services.knowledgeBase, (await collectFiles([path.join(fixtures, 'corpus')])).files, {
+await ingestFiles(services.knowledgeBase, (await collectFiles([path.resolve('samples/northwind')])).files, {
   tenantId: 'bench',
   scope: 'tenant',
 });

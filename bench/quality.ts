@@ -39,7 +39,7 @@ async function measure(kb: KnowledgeBase, weights: { vector: number; text: numbe
   return { recall_at_1: +(r1 / n).toFixed(3), recall_at_5: +(r5 / n).toFixed(3), mrr: +(mrr / n).toFixed(3) };
 }
 
-const { files } = await collectFiles([path.join(fixtures, 'corpus')]);
+const { files } = await collectFiles([path.resolve('samples/northwind')]);
 const rows: Record<string, unknown>[] = [];
 for (const store of ['lancedb', 'memory'] as const) {
   for (const size of store === 'lancedb' ? [500, 800, 1000, 1500] : [500]) {

@@ -1,18 +1,24 @@
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { askCommand } from './cli/ask-command.js';
+import { chatCommand } from './cli/chat-command.js';
+import { demoCommand } from './cli/demo-command.js';
 import { listDocsCommand, removeDocsCommand } from './cli/docs-command.js';
 import { evalCommand } from './cli/eval-command.js';
 import { ingestCommand } from './cli/ingest-command.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { describeError } from './errors.js';
 import { createServices, type Services } from './main.js';
 
 /** Opens the services for one command, runs it, closes them, and sets the exit status. */
-function run<A extends unknown[]>(action: (services: Services, ...args: A) => Promise<number>) {
+function run<A extends unknown[]>(
+  action: (services: Services, ...args: A) => Promise<number>,
+  adjust = (config: Config) => config,
+) {
   return async (...args: A) => {
     let services: Services | undefined;
     try {
-      services = await createServices(loadConfig());
+      services = await createServices(adjust(loadConfig()));
       process.exitCode = await action(services, ...args);
     } catch (err) {
       if (err instanceof ConfigError) {
@@ -65,6 +71,26 @@ docs
   .addOption(tenant())
   .addOption(json())
   .action(run((s, ids: string[], opts) => removeDocsCommand(s, ids, opts)));
+
+program
+  .command('chat')
+  .description('chat with Docent in the terminal (plain lines when not a terminal)')
+  .addOption(tenant())
+  .action(run((s, opts) => chatCommand(s, opts)));
+
+program
+  .command('demo')
+  .description('load the bundled sample knowledge base into its own data directory and chat with it')
+  .action(
+    run(
+      (s) => demoCommand(s, { tenant: 'default' }),
+      // The demo never touches the operator's own knowledge base.
+      (config) => {
+        const dataDir = path.join(config.dataDir, 'demo');
+        return { ...config, dataDir, lancedbUri: path.join(dataDir, 'lancedb') };
+      },
+    ),
+  );
 
 program
   .command('eval')

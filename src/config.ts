@@ -20,6 +20,7 @@ export const DEFAULTS = {
   THREAD_MEMORY_MAX_THREADS: 5000,
   THREAD_HISTORY_TURNS: 6,
   THREAD_TTL_SECONDS: 7 * 24 * 3600,
+  INGEST_CHANNELS: 'all',
 } as const satisfies Record<string, string | number>;
 
 const optionalString = z
@@ -53,6 +54,7 @@ const schema = z
     THREAD_MEMORY_MAX_THREADS: z.coerce.number().int().min(1).default(DEFAULTS.THREAD_MEMORY_MAX_THREADS),
     THREAD_HISTORY_TURNS: z.coerce.number().int().min(0).max(50).default(DEFAULTS.THREAD_HISTORY_TURNS),
     THREAD_TTL_SECONDS: z.coerce.number().int().min(60).default(DEFAULTS.THREAD_TTL_SECONDS),
+    INGEST_CHANNELS: z.string().trim().min(1).default(DEFAULTS.INGEST_CHANNELS),
   })
   .refine((c) => c.CHUNK_OVERLAP < c.CHUNK_SIZE, {
     path: ['CHUNK_OVERLAP'],
@@ -106,6 +108,8 @@ export interface Config {
   redisUrl?: string;
   cache: { ttlSeconds: number; timeoutMs: number };
   threads: { maxThreads: number; historyTurns: number; ttlSeconds: number };
+  /** Channels whose shared files are ingested: every channel, none, or the listed ids (DMs count as channels). */
+  ingestChannels: 'all' | 'none' | string[];
 }
 
 export class ConfigError extends Error {
@@ -150,6 +154,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     redisUrl: e.REDIS_URL,
     cache: { ttlSeconds: e.CACHE_TTL_SECONDS, timeoutMs: e.CACHE_TIMEOUT_MS },
+    ingestChannels:
+      e.INGEST_CHANNELS === 'all' || e.INGEST_CHANNELS === 'none'
+        ? e.INGEST_CHANNELS
+        : e.INGEST_CHANNELS.split(',')
+            .map((c) => c.trim())
+            .filter(Boolean),
     threads: {
       maxThreads: e.THREAD_MEMORY_MAX_THREADS,
       historyTurns: e.THREAD_HISTORY_TURNS,

@@ -5,6 +5,7 @@ import { GraphAnswerer } from '../graphs/answer/answerer.js';
 import { buildAnswerGraph } from '../graphs/answer/graph.js';
 import type { Config } from './config.js';
 import type { Answerer } from './core/ask.js';
+import { createMessageHandler, type MessageHandler } from './core/handle-message.js';
 import { KnowledgeBase } from './core/knowledge-base.js';
 import type { Embedder } from './ingestion/embedder.js';
 import { LocalEmbedder } from './ingestion/local-embedder.js';
@@ -13,9 +14,12 @@ import { createOpenAIModels } from './llm/openai-models.js';
 import { createLogger, type Logger } from './logger.js';
 import type { AnswerCache } from './stores/answer-cache.js';
 import { BoundedMemorySaver } from './stores/bounded-memory-saver.js';
+import { type DedupeStore, MemoryDedupeStore } from './stores/dedupe-store.js';
 import { BoundedMap, KeyvAnswerCache } from './stores/keyv-answer-cache.js';
 import { LanceVectorStore } from './stores/lance-vector-store.js';
+import { RedisDedupeStore } from './stores/redis-dedupe-store.js';
 import { RedisThreadSaver } from './stores/redis-thread-saver.js';
+import { UnlimitedThrottle } from './stores/throttle.js';
 import type { VectorStore } from './stores/vector-store.js';
 
 export interface Services {
@@ -26,6 +30,7 @@ export interface Services {
   cache: AnswerCache;
   knowledgeBase: KnowledgeBase;
   answerer: Answerer;
+  handleMessage: MessageHandler;
   close(): Promise<void>;
 }
 
@@ -65,9 +70,19 @@ export async function createServices(
   const answerer = new GraphAnswerer(graph, {
     onError: (error) => logger.error({ err: error }, 'answer graph failed'),
   });
+  const handleMessage = createMessageHandler({
+    answerer,
+    knowledgeBase,
+    dedupe: await createDedupeStore(config, closers),
+    throttle: new UnlimitedThrottle(),
+    ingestsFrom: (message) =>
+      config.ingestChannels === 'all' ||
+      (config.ingestChannels !== 'none' && config.ingestChannels.includes(message.channelId)),
+  });
   return {
     config,
     logger,
+    handleMessage,
     store,
     embedder,
     cache,
@@ -88,6 +103,22 @@ async function createEmbedder(config: Config): Promise<Embedder> {
   const embedder = new OpenAIEmbedder({ ...config.openai, model: config.embeddings.model });
   await embedder.resolveDimension();
   return embedder;
+}
+
+async function createDedupeStore(config: Config, closers: (() => Promise<unknown>)[]): Promise<DedupeStore> {
+  const local = new MemoryDedupeStore();
+  if (!config.redisUrl) return local;
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(config.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1000,
+    lazyConnect: true,
+  });
+  redis.on('error', () => {});
+  redis.connect().catch(() => {});
+  closers.push(() => redis.quit().catch(() => redis.disconnect()));
+  return new RedisDedupeStore(redis, local);
 }
 
 async function createThreadSaver(

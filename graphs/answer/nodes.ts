@@ -114,8 +114,9 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
     return createHash('sha256').update(material).digest('hex');
   }
 
-  function extractive(question: string, passages: Passage[], note = ''): AnswerUpdate {
-    const result = extractiveAnswer(question, passages);
+  function extractive(state: AnswerStateType, note = ''): AnswerUpdate {
+    const focus = state.standalone !== state.question ? state.question : undefined;
+    const result = extractiveAnswer(state.standalone, state.passages, focus);
     return result
       ? {
           answer: result.answer,
@@ -191,8 +192,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
 
     async answer(state: AnswerStateType): Promise<AnswerUpdate> {
       const { standalone, passages } = state;
-      if (!models.cheap && !models.strong)
-        return { ...extractive(standalone, passages), route: 'extractive' };
+      if (!models.cheap && !models.strong) return { ...extractive(state), route: 'extractive' };
       const preferStrong = state.complexity === 'complex' && models.strong;
       const order = (preferStrong ? [models.strong, models.cheap] : [models.cheap, models.strong]).filter(
         (m): m is LanguageModel => m !== undefined,
@@ -214,7 +214,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
             route: second === models.strong ? 'strong' : 'cheap',
           };
       }
-      return { ...extractive(standalone, passages, MODEL_DOWN_NOTE), route: 'fallback' };
+      return { ...extractive(state, MODEL_DOWN_NOTE), route: 'fallback' };
     },
 
     async escalate(state: AnswerStateType): Promise<AnswerUpdate> {
@@ -224,7 +224,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
         return { ...fromModel(strong, attempt.reply, state.passages, state.usage), route: 'escalated' };
       // The cheap answer stands when it is usable; otherwise quote the passages.
       if (state.covered && state.cited.length > 0) return {};
-      return { ...extractive(state.standalone, state.passages, MODEL_DOWN_NOTE), route: 'fallback' };
+      return { ...extractive(state, MODEL_DOWN_NOTE), route: 'fallback' };
     },
 
     async cacheWrite(state: AnswerStateType): Promise<AnswerUpdate> {

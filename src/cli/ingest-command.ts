@@ -2,6 +2,7 @@ import { assertScope } from '../core/scope.js';
 import { type FileResult, failedFile, ingestFiles } from '../ingestion/ingest-files.js';
 import { collectFiles } from '../ingestion/local-files.js';
 import type { Services } from '../main.js';
+import { createIngestReporter } from './ingest-progress.js';
 import { printJson } from './output.js';
 
 export async function ingestCommand(
@@ -10,28 +11,29 @@ export async function ingestCommand(
   options: { tenant: string; scope: string; json?: boolean },
 ): Promise<number> {
   assertScope(options.scope);
-  const say = (line: string) => {
+  const write = (line: string) => {
     if (!options.json) process.stdout.write(`${line}\n`);
   };
-  const describe = (r: FileResult) =>
-    r.status === 'indexed'
-      ? `indexed ${r.source}: ${r.passages} passages`
-      : r.status === 'unchanged'
-        ? `unchanged ${r.source}`
-        : `failed  ${r.error?.message}`;
   const { files, errors } = await collectFiles(paths);
+  const reporter = createIngestReporter({
+    interactive: !options.json && process.stdout.isTTY === true,
+    totalFiles: files.length,
+    write,
+  });
   const missing = errors.map((e) => failedFile(e.message.split(':')[0] ?? '', e));
-  for (const r of missing) say(describe(r));
+  for (const r of missing) reporter.onResult(r);
   const ingested = await ingestFiles(services.knowledgeBase, files, {
     tenantId: options.tenant,
     scope: options.scope,
-    onResult: (r) => say(describe(r)),
+    onResult: reporter.onResult,
   });
   await services.knowledgeBase.maintain();
-  const results = [...missing, ...ingested].map(({ bytes: _bytes, ...r }) => r);
-  const count = (status: FileResult['status']) => results.filter((r) => r.status === status).length;
-  const summary = { indexed: count('indexed'), unchanged: count('unchanged'), failed: count('failed') };
-  if (options.json) printJson({ ...summary, results });
-  else say(`${summary.indexed} indexed, ${summary.unchanged} unchanged, ${summary.failed} failed`);
-  return summary.failed > 0 ? 1 : 0;
+  const all = [...missing, ...ingested];
+  write(reporter.finish(all));
+  if (options.json) {
+    const results = all.map(({ bytes: _bytes, ...r }) => r);
+    const count = (status: FileResult['status']) => results.filter((r) => r.status === status).length;
+    printJson({ indexed: count('indexed'), unchanged: count('unchanged'), failed: count('failed'), results });
+  }
+  return all.some((r) => r.status === 'failed') ? 1 : 0;
 }

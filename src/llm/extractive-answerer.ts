@@ -29,8 +29,11 @@ const WANTS_PERSON = /\b(who|whom|owner|owns|approve|approves|sign off)\b/i;
 export function extractiveAnswer(
   question: string,
   passages: Passage[],
+  /** The latest message of a follow-up: its words matter more than the topic it inherited. */
+  focus?: string,
 ): { answer: string; cited: number[] } | undefined {
   const terms = new Set(tokenize(question));
+  const focused = new Set(focus ? tokenize(focus) : []);
   if (terms.size === 0 || passages.length === 0) return undefined;
   const candidates: Candidate[] = passages.flatMap((p, passage) =>
     sentencesOf(p.text).map((s, order) => ({
@@ -50,8 +53,9 @@ export function extractiveAnswer(
   for (const c of candidates) {
     let overlap = 0;
     for (const t of terms) {
-      if (c.tokens.has(t)) overlap += idf(t);
-      else if (c.headingTokens.has(t)) overlap += idf(t) * 0.4;
+      const weight = focused.has(t) ? 2 : 1;
+      if (c.tokens.has(t)) overlap += idf(t) * weight;
+      else if (c.headingTokens.has(t)) overlap += idf(t) * weight * 0.4;
     }
     if (overlap === 0 || ![...terms].some((t) => c.tokens.has(t))) continue;
     let score = overlap + 0.3 / (c.passage + 1);

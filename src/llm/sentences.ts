@@ -37,8 +37,10 @@ export function sentencesOf(text: string): Sentence[] {
       return;
     }
     if (line === '' || TABLE_RULE.test(line)) return;
-    if (LIST_ITEM.test(line) && leadIn) {
-      leadIn.text = `${leadIn.text} ${clean(line.replace(LIST_ITEM, ''))};`.slice(0, 400);
+    const isItem = LIST_ITEM.test(line);
+    if (isItem && leadIn) {
+      const separator = /[.:;!?]$/.test(leadIn.text) ? ' ' : '; ';
+      leadIn.text = `${leadIn.text}${separator}${clean(line.replace(LIST_ITEM, ''))}`.slice(0, 400);
       return;
     }
     const body = line.startsWith('|')
@@ -62,7 +64,9 @@ export function sentencesOf(text: string): Sentence[] {
       if (part.length < 12 || !/\p{L}/u.test(part)) return;
       const sentence = { text: part, heading };
       out.push(sentence);
-      leadIn = part.endsWith(':') ? sentence : undefined;
+      // A lead-in ending in ":" gathers the list after it; so does a list's first item, keeping
+      // the steps of one procedure together.
+      leadIn = part.endsWith(':') || isItem ? sentence : undefined;
     });
   });
   return out;

@@ -138,7 +138,10 @@ describe('docent CLI', () => {
   it('names a missing path and keeps going', async () => {
     const result = await runCli(['ingest', 'nope', 'docs/leave.txt'], { env, cwd: root });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('nope: no such file or folder.');
-    expect(result.stdout).toContain('unchanged docs/leave.txt');
+    expect(result.stdout).toContain('failed  nope: no such file or folder.');
+    // Without a terminal: failures, then one summary line.
+    expect(result.stdout.trim().split('\n').at(-1)).toMatch(
+      /^0 indexed, 1 unchanged, 1 failed — 0 passages, 0\.0 MB in [\d.]+ s/,
+    );
   });
 });

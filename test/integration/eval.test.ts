@@ -11,7 +11,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'docent-eval-'));
   env = { DATA_DIR: dir };
-  const ingest = await runCli(['ingest', path.join(fixtures, 'corpus')], { env });
+  const ingest = await runCli(['ingest', path.resolve('samples/northwind')], { env });
   expect(ingest.stdout).toContain('18 indexed, 0 unchanged, 0 failed');
 }, 60_000);
 

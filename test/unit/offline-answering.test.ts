@@ -63,7 +63,7 @@ describe('extractive answerer', () => {
       'If all retries fail:\n\n- the account becomes read-only\n- the owner is emailed',
     );
     expect(sentences[0]?.text).toBe(
-      'If all retries fail: the account becomes read-only; the owner is emailed;',
+      'If all retries fail: the account becomes read-only; the owner is emailed',
     );
   });
 

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { AnswerResult } from '../../src/core/ask.js';
+import { describeFileOutcome, type MessageHandler } from '../../src/core/handle-message.js';
+import type { InboundMessage, SharedFile } from '../../src/core/message.js';
+import { collectFiles, readLocalFile } from '../../src/ingestion/local-files.js';
+import { renderAnswer, renderSources } from './render.js';
+
+export interface ChatOptions {
+  handleMessage: MessageHandler;
+  tenantId: string;
+  input: Readable;
+  output: Writable;
+  /** Interactive terminal: prompts and a progress line. Otherwise plain lines, for scripts. */
+  interactive: boolean;
+  greeting?: string;
+}
+
+const HELP =
+  'Ask a question, or: /files <path> to add documents, /sources for the last answer’s passages, /new for a new thread, /quit.';
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** `docent chat`: a third adapter on the same message port as Slack and Discord. */
+export async function runChat(options: ChatOptions): Promise<void> {
+  const { output, interactive } = options;
+  const say = (text: string) => output.write(`${text}\n`);
+  const lines = createInterface({
+    input: options.input,
+    output: interactive ? output : undefined,
+    terminal: interactive,
+  });
+  let threadId = randomUUID();
+  let turn = 0;
+  let last: AnswerResult | undefined;
+  const message = (text: string, files: SharedFile[] = []): InboundMessage => ({
+    platform: 'terminal',
+    eventId: `${threadId}:${turn++}`,
+    tenantId: options.tenantId,
+    channelId: 'terminal',
+    userId: 'operator',
+    threadId,
+    isDirectMessage: false,
+    isPrivateChannel: false,
+    text,
+    files,
+  });
+
+  say(options.greeting ?? HELP);
+  const prompt = () => {
+    if (interactive) lines.prompt();
+  };
+  lines.setPrompt('you › ');
+  prompt();
+  for await (const raw of lines) {
+    const line = raw.trim();
+    if (line === '/quit' || line === '/exit') break;
+    if (line === '') {
+      prompt();
+      continue;
+    }
+    if (line === '/help') say(HELP);
+    else if (line === '/new') {
+      threadId = randomUUID();
+      last = undefined;
+      say('Started a new thread.');
+    } else if (line === '/sources') say(renderSources(last));
+    else if (line.startsWith('/files')) {
+      const paths = line.slice('/files'.length).trim();
+      if (!paths) say('Usage: /files <file or folder>');
+      else {
+        const { files, errors } = await collectFiles([paths]);
+        for (const e of errors) say(e.message);
+        const shared = files.map((f) => ({ name: f.source, fetchData: readLocalFile(f) }));
+        const outcome = await withProgress(interactive, output, `indexing ${shared.length} file(s)`, () =>
+          options.handleMessage(message('', shared)),
+        );
+        if (outcome.kind === 'ingested') for (const f of outcome.files) say(describeFileOutcome(f));
+      }
+    } else if (line.startsWith('/')) say(`Unknown command ${line.split(' ')[0]}. ${HELP}`);
+    else {
+      const outcome = await withProgress(interactive, output, 'thinking', () =>
+        options.handleMessage(message(line)),
+      );
+      if (outcome.kind === 'answer') {
+        last = outcome.result;
+        say(`docent › ${renderAnswer(outcome.result)}`);
+      } else if (outcome.kind === 'throttled')
+        say(`Too many questions at once; try again in ${Math.ceil(outcome.retryAfterMs / 1000)} s.`);
+    }
+    prompt();
+  }
+  lines.close();
+}
+
+/** A spinner on one line while work runs, erased when it ends; nothing at all when not a terminal. */
+async function withProgress<T>(
+  interactive: boolean,
+  output: Writable,
+  label: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (!interactive) return work();
+  let frame = 0;
+  const timer = setInterval(() => output.write(`\r${SPINNER[frame++ % SPINNER.length]} ${label}…`), 80);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+    output.write('\r\x1b[2K');
+  }
+}
