@@ -8,6 +8,7 @@ import { classifyOffline, SMALLTALK_REPLY } from '../../src/llm/offline-classifi
 import { costOf, type TokenUsage } from '../../src/llm/pricing.js';
 import { stripMentions } from '../../src/llm/sanitize.js';
 import type { AnswerCache, CachedAnswer } from '../../src/stores/answer-cache.js';
+import { reciprocalRankFusion } from '../../src/stores/rank-fusion.js';
 import { ANSWER_SYSTEM, answerPrompt, CLASSIFY_SYSTEM, classifyPrompt } from './prompts.js';
 import { type AnswerStateType, type AnswerUpdate, addUsage, type Usage } from './state.js';
 
@@ -184,7 +185,21 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
     },
 
     async retrieve(state: AnswerStateType): Promise<AnswerUpdate> {
-      const passages = await deps.knowledgeBase.search(state.standalone, state.audience);
+      let passages = await deps.knowledgeBase.search(state.standalone, state.audience);
+      if (!models.cheap && state.standalone !== state.question) {
+        // The offline rewrite of a follow-up only prefixes the earlier question, whose words can
+        // drown the new ones; searching the new message too and fusing keeps both in view.
+        const latest = await deps.knowledgeBase.search(state.question, state.audience);
+        passages = reciprocalRankFusion(
+          [
+            { items: passages, weight: 1 },
+            { items: latest, weight: 1 },
+          ],
+          (p) => p.chunkId,
+        )
+          .slice(0, deps.knowledgeBase.topK)
+          .map(({ item }) => item);
+      }
       return passages.length > 0
         ? { passages }
         : { passages, answer: NOT_IN_DOCUMENTS, covered: false, route: 'no_passages', model: 'none' };

@@ -15,6 +15,8 @@ export function createIngestReporter(options: {
   interactive: boolean;
   totalFiles: number;
   write: (line: string) => void;
+  /** Where the bar is drawn: a terminal. */
+  stream?: NodeJS.WritableStream;
 }): IngestReporter {
   const started = performance.now();
   let passages = 0;
@@ -26,6 +28,7 @@ export function createIngestReporter(options: {
           'indexing [{bar}] {value}/{total} files | {passages} passages | {rate} MB/s | {eta_formatted} left',
         hideCursor: true,
         clearOnComplete: true,
+        stream: options.stream ?? process.stdout,
       })
     : undefined;
   bar?.start(options.totalFiles, 0, { passages: 0, rate: '0.0' });

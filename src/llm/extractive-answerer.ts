@@ -68,8 +68,12 @@ export function extractiveAnswer(
     // Long sentences are rarely the direct answer.
     c.score = score - Math.max(0, c.tokens.size - 35) * 0.02;
   }
-  const best = candidates
-    .filter((c) => c.score > 0)
+  // A follow-up asks about its own words ("request" in "and how do I request it?"): when some
+  // sentence speaks to them, only such sentences answer.
+  const speaksToFocus = (c: Candidate) => [...focused].some((t) => c.tokens.has(t) || c.headingTokens.has(t));
+  const eligible = candidates.filter((c) => c.score > 0);
+  const onFocus = eligible.filter(speaksToFocus);
+  const best = (onFocus.length > 0 ? onFocus : eligible)
     .sort((a, b) => b.score - a.score)
     .slice(0, MAX_SENTENCES);
   const top = best[0];

@@ -1,0 +1,120 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIngestReporter } from '../../src/cli/ingest-progress.js';
+import { runCli } from '../helpers/run-cli.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'docent-chat-'));
+  await mkdir(path.join(root, 'notes'));
+  await writeFile(
+    path.join(root, 'notes', 'parking.md'),
+    '# Parking\n\nVisitor parking is on level P2; ask reception for a day pass.',
+  );
+});
+afterAll(async () => rm(root, { recursive: true, force: true }));
+
+describe('docent demo and docent chat through a pipe', () => {
+  it('loads the sample on a fresh data directory, answers with sources, follows the thread, ingests, and starts over', async () => {
+    const env = { DATA_DIR: path.join(root, 'data') };
+    const input = [
+      'How many days of paid annual leave does a full-time employee get?',
+      'and how do I request it?',
+      '/files notes',
+      'where is visitor parking?',
+      'what about it?',
+      '/new',
+      'what about it?',
+      '/quit',
+    ].join('\n');
+    const result = await runCli(['demo'], { env, input, cwd: root });
+    expect(result.code).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(/^18 indexed, 0 unchanged, 0 failed — \d+ passages/m);
+    expect(out).toContain('Try:\n  How many days of paid leave do I get?');
+    const answers = out.split('docent › ').slice(1);
+    expect(answers[0]).toContain('25 days of paid annual leave');
+    expect(answers[0]).toMatch(/\[1\] Leave Policy \(northwind\/leave-policy\.md\)/);
+    // The follow-up only makes sense with the thread: it gets the request procedure.
+    expect(answers[1]).toContain('Open PeopleDesk');
+    expect(out).toContain('Indexed notes/parking.md: 1 passage.');
+    expect(answers[2]).toContain('Visitor parking is on level P2');
+    expect(answers[2]).toContain('(notes/parking.md)');
+    expect(answers[3]).toContain('Visitor parking is on level P2');
+    expect(out).toContain('Started a new thread.');
+    // In a new thread the same follow-up has nothing to go on.
+    expect(answers[4]).toMatch(/^I couldn't find anything about that in your documents\./);
+    // The demo keeps its own data directory and does not reload the sample a second time.
+    const again = await runCli(['demo'], { env, input: '/quit\n', cwd: root });
+    expect(again.stdout).not.toContain('Loading the sample');
+    expect(again.stdout).toContain(`kept in ${path.join(root, 'data', 'demo')}`);
+  }, 60_000);
+
+  it('shows the last answer’s passages with /sources', async () => {
+    const env = { DATA_DIR: path.join(root, 'data2') };
+    await runCli(['ingest', 'notes'], { env, cwd: root });
+    const result = await runCli(['chat'], { env, cwd: root, input: 'visitor parking?\n/sources\n' });
+    expect(result.stdout).toContain('[1] Parking (notes/parking.md, score');
+    expect(result.stdout).toContain(
+      '# Parking Visitor parking is on level P2; ask reception for a day pass.',
+    );
+  });
+});
+
+describe('ingest progress', () => {
+  const sink = (tty: boolean) => {
+    let text = '';
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        text += chunk;
+        done();
+      },
+    });
+    Object.assign(stream, {
+      isTTY: tty,
+      columns: 120,
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+    });
+    return { stream, text: () => text };
+  };
+
+  it('draws a bar with files, passages and throughput on a terminal, then one summary', () => {
+    const terminal = sink(true);
+    const lines: string[] = [];
+    const reporter = createIngestReporter({
+      interactive: true,
+      totalFiles: 2,
+      write: (l) => lines.push(l),
+      stream: terminal.stream,
+    });
+    const results = [
+      { source: 'a.md', status: 'indexed' as const, passages: 3, bytes: 2_000_000 },
+      {
+        source: 'b.pdf',
+        status: 'failed' as const,
+        error: { code: 'corrupt', message: 'b.pdf: the PDF is damaged and could not be read.' },
+      },
+    ];
+    for (const r of results) reporter.onResult(r);
+    const summary = reporter.finish(results);
+    expect(terminal.text()).toMatch(/indexing \[.*\] \d\/2 files \| 3 passages \| [\d.]+ MB\/s/);
+    expect(lines).toEqual(['failed  b.pdf: the PDF is damaged and could not be read.']);
+    expect(summary).toMatch(/^1 indexed, 0 unchanged, 1 failed — 3 passages, 1\.9 MB in [\d.]+ s/);
+  });
+
+  it('prints failures as they happen and no bar when not a terminal', () => {
+    const lines: string[] = [];
+    const reporter = createIngestReporter({ interactive: false, totalFiles: 1, write: (l) => lines.push(l) });
+    reporter.onResult({
+      source: 'x',
+      status: 'failed',
+      error: { code: 'no_text', message: 'x: the file is empty.' },
+    });
+    expect(lines).toEqual(['failed  x: the file is empty.']);
+  });
+});
