@@ -6,6 +6,7 @@ import { demoCommand } from './cli/demo-command.js';
 import { listDocsCommand, removeDocsCommand } from './cli/docs-command.js';
 import { evalCommand } from './cli/eval-command.js';
 import { ingestCommand } from './cli/ingest-command.js';
+import { serveCommand } from './cli/serve-command.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { describeError } from './errors.js';
 import { createServices, type Services } from './main.js';
@@ -71,6 +72,19 @@ docs
   .addOption(tenant())
   .addOption(json())
   .action(run((s, ids: string[], opts) => removeDocsCommand(s, ids, opts)));
+
+program
+  .command('serve')
+  .description('run the HTTP service, and Slack and Discord when configured')
+  .action(async () => {
+    try {
+      process.exitCode = await serveCommand(loadConfig());
+    } catch (err) {
+      process.stderr.write(`${err instanceof ConfigError ? err.message : `error: ${describeError(err)}`}\n`);
+      if (process.env.DOCENT_DEBUG) console.error(err);
+      process.exitCode = err instanceof ConfigError ? 2 : 1;
+    }
+  });
 
 program
   .command('chat')

@@ -21,6 +21,9 @@ export const DEFAULTS = {
   THREAD_HISTORY_TURNS: 6,
   THREAD_TTL_SECONDS: 7 * 24 * 3600,
   INGEST_CHANNELS: 'all',
+  PORT: 8080,
+  HOST: '0.0.0.0',
+  SHUTDOWN_TIMEOUT_MS: 10_000,
 } as const satisfies Record<string, string | number>;
 
 const optionalString = z
@@ -55,6 +58,11 @@ const schema = z
     THREAD_HISTORY_TURNS: z.coerce.number().int().min(0).max(50).default(DEFAULTS.THREAD_HISTORY_TURNS),
     THREAD_TTL_SECONDS: z.coerce.number().int().min(60).default(DEFAULTS.THREAD_TTL_SECONDS),
     INGEST_CHANNELS: z.string().trim().min(1).default(DEFAULTS.INGEST_CHANNELS),
+    PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.PORT),
+    HOST: z.string().min(1).default(DEFAULTS.HOST),
+    DOCENT_API_TOKEN: optionalString,
+    DOCENT_ADMIN_TOKEN: optionalString,
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULTS.SHUTDOWN_TIMEOUT_MS),
   })
   .refine((c) => c.CHUNK_OVERLAP < c.CHUNK_SIZE, {
     path: ['CHUNK_OVERLAP'],
@@ -108,6 +116,7 @@ export interface Config {
   redisUrl?: string;
   cache: { ttlSeconds: number; timeoutMs: number };
   threads: { maxThreads: number; historyTurns: number; ttlSeconds: number };
+  http: { port: number; host: string; apiToken?: string; adminToken?: string; shutdownTimeoutMs: number };
   /** Channels whose shared files are ingested: every channel, none, or the listed ids (DMs count as channels). */
   ingestChannels: 'all' | 'none' | string[];
 }
@@ -154,6 +163,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     redisUrl: e.REDIS_URL,
     cache: { ttlSeconds: e.CACHE_TTL_SECONDS, timeoutMs: e.CACHE_TIMEOUT_MS },
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      apiToken: e.DOCENT_API_TOKEN,
+      adminToken: e.DOCENT_ADMIN_TOKEN,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
     ingestChannels:
       e.INGEST_CHANNELS === 'all' || e.INGEST_CHANNELS === 'none'
         ? e.INGEST_CHANNELS

@@ -52,6 +52,7 @@ export class GraphAnswerer implements Answerer {
       );
       const showSources = state.covered && state.route !== 'smalltalk' && state.route !== 'out_of_scope';
       result = {
+        id: randomUUID(),
         answer: state.answer,
         sources: showSources ? toSources(state.passages) : [],
         route: state.route,
@@ -65,6 +66,7 @@ export class GraphAnswerer implements Answerer {
     } catch (error) {
       this.hooks.onError?.(error);
       result = {
+        id: randomUUID(),
         answer: APOLOGY,
         sources: [],
         route: 'error',

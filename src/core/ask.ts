@@ -12,6 +12,8 @@ export interface SourceView {
 
 /** The answer shape every surface shares (CLI --json, HTTP API, chat adapters); keep it stable. */
 export interface AnswerResult {
+  /** Identifies this answer for feedback. */
+  id: string;
   answer: string;
   sources: SourceView[];
   route: string;

@@ -1,7 +1,7 @@
 import { describeError } from '../errors.js';
 import type { DedupeStore } from '../stores/dedupe-store.js';
 import type { Throttle } from '../stores/throttle.js';
-import type { Answerer } from './ask.js';
+import type { Answerer, AnswerResult } from './ask.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import type { FileOutcome, InboundMessage, MessageOutcome } from './message.js';
 import type { Scope } from './types.js';
@@ -13,6 +13,14 @@ export interface MessageHandlerDeps {
   throttle: Throttle;
   /** Whether files shared in this channel are ingested (all, an allowlist, none). */
   ingestsFrom: (message: InboundMessage) => boolean;
+  observer?: MessageObserver;
+}
+
+/** Told what happened, for statistics and metrics; never changes the outcome. */
+export interface MessageObserver {
+  answered?(message: InboundMessage, result: AnswerResult): void;
+  ingested?(message: InboundMessage, files: FileOutcome[]): void;
+  throttled?(message: InboundMessage, retryAfterMs: number): void;
 }
 
 // Slack retries for a few minutes at most; a day covers any redelivery.
@@ -54,8 +62,10 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       if (!throttled.ok) {
         // Not handled: a retry of the same event after the wait should be answered.
         await deps.dedupe.release(dedupeKey);
+        deps.observer?.throttled?.(message, throttled.retryAfterMs);
         return { kind: 'throttled', retryAfterMs: throttled.retryAfterMs };
       }
+      deps.observer?.answered?.(message, throttled.value);
       return files
         ? { kind: 'ingested', files, answer: throttled.value }
         : { kind: 'answer', result: throttled.value };
@@ -82,6 +92,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
         outcomes.push({ name: file.name, status: 'failed', reason: describeError(error) });
       }
     }
+    deps.observer?.ingested?.(message, outcomes);
     return outcomes;
   }
 }

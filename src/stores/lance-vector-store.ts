@@ -1,3 +1,4 @@
+import { access, constants } from 'node:fs/promises';
 import * as lancedb from '@lancedb/lancedb';
 import { assertAudience } from '../core/scope.js';
 import type { Chunk, DocumentRecord, Passage, SearchRequest } from '../core/types.js';
@@ -42,6 +43,7 @@ export class LanceVectorStore implements VectorStore {
   private readonly writes = serialQueue();
 
   private constructor(
+    private readonly uri: string,
     private readonly db: lancedb.Connection,
     private readonly documents: lancedb.Table,
     private readonly meta: lancedb.Table,
@@ -51,7 +53,13 @@ export class LanceVectorStore implements VectorStore {
     const db = await lancedb.connect(uri);
     const documents = await db.createEmptyTable('documents', documentSchema, { existOk: true });
     const meta = await db.createEmptyTable('meta', metaSchema, { existOk: true });
-    return new LanceVectorStore(db, documents, meta);
+    return new LanceVectorStore(uri, db, documents, meta);
+  }
+
+  async healthCheck(): Promise<void> {
+    await this.db.tableNames();
+    // A local directory that became read-only (full disk, lost volume) fails every ingestion.
+    if (!this.uri.includes('://')) await access(this.uri, constants.W_OK);
   }
 
   async bindEmbedder(embedder: EmbedderIdentity): Promise<void> {

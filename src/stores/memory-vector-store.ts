@@ -100,6 +100,8 @@ export class MemoryVectorStore implements VectorStore {
     return ranked.slice(0, request.k).map(({ item, score }) => toPassage(item, score));
   }
 
+  async healthCheck(): Promise<void> {}
+
   async maintain(): Promise<void> {}
 
   async close(): Promise<void> {}

@@ -19,6 +19,8 @@ export interface VectorStore {
   listDocuments(tenantId: string): Promise<DocumentRecord[]>;
   /** Pre-filtered to the request's audience; throws without one. */
   search(request: SearchRequest): Promise<Passage[]>;
+  /** Throws, naming the problem, when the store cannot serve reads and writes. */
+  healthCheck(): Promise<void>;
   /** Builds or refreshes indexes and compacts old versions; cheap when nothing needs doing. */
   maintain(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,92 @@
+import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import type { Redis } from 'ioredis';
+import Keyv from 'keyv';
+import type { Config } from './config.js';
+import type { Embedder } from './ingestion/embedder.js';
+import { LocalEmbedder } from './ingestion/local-embedder.js';
+import type { Logger } from './logger.js';
+import type { AnswerCache } from './stores/answer-cache.js';
+import { BoundedMemorySaver } from './stores/bounded-memory-saver.js';
+import { type DedupeStore, MemoryDedupeStore } from './stores/dedupe-store.js';
+import { BoundedMap, KeyvAnswerCache } from './stores/keyv-answer-cache.js';
+import { RedisDedupeStore } from './stores/redis-dedupe-store.js';
+import { RedisThreadSaver } from './stores/redis-thread-saver.js';
+
+// Factories for the composition root: each picks the embedded default or the shared backend.
+
+const MEMORY_CACHE_ENTRIES = 10_000;
+
+export function errorSummary(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Warns once per backend: a dead Redis would otherwise log on every question. */
+function warnOnce(logger: Logger, message: string) {
+  let warned = false;
+  return (error: unknown) => {
+    if (!warned) logger.warn({ err: errorSummary(error) }, message);
+    warned = true;
+  };
+}
+
+export async function createEmbedder(config: Config): Promise<Embedder> {
+  if (config.embeddings.kind === 'local' || !config.openai) return new LocalEmbedder();
+  // Loaded only when configured: the OpenAI client adds noticeably to every command's start-up.
+  const { OpenAIEmbedder } = await import('./ingestion/openai-embedder.js');
+  const embedder = new OpenAIEmbedder({ ...config.openai, model: config.embeddings.model });
+  await embedder.resolveDimension();
+  return embedder;
+}
+
+/** One ioredis connection for dedupe, thread memory and readiness; fails fast while disconnected. */
+export async function createRedis(config: Config, logger: Logger): Promise<Redis | undefined> {
+  if (!config.redisUrl) return undefined;
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(config.redisUrl, {
+    // Queueing commands while disconnected would make a turn wait for Redis to return.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1000,
+    lazyConnect: true,
+  });
+  const warn = warnOnce(logger, 'Redis unavailable; using this instance’s memory until it returns');
+  redis.on('error', warn);
+  redis.connect().catch(warn);
+  return redis;
+}
+
+export function createDedupeStore(redis: Redis | undefined): DedupeStore {
+  const local = new MemoryDedupeStore();
+  return redis ? new RedisDedupeStore(redis, local) : local;
+}
+
+export function createThreadSaver(
+  config: Config,
+  redis: Redis | undefined,
+  logger: Logger,
+): BaseCheckpointSaver {
+  if (!redis) return new BoundedMemorySaver(config.threads.maxThreads);
+  return new RedisThreadSaver(redis, config.threads.maxThreads, {
+    ttlSeconds: config.threads.ttlSeconds,
+    timeoutMs: Math.max(config.cache.timeoutMs, 200),
+    onError: warnOnce(logger, 'shared thread memory unavailable; using this instance’s memory'),
+  });
+}
+
+export async function createAnswerCache(config: Config, logger: Logger): Promise<AnswerCache> {
+  let keyv: Keyv;
+  if (config.redisUrl) {
+    const { default: KeyvRedis } = await import('@keyv/redis');
+    const store = new KeyvRedis(config.redisUrl, { throwOnConnectError: false, connectionTimeout: 1000 });
+    keyv = new Keyv({ store, namespace: 'docent', useKeyPrefix: false });
+  } else {
+    keyv = new Keyv({ store: new BoundedMap(MEMORY_CACHE_ENTRIES), namespace: 'docent' });
+  }
+  const warn = warnOnce(logger, 'answer cache unavailable; answering without it');
+  keyv.on('error', warn);
+  return new KeyvAnswerCache(keyv, {
+    ttlMs: config.cache.ttlSeconds * 1000,
+    timeoutMs: config.cache.timeoutMs,
+    onError: warn,
+  });
+}

@@ -1,0 +1,58 @@
+import type { Config } from '../config.js';
+import { createMetrics } from '../http/metrics.js';
+import { buildHttpServer } from '../http/server.js';
+import { createServices } from '../main.js';
+
+const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * `docent serve`: the HTTP server always, chat platforms when configured. On SIGTERM or SIGINT it
+ * stops taking work, lets answers in flight finish (up to SHUTDOWN_TIMEOUT_MS), closes every
+ * connection and exits 0.
+ */
+export async function serveCommand(config: Config): Promise<number> {
+  const metrics = createMetrics();
+  const services = await createServices(config, { observers: [metrics.observer] });
+  const { logger } = services;
+  let shuttingDown = false;
+  const app = await buildHttpServer({ services, metrics, isShuttingDown: () => shuttingDown });
+  const address = await app.listen({ port: config.http.port, host: config.http.host });
+  logger.info(
+    { address, models: config.openai ? [config.llm.cheapModel, config.llm.strongModel] : 'offline' },
+    'docent is serving',
+  );
+  // Folds new passages into the indexes and compacts old versions while the service runs.
+  const maintenance = setInterval(() => {
+    services.knowledgeBase
+      .maintain()
+      .catch((error) => logger.warn({ err: error }, 'index maintenance failed'));
+  }, MAINTENANCE_INTERVAL_MS);
+  maintenance.unref();
+
+  return new Promise((resolve) => {
+    const shutdown = async (signal: string) => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      logger.info({ signal }, 'shutting down: finishing work in flight');
+      clearInterval(maintenance);
+      const deadline = setTimeout(() => {
+        logger.error('shutdown timed out; exiting with work unfinished');
+        resolve(1);
+      }, config.http.shutdownTimeoutMs);
+      try {
+        // Stops accepting connections and waits for requests in flight.
+        await app.close();
+        await services.close();
+        logger.info('shut down cleanly');
+        resolve(0);
+      } catch (error) {
+        logger.error({ err: error }, 'shutdown failed');
+        resolve(1);
+      } finally {
+        clearTimeout(deadline);
+      }
+    };
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+  });
+}

@@ -1,0 +1,48 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+const FAILURE_WINDOW_MS = 60_000;
+const FREE_FAILURES = 5;
+
+/** Compares digests, so neither the token's content nor its length leaks through timing. */
+export function tokensMatch(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/**
+ * Bearer-token guard for one route prefix. Without a configured token the routes refuse and say
+ * what to set; an address that keeps failing is told to wait, longer each time.
+ */
+export function bearerGuard(token: string | undefined, variable: string) {
+  const failures = new Map<string, { count: number; since: number }>();
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!token) {
+      return reply
+        .code(403)
+        .send({
+          error: 'disabled',
+          message: `Set ${variable} to enable ${request.url.split('/')[1] ? `/${request.url.split('/')[1]}` : 'this route'}.`,
+        });
+    }
+    const now = Date.now();
+    const record = failures.get(request.ip);
+    if (record && now - record.since > FAILURE_WINDOW_MS) failures.delete(request.ip);
+    const current = failures.get(request.ip);
+    if (current && current.count >= FREE_FAILURES) {
+      const waitSeconds = Math.min(300, 2 ** (current.count - FREE_FAILURES));
+      reply.header('retry-after', String(waitSeconds));
+      return reply
+        .code(429)
+        .send({ error: 'too_many_failures', message: `Too many failed attempts; wait ${waitSeconds} s.` });
+    }
+    const header = request.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!given || !tokensMatch(given, token)) {
+      failures.set(request.ip, { count: (current?.count ?? 0) + 1, since: current?.since ?? now });
+      return reply.code(401).send({ error: 'unauthorized', message: 'Send Authorization: Bearer <token>.' });
+    }
+    failures.delete(request.ip);
+  };
+}

@@ -1,0 +1,112 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { assertScope } from '../../core/scope.js';
+import type { Scope } from '../../core/types.js';
+import { describeError, IngestError } from '../../errors.js';
+import { fetchUrl } from '../../ingestion/fetch-url.js';
+import type { Services } from '../../main.js';
+import { bearerGuard } from '../auth.js';
+import { parseOr400 } from '../validation.js';
+
+const tenantQuery = z.object({
+  tenant: z
+    .string()
+    .regex(/^[\w.-]{1,128}$/, 'letters, digits, ".", "_" or "-"')
+    .default('default'),
+  scope: z
+    .string()
+    .regex(/^(tenant|channel:[\w.-]+|user:[\w.-]+)$/, 'tenant, channel:<id> or user:<id>')
+    .default('tenant'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+const urlBody = z.object({ url: z.url().refine((u) => /^https?:\/\//.test(u), 'must be http(s)') });
+
+const documentView = (d: Awaited<ReturnType<Services['knowledgeBase']['listDocuments']>>[number]) => ({
+  doc_id: d.docId,
+  source: d.source,
+  title: d.title,
+  scope: d.scope,
+  passages: d.passages,
+  content_hash: d.contentHash,
+  updated_at: d.updatedAt,
+});
+
+/** Documents, statistics, feedback, coverage gaps and the cache, for operators. */
+export async function adminRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
+  app.addHook('onRequest', bearerGuard(services.config.http.adminToken, 'DOCENT_ADMIN_TOKEN'));
+  const { knowledgeBase, stats, cache } = services;
+
+  app.get('/admin/documents', async (request, reply) => {
+    const q = parseOr400(tenantQuery, request.query, reply);
+    if (!q) return reply;
+    return { documents: (await knowledgeBase.listDocuments(q.tenant)).map(documentView) };
+  });
+
+  app.post('/admin/documents', async (request, reply) => {
+    const q = parseOr400(tenantQuery, request.query, reply);
+    if (!q) return reply;
+    assertScope(q.scope);
+    const scope: Scope = q.scope;
+    const uploads: { source: string; fetchData: (max: number) => Promise<Uint8Array> }[] = [];
+    if (request.isMultipart()) {
+      for await (const part of request.files()) {
+        const bytes = await part.toBuffer();
+        uploads.push({ source: part.filename, fetchData: async () => new Uint8Array(bytes) });
+      }
+      if (uploads.length === 0)
+        return reply
+          .code(400)
+          .send({ error: 'invalid_request', fields: { file: 'attach at least one file' } });
+    } else {
+      const body = parseOr400(urlBody, request.body, reply);
+      if (!body) return reply;
+      uploads.push({ source: body.url, fetchData: fetchUrl(body.url) });
+    }
+    const results = [];
+    for (const upload of uploads) {
+      try {
+        const outcome = await knowledgeBase.ingest({ tenantId: q.tenant, scope, ...upload });
+        results.push({ ...documentView(outcome.document), status: outcome.status });
+      } catch (error) {
+        const code = error instanceof IngestError ? error.code : 'internal';
+        results.push({
+          source: upload.source,
+          status: 'failed',
+          error: { code, message: describeError(error) },
+        });
+      }
+    }
+    const failed = results.every((r) => r.status === 'failed');
+    return reply.code(failed ? 422 : 201).send({ results });
+  });
+
+  app.delete<{ Params: { docId: string } }>('/admin/documents/:docId', async (request, reply) => {
+    const q = parseOr400(tenantQuery, request.query, reply);
+    if (!q) return reply;
+    const removed = await knowledgeBase.removeDocument(q.tenant, request.params.docId);
+    return removed ? { removed: documentView(removed) } : reply.code(404).send({ error: 'not_found' });
+  });
+
+  app.get('/admin/stats', async (request, reply) => {
+    const q = parseOr400(tenantQuery.partial(), request.query, reply);
+    if (!q) return reply;
+    return stats.summary(q.tenant);
+  });
+
+  app.get('/admin/feedback', async (request, reply) => {
+    const q = parseOr400(tenantQuery.partial(), request.query, reply);
+    if (!q) return reply;
+    return { feedback: await stats.feedback(q.tenant, q.limit ?? 100) };
+  });
+
+  app.get('/admin/questions/unanswered', async (request, reply) => {
+    const q = parseOr400(tenantQuery.partial(), request.query, reply);
+    if (!q) return reply;
+    return { questions: await stats.unanswered(q.tenant, q.limit ?? 50) };
+  });
+
+  app.post('/admin/cache/flush', async () => {
+    await cache.flush();
+    return { flushed: true };
+  });
+}
