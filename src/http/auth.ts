@@ -19,12 +19,10 @@ export function bearerGuard(token: string | undefined, variable: string) {
   const failures = new Map<string, { count: number; since: number }>();
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (!token) {
-      return reply
-        .code(403)
-        .send({
-          error: 'disabled',
-          message: `Set ${variable} to enable ${request.url.split('/')[1] ? `/${request.url.split('/')[1]}` : 'this route'}.`,
-        });
+      return reply.code(403).send({
+        error: 'disabled',
+        message: `Set ${variable} to enable ${request.url.split('/')[1] ? `/${request.url.split('/')[1]}` : 'this route'}.`,
+      });
     }
     const now = Date.now();
     const record = failures.get(request.ip);

@@ -27,6 +27,12 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     disableRequestLogging: false,
   });
   await app.register(multipart, { limits: { fileSize: services.config.maxFileBytes, files: 10 } });
+  const isShuttingDown = options.isShuttingDown ?? (() => false);
+  // During shutdown, responses close their connection: a kept-alive socket would hold close() open.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (isShuttingDown()) reply.header('connection', 'close');
+    return payload;
+  });
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe(
       {

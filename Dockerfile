@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# Docent: the HTTP service, plus Slack and Discord when configured. State lives on the /data volume.
+
+# Stage 1: production dependencies only (LanceDB's native build comes from its npm package).
+FROM node:22-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+# Stage 2: the runtime image, without npm's cache or dev tooling.
+FROM node:22-bookworm-slim
+ENV NODE_ENV=production \
+    DATA_DIR=/data \
+    PORT=8080 \
+    HOST=0.0.0.0 \
+    LANCEDB_LOG=error
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY bin ./bin
+COPY src ./src
+COPY adapters ./adapters
+COPY graphs ./graphs
+COPY samples ./samples
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+STOPSIGNAL SIGTERM
+CMD ["node", "bin/docent.js", "serve"]

@@ -1,0 +1,125 @@
+import { execFile, spawn } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'smol-toml';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+interface Instruction {
+  op: string;
+  args: string;
+}
+
+/** Dockerfile instructions, with line continuations joined; one entry per instruction. */
+function parseDockerfile(text: string): Instruction[] {
+  return text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const [op = '', ...rest] = l.split(/\s+/);
+      return { op: op.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+const dockerfile = parseDockerfile(await readFile('Dockerfile', 'utf8'));
+const finalStage = dockerfile.slice(dockerfile.map((i) => i.op).lastIndexOf('FROM'));
+const env = Object.fromEntries(
+  finalStage
+    .filter((i) => i.op === 'ENV')
+    .flatMap((i) => i.args.split(/\s+/).map((pair) => pair.split('=') as [string, string])),
+);
+const fly = parse(await readFile('fly.toml', 'utf8')) as Record<string, any>;
+
+describe('Dockerfile', () => {
+  it('builds in stages on a current Node LTS slim image and runs as a non-root user', () => {
+    const froms = dockerfile.filter((i) => i.op === 'FROM').map((i) => i.args);
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    for (const from of froms) expect(from).toMatch(/^node:(22|24)(\.\d+)*-\w*-?slim\b/);
+    expect(finalStage.some((i) => i.op === 'USER' && i.args !== 'root' && i.args !== '0')).toBe(true);
+    const install = dockerfile.find((i) => i.op === 'RUN' && i.args.includes('npm ci'));
+    expect(install?.args).toContain('--omit=dev');
+  });
+
+  it('keeps DATA_DIR on a volume and checks health on /healthz', () => {
+    expect(env.DATA_DIR).toBe('/data');
+    expect(finalStage.find((i) => i.op === 'VOLUME')?.args).toContain('"/data"');
+    expect(finalStage.find((i) => i.op === 'HEALTHCHECK')?.args).toContain('/healthz');
+    expect(finalStage.find((i) => i.op === 'EXPOSE')?.args).toBe(env.PORT);
+  });
+});
+
+describe('fly.toml', () => {
+  it('serves the container port, checks /healthz and mounts the data volume', () => {
+    expect(fly.http_service.internal_port).toBe(Number(env.PORT));
+    expect(fly.http_service.checks[0].path).toBe('/healthz');
+    expect(fly.mounts.destination).toBe(env.DATA_DIR);
+    expect(fly.env.DATA_DIR).toBe(env.DATA_DIR);
+    expect(fly.kill_signal).toBe('SIGTERM');
+  });
+});
+
+describe('the image’s install and start commands, run in a temporary directory', () => {
+  let dir: string | undefined;
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('installs production dependencies only, starts, answers /healthz, and stops cleanly on SIGTERM', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'docent-image-'));
+    const app = path.join(dir, 'app');
+    // Every COPY of the Dockerfile, from the repository into the "image".
+    for (const copy of dockerfile.filter((i) => i.op === 'COPY' && !i.args.startsWith('--from'))) {
+      const parts = copy.args.split(/\s+/);
+      const destination = parts.at(-1) as string;
+      for (const source of parts.slice(0, -1)) {
+        // "COPY a b ./" copies into the directory; "COPY src ./src" copies to that path.
+        const target = destination.endsWith('/')
+          ? path.join(app, destination, path.basename(source))
+          : path.join(app, destination);
+        await cp(source, target, { recursive: true });
+      }
+    }
+    const install = (dockerfile.find((i) => i.op === 'RUN' && i.args.includes('npm ci'))?.args ?? '').split(
+      /\s+/,
+    );
+    await run(install[0] as string, [...install.slice(1), '--prefer-offline'], {
+      cwd: app,
+      timeout: 240_000,
+    });
+    await expect(readFile(path.join(app, 'node_modules', 'vitest', 'package.json'))).rejects.toThrow();
+
+    const cmd = JSON.parse(finalStage.find((i) => i.op === 'CMD')?.args ?? '[]') as string[];
+    const child = spawn(cmd[0] as string, cmd.slice(1), {
+      cwd: app,
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...env,
+        DATA_DIR: path.join(dir, 'data'),
+        PORT: '18931',
+        HOST: '127.0.0.1',
+      },
+    });
+    let logs = '';
+    child.stderr.on('data', (d) => {
+      logs += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let healthy = false;
+    for (let i = 0; i < 100 && !healthy; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      healthy = await fetch('http://127.0.0.1:18931/healthz').then(
+        (r) => r.ok,
+        () => false,
+      );
+    }
+    expect(healthy, logs).toBe(true);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(logs).toContain('shut down cleanly');
+  }, 300_000);
+});

@@ -1,0 +1,234 @@
+import { rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningService, startHttpService } from '../helpers/http-service.js';
+
+const API = 'api-secret';
+const ADMIN = 'admin-secret';
+let svc: RunningService;
+let docsServer: Server;
+let docsUrl: string;
+
+const call = (path: string, init: RequestInit & { token?: string } = {}) =>
+  fetch(`${svc.url}${path}`, {
+    ...init,
+    headers: {
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.headers as Record<string, string>),
+    },
+  });
+const ask = (question: string, extra: Record<string, unknown> = {}) =>
+  call('/api/v1/query', {
+    method: 'POST',
+    token: API,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ question, ...extra }),
+  });
+const upload = (name: string, content: string, query = '') => {
+  const form = new FormData();
+  form.append('file', new Blob([content]), name);
+  return call(`/admin/documents${query}`, { method: 'POST', token: ADMIN, body: form });
+};
+
+beforeAll(async () => {
+  svc = await startHttpService({ DOCENT_API_TOKEN: API, DOCENT_ADMIN_TOKEN: ADMIN });
+  docsServer = createServer((req, res) => {
+    if (req.url === '/wiki/oncall.html') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(
+        '<html><head><title>On-call</title></head><body><h1>On-call</h1><p>Page the primary through PagerDuty after 15 minutes.</p></body></html>',
+      );
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((r) => docsServer.listen(0, '127.0.0.1', r));
+  docsUrl = `http://127.0.0.1:${(docsServer.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await svc.stop();
+  docsServer.close();
+});
+
+describe('health and metrics', () => {
+  it('is alive and ready with LanceDB open', async () => {
+    expect(await (await call('/healthz')).json()).toEqual({ status: 'ok' });
+    const ready = await call('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, failing: [], checks: { lancedb: 'ok' } });
+  });
+
+  it('exposes Prometheus metrics that move with traffic', async () => {
+    const before = await (await call('/metrics')).text();
+    expect(before).toContain('# TYPE docent_http_request_duration_seconds histogram');
+    expect(before).toContain('docent_nodejs_eventloop_lag_seconds');
+    await ask('anything about parking?');
+    const after = await (await call('/metrics')).text();
+    expect(after).toMatch(/docent_questions_total\{platform="http",route="no_passages",model="none"\} 1/);
+    expect(after).toMatch(/docent_answer_cache_total\{result="miss"\} \d+/);
+    expect(after).toMatch(
+      /docent_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/query",status="200"\} 1/,
+    );
+  });
+});
+
+describe('auth', () => {
+  it('refuses without a token, with a wrong token, and slows repeated failures', async () => {
+    // Its own instance: the lock-out below applies to every request from this address.
+    const guarded = await startHttpService({ DOCENT_API_TOKEN: API, DOCENT_ADMIN_TOKEN: ADMIN });
+    const at = (path: string, token?: string, method = 'GET') =>
+      fetch(`${guarded.url}${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    try {
+      expect((await at('/api/v1/query', undefined, 'POST')).status).toBe(401);
+      expect((await at('/admin/stats', ADMIN)).status).toBe(200);
+      const wrong = await at('/admin/documents', 'nope');
+      expect(wrong.status).toBe(401);
+      expect(await wrong.json()).toEqual({
+        error: 'unauthorized',
+        message: 'Send Authorization: Bearer <token>.',
+      });
+      let last = wrong;
+      for (let i = 0; i < 5; i++) last = await at('/admin/stats', 'nope');
+      expect(last.status).toBe(429);
+      expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+      // While locked out, even a right guess is not checked.
+      expect((await at('/admin/stats', ADMIN)).status).toBe(429);
+    } finally {
+      await guarded.stop();
+    }
+  });
+
+  it('refuses and says what to set when no token is configured', async () => {
+    const open = await startHttpService();
+    try {
+      const res = await fetch(`${open.url}/admin/stats`, { headers: { authorization: 'Bearer x' } });
+      expect(res.status).toBe(403);
+      expect((await res.json()).message).toBe('Set DOCENT_ADMIN_TOKEN to enable /admin.');
+      const api = await fetch(`${open.url}/api/v1/query`, { method: 'POST' });
+      expect((await api.json()).message).toBe('Set DOCENT_API_TOKEN to enable /api.');
+    } finally {
+      await open.stop();
+    }
+  });
+});
+
+describe('query API and admin API', () => {
+  it('validates requests field by field', async () => {
+    const res = await call('/api/v1/query', {
+      method: 'POST',
+      token: API,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ question: '', tenant: 'bad tenant!' }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: 'invalid_request',
+      fields: { question: 'must not be empty', tenant: 'letters, digits, ".", "_" or "-"' },
+    });
+    const huge = await call('/api/v1/query', {
+      method: 'POST',
+      token: API,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ question: 'x'.repeat(100_000) }),
+    });
+    expect(huge.status).toBe(413);
+  });
+
+  it('uploads a file, answers from it, lists and deletes it', async () => {
+    const created = await upload(
+      'vpn.md',
+      '# VPN\n\nConnect with WireGuard using the profile from the IT portal.',
+    );
+    expect(created.status).toBe(201);
+    const [doc] = (await created.json()).results;
+    expect(doc).toMatchObject({ status: 'indexed', source: 'vpn.md', title: 'VPN', passages: 1 });
+    const answer = await (await ask('how do I connect to the VPN?', { session_id: 's1' })).json();
+    expect(answer).toMatchObject({ route: 'extractive', cached: false, session_id: 's1' });
+    expect(answer.answer).toContain('WireGuard');
+    expect(answer.sources[0]).toMatchObject({ n: 1, source: 'vpn.md' });
+    const list = await (await call('/admin/documents', { token: ADMIN })).json();
+    expect(list.documents.map((d: { source: string }) => d.source)).toContain('vpn.md');
+    expect((await call(`/admin/documents/${doc.doc_id}`, { method: 'DELETE', token: ADMIN })).status).toBe(
+      200,
+    );
+    expect((await call(`/admin/documents/${doc.doc_id}`, { method: 'DELETE', token: ADMIN })).status).toBe(
+      404,
+    );
+  });
+
+  it('ingests a document from a URL, and reports a broken upload with its reason', async () => {
+    const res = await call('/admin/documents', {
+      method: 'POST',
+      token: ADMIN,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `${docsUrl}/wiki/oncall.html` }),
+    });
+    expect(res.status).toBe(201);
+    expect((await res.json()).results[0]).toMatchObject({
+      status: 'indexed',
+      title: 'On-call',
+      source: `${docsUrl}/wiki/oncall.html`,
+    });
+    const broken = await upload('broken.pdf', '%PDF-1.4 not really');
+    expect(broken.status).toBe(422);
+    expect((await broken.json()).results[0].error).toEqual({
+      code: 'corrupt',
+      message: 'broken.pdf: the PDF is damaged and could not be read.',
+    });
+    const missing = await call('/admin/documents', {
+      method: 'POST',
+      token: ADMIN,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `${docsUrl}/nope` }),
+    });
+    expect((await missing.json()).results[0].error.message).toMatch(/answered 404/);
+  });
+
+  it('reports statistics, coverage gaps, and flushes the cache', async () => {
+    await upload('leave.md', '# Leave\n\nEveryone gets 25 days of paid leave a year.', '?tenant=stats');
+    await ask('how many days of paid leave?', { tenant: 'stats' });
+    expect((await (await ask('how many days of paid leave?', { tenant: 'stats' })).json()).cached).toBe(true);
+    await ask('where do I park my bike?', { tenant: 'stats' });
+    await ask('Where do I park my bike', { tenant: 'stats' });
+    const stats = await (await call('/admin/stats?tenant=stats', { token: ADMIN })).json();
+    expect(stats).toMatchObject({ questions: 4, cache_hit_rate: 0.25, unanswered_rate: 0.5 });
+    expect(stats.per_day[0]).toMatchObject({ questions: 4, cost_usd: 0 });
+    const gaps = await (await call('/admin/questions/unanswered?tenant=stats', { token: ADMIN })).json();
+    expect(gaps.questions[0]).toMatchObject({ question: 'where do I park my bike?', count: 2 });
+    expect((await call('/admin/cache/flush', { method: 'POST', token: ADMIN })).status).toBe(200);
+    expect((await (await ask('how many days of paid leave?', { tenant: 'stats' })).json()).cached).toBe(
+      false,
+    );
+    const feedback = await (await call('/admin/feedback?tenant=stats', { token: ADMIN })).json();
+    expect(feedback).toEqual({ feedback: [] });
+  });
+});
+
+describe('readiness failures', () => {
+  it('names Redis when it is configured but down', async () => {
+    const withRedis = await startHttpService({ REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const res = await fetch(`${withRedis.url}/readyz`);
+      expect(res.status).toBe(503);
+      const body = await res.json();
+      expect(body.failing).toEqual(['redis']);
+      expect(body.checks.lancedb).toBe('ok');
+    } finally {
+      await withRedis.stop();
+    }
+  });
+
+  it('names LanceDB when its directory is gone', async () => {
+    const lost = await startHttpService();
+    try {
+      await rm(lost.dir, { recursive: true, force: true });
+      const res = await fetch(`${lost.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect((await res.json()).failing).toEqual(['lancedb']);
+    } finally {
+      await lost.stop();
+    }
+  });
+});

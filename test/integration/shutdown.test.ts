@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { startFakeOpenAI } from '../fakes/openai-server.js';
+import { grounded, scriptModel } from '../helpers/model-brain.js';
+
+it('finishes an answer in flight on SIGTERM, then exits 0', async () => {
+  const server = await startFakeOpenAI();
+  const dir = await mkdtemp(path.join(tmpdir(), 'docent-shutdown-'));
+  // The answer model takes 1.5 s: long enough to send SIGTERM while it works.
+  scriptModel(server, 'gpt-4o-mini', {
+    answer: () => ({ structured: grounded('Nightly at 02:00 [1].'), delayMs: 1500 }),
+  });
+  const port = 18000 + Math.floor(Math.random() * 900);
+  const child = spawn(process.execPath, ['bin/docent.js', 'serve'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATA_DIR: dir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      OPENAI_API_KEY: 'test',
+      OPENAI_BASE_URL: server.url,
+      EMBEDDINGS: 'local',
+      DOCENT_API_TOKEN: 't',
+      DOCENT_ADMIN_TOKEN: 'a',
+      LANCEDB_LOG: 'error',
+    },
+  });
+  let logs = '';
+  child.stderr.on('data', (d) => {
+    logs += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 100; i++) {
+      if (
+        await fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const form = new FormData();
+    form.append('file', new Blob(['# Backups\n\nBackups run nightly at 02:00 UTC.']), 'backups.md');
+    expect(
+      (
+        await fetch(`${base}/admin/documents`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer a' },
+          body: form,
+        })
+      ).status,
+    ).toBe(201);
+    const inFlight = fetch(`${base}/api/v1/query`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+      body: JSON.stringify({ question: 'when do backups run?' }),
+    });
+    await new Promise((r) => setTimeout(r, 700));
+    child.kill('SIGTERM');
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect((await response.json()).answer).toBe('Nightly at 02:00 [1].');
+    expect(await exited).toBe(0);
+    expect(logs).toContain('shutting down: finishing work in flight');
+    // Once shutting down, no new connections are accepted.
+    expect(
+      await fetch(`${base}/healthz`).then(
+        () => 'answered',
+        () => 'refused',
+      ),
+    ).toBe('refused');
+  } finally {
+    child.kill('SIGKILL');
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 60_000);
