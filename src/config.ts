@@ -24,6 +24,7 @@ export const DEFAULTS = {
   PORT: 8080,
   HOST: '0.0.0.0',
   SHUTDOWN_TIMEOUT_MS: 10_000,
+  SLACK_COMMAND: '/ask',
 } as const satisfies Record<string, string | number>;
 
 const optionalString = z
@@ -63,10 +64,23 @@ const schema = z
     DOCENT_API_TOKEN: optionalString,
     DOCENT_ADMIN_TOKEN: optionalString,
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULTS.SHUTDOWN_TIMEOUT_MS),
+    SLACK_BOT_TOKEN: optionalString,
+    SLACK_APP_TOKEN: optionalString,
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_API_URL: z.url().optional(),
+    SLACK_COMMAND: z
+      .string()
+      .regex(/^\/[\w-]+$/, 'must look like /ask')
+      .default(DEFAULTS.SLACK_COMMAND),
+    SLACK_EPHEMERAL: z.enum(['true', 'false']).default('false'),
   })
   .refine((c) => c.CHUNK_OVERLAP < c.CHUNK_SIZE, {
     path: ['CHUNK_OVERLAP'],
     message: 'must be smaller than CHUNK_SIZE',
+  })
+  .refine((c) => !c.SLACK_BOT_TOKEN || c.SLACK_APP_TOKEN || c.SLACK_SIGNING_SECRET, {
+    path: ['SLACK_SIGNING_SECRET'],
+    message: 'is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)',
   })
   .refine((c) => c.EMBEDDINGS !== 'openai' || c.OPENAI_API_KEY, {
     path: ['EMBEDDINGS'],
@@ -117,6 +131,14 @@ export interface Config {
   cache: { ttlSeconds: number; timeoutMs: number };
   threads: { maxThreads: number; historyTurns: number; ttlSeconds: number };
   http: { port: number; host: string; apiToken?: string; adminToken?: string; shutdownTimeoutMs: number };
+  slack?: {
+    botToken: string;
+    appToken?: string;
+    signingSecret?: string;
+    apiUrl?: string;
+    command: string;
+    ephemeral: boolean;
+  };
   /** Channels whose shared files are ingested: every channel, none, or the listed ids (DMs count as channels). */
   ingestChannels: 'all' | 'none' | string[];
 }
@@ -170,6 +192,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       adminToken: e.DOCENT_ADMIN_TOKEN,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          appToken: e.SLACK_APP_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          apiUrl: e.SLACK_API_URL,
+          command: e.SLACK_COMMAND,
+          ephemeral: e.SLACK_EPHEMERAL === 'true',
+        }
+      : undefined,
     ingestChannels:
       e.INGEST_CHANNELS === 'all' || e.INGEST_CHANNELS === 'none'
         ? e.INGEST_CHANNELS

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
 import { GraphAnswerer } from '../graphs/answer/answerer.js';
 import { buildAnswerGraph } from '../graphs/answer/graph.js';
 import {
@@ -132,4 +133,48 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       await store.close();
     },
   };
+}
+
+/** A chat platform connection the service runs alongside its HTTP server. */
+export interface Platform {
+  name: string;
+  start(): Promise<void>;
+  ready(): Promise<void>;
+  stop(): Promise<void>;
+  /** Routes it serves on the HTTP server (Slack's events endpoint). */
+  httpPlugin?: (app: FastifyInstance) => Promise<void>;
+}
+
+/** The platforms the configuration switches on. */
+export async function createPlatforms(services: Services): Promise<Platform[]> {
+  const platforms: Platform[] = [];
+  const { config } = services;
+  if (config.slack) {
+    const { SlackBot } = await import('../adapters/slack/slack-bot.js');
+    const bot = new SlackBot({
+      ...config.slack,
+      handleMessage: services.handleMessage,
+      stats: services.stats,
+      logger: services.logger,
+    });
+    const listener = bot.requestListener;
+    platforms.push({
+      name: 'slack',
+      start: () => bot.start(),
+      ready: () => bot.ready(),
+      stop: () => bot.stop(),
+      httpPlugin: listener
+        ? async (app) => {
+            // Bolt verifies the signature over the raw body, so the request reaches it unread.
+            app.removeAllContentTypeParsers();
+            app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+            app.post('/slack/events', (request, reply) => {
+              reply.hijack();
+              listener(request.raw, reply.raw);
+            });
+          }
+        : undefined,
+    });
+  }
+  return platforms;
 }

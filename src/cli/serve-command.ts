@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import { createMetrics } from '../http/metrics.js';
 import { buildHttpServer } from '../http/server.js';
-import { createServices } from '../main.js';
+import { createPlatforms, createServices } from '../main.js';
 
 const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
 
@@ -15,8 +15,17 @@ export async function serveCommand(config: Config): Promise<number> {
   const services = await createServices(config, { observers: [metrics.observer] });
   const { logger } = services;
   let shuttingDown = false;
-  const app = await buildHttpServer({ services, metrics, isShuttingDown: () => shuttingDown });
+  const platforms = await createPlatforms(services);
+  for (const p of platforms) services.readiness[p.name] = () => p.ready();
+  const plugins = platforms.flatMap((p) => (p.httpPlugin ? [p.httpPlugin] : []));
+  const app = await buildHttpServer({ services, metrics, isShuttingDown: () => shuttingDown, plugins });
   const address = await app.listen({ port: config.http.port, host: config.http.host });
+  for (const p of platforms) {
+    // A platform that cannot connect is reported by /readyz; the service keeps serving the rest.
+    await p
+      .start()
+      .catch((error) => logger.error({ err: error, platform: p.name }, 'platform failed to start'));
+  }
   logger.info(
     { address, models: config.openai ? [config.llm.cheapModel, config.llm.strongModel] : 'offline' },
     'docent is serving',
@@ -42,6 +51,10 @@ export async function serveCommand(config: Config): Promise<number> {
       try {
         // Stops accepting connections and waits for requests in flight.
         await app.close();
+        for (const p of platforms)
+          await p
+            .stop()
+            .catch((error) => logger.warn({ err: error, platform: p.name }, 'platform stop failed'));
         await services.close();
         logger.info('shut down cleanly');
         resolve(0);

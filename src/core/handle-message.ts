@@ -38,7 +38,11 @@ export function scopeForShare(message: InboundMessage): Scope {
  * files and/or answer the question, within the user's limits.
  */
 export function createMessageHandler(deps: MessageHandlerDeps) {
-  return async function handleMessage(message: InboundMessage): Promise<MessageOutcome> {
+  return async function handleMessage(
+    message: InboundMessage,
+    /** Called once the message is known to be new and admitted, before the slow part: show progress here. */
+    onStart?: () => Promise<void>,
+  ): Promise<MessageOutcome> {
     const dedupeKey = `${message.platform}:${message.tenantId}:${message.eventId}`;
     if (!(await deps.dedupe.claim(dedupeKey, DEDUPE_TTL_MS))) return { kind: 'duplicate' };
     try {
@@ -47,8 +51,9 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       if (!question) return files ? { kind: 'ingested', files } : { kind: 'ignored' };
       const throttled = await deps.throttle.run(
         `${message.tenantId}:${message.platform}:${message.userId}`,
-        () =>
-          deps.answerer.answer({
+        async () => {
+          await onStart?.();
+          return deps.answerer.answer({
             question,
             threadId: `${message.platform}:${message.tenantId}:${message.threadId}`,
             context: {
@@ -57,7 +62,8 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
               userId: message.userId,
               isDirectMessage: message.isDirectMessage,
             },
-          }),
+          });
+        },
       );
       if (!throttled.ok) {
         // Not handled: a retry of the same event after the wait should be answered.

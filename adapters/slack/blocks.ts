@@ -1,0 +1,68 @@
+import type { AnswerResult } from '../../src/core/ask.js';
+import { markdownToMrkdwn, splitText } from './mrkdwn.js';
+
+// Slack's limits: 3,000 characters in a section, 50 blocks in a message.
+const SECTION_LIMIT = 3000;
+const MAX_BLOCKS = 50;
+const MAX_SOURCES = 10;
+export const FEEDBACK_ACTION = /^docent_feedback_(up|down)$/;
+
+type Block = Record<string, unknown>;
+
+const isUrl = (s: string) => /^https?:\/\//.test(s);
+
+/**
+ * An answer as Block Kit messages: the text in sections, numbered sources, a footer, and 👍/👎.
+ * Returns several messages when one would pass Slack's block limit; only the last has the buttons.
+ */
+export function answerMessages(result: AnswerResult): { text: string; blocks: Block[] }[] {
+  const body = markdownToMrkdwn(result.answer + (result.note ? `\n\n_${result.note}_` : ''));
+  const sections: Block[] = splitText(body, SECTION_LIMIT).map((text) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text },
+  }));
+  const tail: Block[] = [];
+  if (result.sources.length > 0) {
+    const lines = result.sources.slice(0, MAX_SOURCES).map((s) => {
+      const label = s.title === s.source ? s.title : `${s.title} (${s.source})`;
+      return `[${s.n}] ${isUrl(s.source) ? `<${s.source}|${s.title}>` : label}`;
+    });
+    tail.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `*Sources*\n${lines.join('\n')}`.slice(0, SECTION_LIMIT) }],
+    });
+  }
+  tail.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `${result.model}${result.cached ? ' · cached' : ''}` }],
+  });
+  tail.push({
+    type: 'actions',
+    block_id: `feedback:${result.id}`,
+    elements: [
+      {
+        type: 'button',
+        action_id: 'docent_feedback_up',
+        text: { type: 'plain_text', text: '👍' },
+        value: result.id,
+      },
+      {
+        type: 'button',
+        action_id: 'docent_feedback_down',
+        text: { type: 'plain_text', text: '👎' },
+        value: result.id,
+      },
+    ],
+  });
+  const messages: { text: string; blocks: Block[] }[] = [];
+  const perMessage = MAX_BLOCKS - tail.length;
+  for (let i = 0; i < sections.length; i += perMessage)
+    messages.push({ text: '', blocks: sections.slice(i, i + perMessage) });
+  const last = messages.at(-1) ?? { text: '', blocks: [] };
+  if (messages.length === 0) messages.push(last);
+  if (last.blocks.length + tail.length > MAX_BLOCKS) messages.push({ text: '', blocks: tail });
+  else last.blocks.push(...tail);
+  // The plain-text fallback appears in notifications; keep it within Slack's 40,000-character cut.
+  for (const m of messages) m.text = result.answer.slice(0, 3000);
+  return messages;
+}

@@ -1,0 +1,81 @@
+import type { InboundMessage, SharedFile } from '../../src/core/message.js';
+
+/** Who and where, from Bolt's verified context and the event: never from message text. */
+export interface SlackOrigin {
+  tenantId: string;
+  channelId: string;
+  userId: string;
+  isDirectMessage: boolean;
+  isPrivateChannel: boolean;
+}
+
+export interface SlackMessageEvent {
+  ts: string;
+  thread_ts?: string;
+  channel: string;
+  channel_type?: string;
+  user?: string;
+  text?: string;
+  subtype?: string;
+  bot_id?: string;
+  files?: { id: string }[];
+}
+
+/** Removes the bot's own mention so the question reads as the person wrote it. */
+export function stripBotMention(text: string, botUserId?: string): string {
+  const own = botUserId ? new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g') : /<@[A-Z0-9]+(\|[^>]*)?>/;
+  return text.replace(own, '').replace(/\s+/g, ' ').trim();
+}
+
+/** Channel type from an event when it says, else from conversations.info's flags. */
+export function privacyOf(
+  channelType: string | undefined,
+): { isDirectMessage: boolean; isPrivateChannel: boolean } | undefined {
+  if (channelType === 'im') return { isDirectMessage: true, isPrivateChannel: false };
+  if (channelType === 'group' || channelType === 'mpim')
+    return { isDirectMessage: false, isPrivateChannel: true };
+  if (channelType === 'channel') return { isDirectMessage: false, isPrivateChannel: false };
+  return undefined;
+}
+
+/**
+ * A message or mention. One message can arrive twice (as `message` and as `app_mention`), so the
+ * dedupe id is the message itself (channel and ts), not the event envelope.
+ */
+export function messageToInbound(
+  event: SlackMessageEvent,
+  origin: SlackOrigin,
+  text: string,
+  files: SharedFile[] = [],
+): InboundMessage {
+  return {
+    platform: 'slack',
+    eventId:
+      files.length > 0
+        ? `files:${event.files?.map((f) => f.id).join(',')}`
+        : `msg:${event.channel}:${event.ts}`,
+    ...origin,
+    // A DM is one running conversation; in channels each thread is its own.
+    threadId:
+      origin.isDirectMessage && !event.thread_ts
+        ? `${event.channel}:dm`
+        : `${event.channel}:${event.thread_ts ?? event.ts}`,
+    text,
+    files,
+  };
+}
+
+export function commandToInbound(
+  command: { trigger_id: string; text: string },
+  origin: SlackOrigin,
+  threadTs: string,
+): InboundMessage {
+  return {
+    platform: 'slack',
+    eventId: `cmd:${command.trigger_id}`,
+    ...origin,
+    threadId: `${origin.channelId}:${threadTs}`,
+    text: command.text,
+    files: [],
+  };
+}

@@ -1,0 +1,133 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+}
+
+export interface FakeSlackFile {
+  id: string;
+  name: string;
+  filetype?: string;
+  content: Uint8Array | string;
+  /** Where it was shared: used by files.info's `shares`. */
+  channel?: string;
+  ts?: string;
+  private?: boolean;
+}
+
+const BOT_TOKEN = 'xoxb-test';
+const LOGIN_PAGE =
+  '<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>';
+
+/**
+ * A fake Slack Web API on 127.0.0.1 for the real @slack/web-api client: records every call,
+ * serves files only to the right bot token (the sign-in page otherwise, as Slack does), and can
+ * answer 429 with Retry-After.
+ */
+export async function startFakeSlack() {
+  const calls: SlackCall[] = [];
+  const channels = new Map<string, { is_private?: boolean; is_im?: boolean }>();
+  const files = new Map<string, FakeSlackFile>();
+  let ts = 1_700_000_000;
+  let rateLimited = 0;
+
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
+      const file = files.get(url.pathname.split('/')[2] ?? '');
+      if (!file) return void res.writeHead(404).end();
+      if (req.headers.authorization !== `Bearer ${BOT_TOKEN}`) {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        return void res.end(LOGIN_PAGE);
+      }
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      return void res.end(file.content);
+    }
+    const method = url.pathname.replace(/^\/api\//, '');
+    const raw = await new Promise<string>((resolve) => {
+      let body = '';
+      req.on('data', (d) => {
+        body += d;
+      });
+      req.on('end', () => resolve(body));
+    });
+    const args: Record<string, unknown> = (req.headers['content-type'] ?? '').includes('json')
+      ? JSON.parse(raw || '{}')
+      : Object.fromEntries(new URLSearchParams(raw));
+    for (const key of ['blocks', 'attachments'])
+      if (typeof args[key] === 'string') args[key] = JSON.parse(args[key] as string);
+    const reply = (body: Record<string, unknown>, status = 200, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    if (method === 'chat.postMessage' && rateLimited > 0) {
+      rateLimited--;
+      calls.push({ method: `${method}:429`, args, at: Date.now() });
+      return reply({ ok: false, error: 'ratelimited' }, 429, { 'retry-after': '1' });
+    }
+    calls.push({ method, args, at: Date.now() });
+    switch (method) {
+      case 'auth.test':
+        return reply({
+          ok: true,
+          user_id: 'UBOT',
+          bot_id: 'BBOT',
+          team_id: 'T1',
+          team: 'Acme',
+          url: 'https://acme.slack.com/',
+        });
+      case 'chat.postMessage':
+        return reply({ ok: true, channel: args.channel, ts: `${++ts}.000100`, message: { text: args.text } });
+      case 'chat.update':
+        return reply({ ok: true, channel: args.channel, ts: args.ts });
+      case 'conversations.info': {
+        const info = channels.get(String(args.channel)) ?? {};
+        return reply({ ok: true, channel: { id: args.channel, is_private: false, is_im: false, ...info } });
+      }
+      case 'files.info': {
+        const file = files.get(String(args.file));
+        if (!file) return reply({ ok: false, error: 'file_not_found' });
+        const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const shares = file.channel
+          ? { [file.private ? 'private' : 'public']: { [file.channel]: [{ ts: file.ts }] } }
+          : {};
+        const size = typeof file.content === 'string' ? Buffer.byteLength(file.content) : file.content.length;
+        return reply({
+          ok: true,
+          file: {
+            id: file.id,
+            name: file.name,
+            title: file.name,
+            filetype: file.filetype,
+            size,
+            url_private: `${base}/files/${file.id}`,
+            url_private_download: `${base}/files/${file.id}`,
+            shares,
+          },
+        });
+      }
+      default:
+        return reply({ ok: true });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    apiUrl: `http://127.0.0.1:${port}/api/`,
+    botToken: BOT_TOKEN,
+    calls,
+    channels,
+    files,
+    /** The next `n` chat.postMessage calls answer 429 with Retry-After: 1. */
+    rateLimitNext(n: number) {
+      rateLimited = n;
+    },
+    callsTo: (method: string) => calls.filter((c) => c.method === method),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;

@@ -1,0 +1,395 @@
+import { createHmac } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slackSharedFile } from '../../adapters/slack/files.js';
+import { loadConfig } from '../../src/config.js';
+import { createMetrics } from '../../src/http/metrics.js';
+import { buildHttpServer } from '../../src/http/server.js';
+import { createPlatforms, createServices, type Platform, type Services } from '../../src/main.js';
+import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
+import { bytesOf } from '../helpers/temp-kb.js';
+
+const SECRET = 'signing-secret';
+let slack: FakeSlack;
+let services: Services;
+let platforms: Platform[];
+let app: FastifyInstance;
+let url: string;
+let dir: string;
+let eventCounter = 0;
+
+async function send(body: string, contentType: string, headers: Record<string, string> = {}) {
+  const ts = Math.floor(Date.now() / 1000);
+  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+  return fetch(`${url}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': signature,
+      ...headers,
+    },
+    body,
+  });
+}
+
+const sendEvent = (event: Record<string, unknown>, options: { eventId?: string; retry?: number } = {}) =>
+  send(
+    JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      event_id: options.eventId ?? `Ev${++eventCounter}`,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }],
+      event,
+    }),
+    'application/json',
+    options.retry
+      ? { 'x-slack-retry-num': String(options.retry), 'x-slack-retry-reason': 'http_timeout' }
+      : {},
+  );
+
+async function until<T>(probe: () => T | undefined, ms = 8000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting for Slack calls');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The text of every answer posted or updated in a channel (sections joined). */
+const answersIn = (channel: string) =>
+  [...slack.callsTo('chat.update'), ...slack.callsTo('chat.postMessage')]
+    .filter((c) => c.args.channel === channel && Array.isArray(c.args.blocks))
+    .map((c) =>
+      (c.args.blocks as { type: string; text?: { text: string } }[])
+        .filter((b) => b.type === 'section')
+        .map((b) => b.text?.text)
+        .join('\n'),
+    );
+
+beforeAll(async () => {
+  slack = await startFakeSlack();
+  dir = await mkdtemp(path.join(tmpdir(), 'docent-slack-'));
+  const config = loadConfig({
+    DATA_DIR: dir,
+    LOG_LEVEL: process.env.DEBUG_SLACK ? 'debug' : 'silent',
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+  });
+  const metrics = createMetrics();
+  services = await createServices(config, { observers: [metrics.observer] });
+  await services.knowledgeBase.ingest({
+    tenantId: 'T1',
+    scope: 'tenant',
+    source: 'keys.md',
+    fetchData: bytesOf(
+      '# API keys\n\nRotate the production API key from Settings, then API, then Rotate.\n\n## Staging\n\nStaging keys rotate automatically every night.',
+    ),
+  });
+  platforms = await createPlatforms(services);
+  app = await buildHttpServer({
+    services,
+    metrics,
+    plugins: platforms.flatMap((p) => (p.httpPlugin ? [p.httpPlugin] : [])),
+  });
+  url = await app.listen({ port: 0, host: '127.0.0.1' });
+  for (const p of platforms) await p.start();
+});
+
+afterAll(async () => {
+  await app.close();
+  for (const p of platforms) await p.stop();
+  await services.close();
+  await slack.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('Slack through Bolt over HTTP', () => {
+  it('refuses a request with a bad signature', async () => {
+    const res = await fetch(`${url}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)),
+        'x-slack-signature': 'v0=bad',
+      },
+      body: '{}',
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('acknowledges /ask at once, shows a placeholder, then replaces it with the answer in Block Kit', async () => {
+    const started = Date.now();
+    const form = new URLSearchParams({
+      command: '/ask',
+      text: 'how do I rotate the API key?',
+      team_id: 'T1',
+      channel_id: 'CPUB',
+      channel_name: 'general',
+      user_id: 'U1',
+      trigger_id: 'trig-1',
+      response_url: `${slack.apiUrl}response`,
+    });
+    const ack = await send(form.toString(), 'application/x-www-form-urlencoded');
+    expect(ack.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(3000);
+    const update = await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'CPUB'));
+    const placeholder = slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'CPUB');
+    expect(placeholder?.args.text).toContain('Looking through your documents');
+    const blocks = update.args.blocks as {
+      type: string;
+      text?: { text: string };
+      elements?: { text: string | { text: string }; action_id?: string }[];
+    }[];
+    expect(blocks[0]).toMatchObject({ type: 'section' });
+    expect(blocks[0]?.text?.text).toContain('Rotate the production API key');
+    expect(blocks[0]?.text?.text).toMatch(/\[1\]/);
+    const sources = blocks.find((b) => b.type === 'context');
+    expect((sources?.elements?.[0]?.text as string) ?? '').toContain('[1] API keys (keys.md)');
+    const actions = blocks.find((b) => b.type === 'actions');
+    expect(actions?.elements?.map((e) => e.action_id)).toEqual([
+      'docent_feedback_up',
+      'docent_feedback_down',
+    ]);
+  });
+
+  it('answers a mention in its thread, once, although Slack sends it as message and app_mention, and retries it', async () => {
+    const event = {
+      type: 'app_mention',
+      user: 'U1',
+      text: '<@UBOT> how do staging keys rotate?',
+      ts: '1800000000.000100',
+      channel: 'CMENT',
+    };
+    await sendEvent(event, { eventId: 'EvMention' });
+    await sendEvent({ ...event, type: 'message', channel_type: 'channel' }, { eventId: 'EvMessage' });
+    await sendEvent(event, { eventId: 'EvMention', retry: 1 });
+    const update = await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'CMENT'));
+    expect(update.args.blocks).toBeDefined();
+    await new Promise((r) => setTimeout(r, 300));
+    const placeholders = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CMENT');
+    expect(placeholders).toHaveLength(1);
+    expect(placeholders[0]?.args.thread_ts).toBe('1800000000.000100');
+    expect(answersIn('CMENT')[0]).toContain('Staging keys rotate automatically every night');
+  });
+
+  it('follows up in a thread where it answered, without a mention, using the thread', async () => {
+    await sendEvent({
+      type: 'app_mention',
+      user: 'U2',
+      text: '<@UBOT> how do I rotate the API key?',
+      ts: '1800000001.000100',
+      channel: 'CTHREAD',
+    });
+    await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'CTHREAD'));
+    await sendEvent({
+      type: 'message',
+      channel_type: 'channel',
+      user: 'U2',
+      text: 'what about it?',
+      ts: '1800000002.000100',
+      thread_ts: '1800000001.000100',
+      channel: 'CTHREAD',
+    });
+    await until(() => (answersIn('CTHREAD').length >= 2 ? true : undefined));
+    expect(answersIn('CTHREAD')[1]).toContain('Rotate the production API key');
+    // A reply in a thread Docent never joined is left alone.
+    await sendEvent({
+      type: 'message',
+      channel_type: 'channel',
+      user: 'U2',
+      text: 'lunch?',
+      ts: '1800000003.000100',
+      thread_ts: '1799999999.000100',
+      channel: 'CTHREAD',
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(answersIn('CTHREAD')).toHaveLength(2);
+  });
+
+  it('answers a direct message in the DM', async () => {
+    await sendEvent({
+      type: 'message',
+      channel_type: 'im',
+      user: 'U3',
+      text: 'how do I rotate the API key?',
+      ts: '1800000004.000100',
+      channel: 'DU3',
+    });
+    const update = await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'DU3'));
+    expect(update.args.blocks).toBeDefined();
+    const placeholder = slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'DU3');
+    expect(placeholder?.args.thread_ts).toBeUndefined();
+  });
+
+  it('ingests a file shared in a private channel once, answers in its thread, and keeps it in that channel', async () => {
+    slack.files.set('F1', {
+      id: 'F1',
+      name: 'vault.md',
+      content: '# Vault\n\nThe break-glass vault code is kept by the security lead.',
+      channel: 'GPRIV',
+      ts: '1800000005.000100',
+      private: true,
+    });
+    await sendEvent({
+      type: 'message',
+      subtype: 'file_share',
+      channel_type: 'group',
+      user: 'U4',
+      text: '',
+      ts: '1800000005.000100',
+      channel: 'GPRIV',
+      files: [{ id: 'F1' }],
+    });
+    await sendEvent({
+      type: 'file_shared',
+      file_id: 'F1',
+      user_id: 'U4',
+      channel_id: 'GPRIV',
+      event_ts: '1800000005.000200',
+    });
+    const reply = await until(() =>
+      slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'GPRIV'),
+    );
+    expect(reply.args).toMatchObject({
+      text: 'Indexed vault.md: 1 passage.',
+      thread_ts: '1800000005.000100',
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'GPRIV')).toHaveLength(1);
+    const docs = await services.knowledgeBase.listDocuments('T1');
+    expect(docs.find((d) => d.source === 'vault.md')?.scope).toBe('channel:GPRIV');
+    // Asked elsewhere, the private file is invisible.
+    await sendEvent({
+      type: 'app_mention',
+      user: 'U5',
+      text: '<@UBOT> who keeps the break-glass vault code?',
+      ts: '1800000006.000100',
+      channel: 'COTHER',
+    });
+    await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'COTHER'));
+    expect(answersIn('COTHER')[0]).not.toContain('security lead');
+    // Asked in the private channel, it answers.
+    await sendEvent({
+      type: 'message',
+      channel_type: 'group',
+      user: 'U4',
+      text: '<@UBOT> who keeps the break-glass vault code?',
+      ts: '1800000007.000100',
+      channel: 'GPRIV',
+    });
+    await sendEvent({
+      type: 'app_mention',
+      user: 'U4',
+      text: '<@UBOT> who keeps the break-glass vault code?',
+      ts: '1800000007.000100',
+      channel: 'GPRIV',
+    });
+    await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'GPRIV'));
+    expect(answersIn('GPRIV')[0]).toContain('security lead');
+  });
+
+  it('says clearly why a shared file could not be indexed', async () => {
+    slack.files.set('F2', {
+      id: 'F2',
+      name: 'scan.png',
+      content: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]),
+      channel: 'CFILES',
+      ts: '1800000008.000100',
+    });
+    await sendEvent({
+      type: 'message',
+      subtype: 'file_share',
+      channel_type: 'channel',
+      user: 'U6',
+      text: '',
+      ts: '1800000008.000100',
+      channel: 'CFILES',
+      files: [{ id: 'F2' }],
+    });
+    const reply = await until(() =>
+      slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'CFILES'),
+    );
+    expect(reply.args.text).toBe('Could not index scan.png: a PNG image, which has no text to index.');
+  });
+
+  it('records 👍/👎 with the question and answer, and thanks the voter', async () => {
+    const update = slack.callsTo('chat.update').find((c) => c.args.channel === 'CPUB');
+    const actions = (update?.args.blocks as { type: string; elements?: { value: string }[] }[]).find(
+      (b) => b.type === 'actions',
+    );
+    const answerId = actions?.elements?.[0]?.value as string;
+    const payload = {
+      type: 'block_actions',
+      team: { id: 'T1' },
+      user: { id: 'U1' },
+      channel: { id: 'CPUB' },
+      api_app_id: 'A1',
+      token: 'x',
+      trigger_id: 'trig-2',
+      actions: [
+        {
+          type: 'button',
+          action_id: 'docent_feedback_down',
+          block_id: `feedback:${answerId}`,
+          value: answerId,
+          action_ts: '1',
+        },
+      ],
+    };
+    const res = await send(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+    expect(res.status).toBe(200);
+    await until(() => slack.callsTo('chat.postEphemeral').find((c) => c.args.user === 'U1'));
+    const feedback = await services.stats.feedback('T1');
+    expect(feedback[0]).toMatchObject({
+      vote: 'down',
+      userId: 'U1',
+      question: 'how do I rotate the API key?',
+    });
+    expect(feedback[0]?.answer).toContain('Rotate the production API key');
+    expect((await services.stats.summary('T1')).feedback).toMatchObject({ up: 0, down: 1 });
+  });
+
+  it('waits out a 429 from Slack and still posts', async () => {
+    slack.rateLimitNext(1);
+    await sendEvent({
+      type: 'app_mention',
+      user: 'U7',
+      text: '<@UBOT> how do I rotate the API key?',
+      ts: '1800000009.000100',
+      channel: 'CRATE',
+    });
+    await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'CRATE'), 10_000);
+    const limited = slack.calls.find(
+      (c) => c.method === 'chat.postMessage:429' && c.args.channel === 'CRATE',
+    );
+    const posted = slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'CRATE');
+    expect(limited).toBeDefined();
+    expect((posted?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(900);
+  });
+});
+
+describe('Slack file downloads', () => {
+  it('treats Slack’s sign-in page as an auth error, not a document', async () => {
+    slack.files.set('F3', { id: 'F3', name: 'notes.txt', content: 'real notes' });
+    const base = slack.apiUrl.replace('/api/', '');
+    const file = { id: 'F3', name: 'notes.txt', filetype: 'text', url_private_download: `${base}/files/F3` };
+    await expect(slackSharedFile(file, 'xoxb-wrong').fetchData(1_000_000)).rejects.toThrow(
+      'notes.txt: Slack sent its sign-in page instead of the file; the bot token needs the files:read scope.',
+    );
+    expect(new TextDecoder().decode(await slackSharedFile(file, slack.botToken).fetchData(1_000_000))).toBe(
+      'real notes',
+    );
+  });
+});
