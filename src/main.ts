@@ -105,9 +105,15 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       config.ingestChannels === 'all' ||
       (config.ingestChannels !== 'none' && config.ingestChannels.includes(message.channelId)),
     observer: {
-      answered: (m, r) => observers.forEach((o) => o.answered?.(m, r)),
-      ingested: (m, f) => observers.forEach((o) => o.ingested?.(m, f)),
-      throttled: (m, ms) => observers.forEach((o) => o.throttled?.(m, ms)),
+      answered: (m, r) => {
+        for (const o of observers) o.answered?.(m, r);
+      },
+      ingested: (m, f) => {
+        for (const o of observers) o.ingested?.(m, f);
+      },
+      throttled: (m, ms) => {
+        for (const o of observers) o.throttled?.(m, ms);
+      },
     },
   });
   const readiness: Record<string, () => Promise<void>> = { lancedb: () => store.healthCheck() };

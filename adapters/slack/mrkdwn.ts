@@ -1,12 +1,12 @@
 /** Markdown (what models and documents write) to Slack mrkdwn. Code spans and blocks pass through. */
 export function markdownToMrkdwn(markdown: string): string {
   const code: string[] = [];
-  // Code is set aside first, so conversions see whole lines and never touch what is inside it.
+  // Code is set aside first (behind private-use characters), so conversions see whole lines and never touch what is inside it.
   const prose = markdown.replace(
     /```[\s\S]*?```|`[^`\n]+`/g,
-    (match) => `\u0000${code.push(match) - 1}\u0000`,
+    (match) => `\uE000${code.push(match) - 1}\uE001`,
   );
-  return convertProse(prose).replace(/\u0000(\d+)\u0000/g, (_, i) => code[Number(i)] ?? '');
+  return convertProse(prose).replace(/\uE000(\d+)\uE001/g, (_, i) => code[Number(i)] ?? '');
 }
 
 function convertProse(text: string): string {

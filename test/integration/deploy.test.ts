@@ -33,7 +33,13 @@ const env = Object.fromEntries(
     .filter((i) => i.op === 'ENV')
     .flatMap((i) => i.args.split(/\s+/).map((pair) => pair.split('=') as [string, string])),
 );
-const fly = parse(await readFile('fly.toml', 'utf8')) as Record<string, any>;
+interface FlyConfig {
+  kill_signal: string;
+  env: Record<string, string>;
+  mounts: { destination: string };
+  http_service: { internal_port: number; checks: { path: string }[] };
+}
+const fly = parse(await readFile('fly.toml', 'utf8')) as unknown as FlyConfig;
 
 describe('Dockerfile', () => {
   it('builds in stages on a current Node LTS slim image and runs as a non-root user', () => {
@@ -56,7 +62,7 @@ describe('Dockerfile', () => {
 describe('fly.toml', () => {
   it('serves the container port, checks /healthz and mounts the data volume', () => {
     expect(fly.http_service.internal_port).toBe(Number(env.PORT));
-    expect(fly.http_service.checks[0].path).toBe('/healthz');
+    expect(fly.http_service.checks[0]?.path).toBe('/healthz');
     expect(fly.mounts.destination).toBe(env.DATA_DIR);
     expect(fly.env.DATA_DIR).toBe(env.DATA_DIR);
     expect(fly.kill_signal).toBe('SIGTERM');

@@ -323,7 +323,7 @@ describe('Slack through Bolt over HTTP', () => {
 
   it('records 👍/👎 with the question and answer, and thanks the voter', async () => {
     const update = slack.callsTo('chat.update').find((c) => c.args.channel === 'CPUB');
-    const actions = (update?.args.blocks as { type: string; elements?: { value: string }[] }[]).find(
+    const actions = ((update?.args.blocks ?? []) as { type: string; elements?: { value: string }[] }[]).find(
       (b) => b.type === 'actions',
     );
     const answerId = actions?.elements?.[0]?.value as string;
