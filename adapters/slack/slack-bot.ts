@@ -44,6 +44,8 @@ export class SlackBot {
   private readonly threads = new Set<string>();
   private botUserId?: string;
   private connected = false;
+  // Work acknowledged to Slack but not yet answered: shutdown waits for it.
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: SlackBotOptions) {
     const logger = boltLogger(options.logger);
@@ -92,6 +94,7 @@ export class SlackBot {
 
   async stop(): Promise<void> {
     this.connected = false;
+    await Promise.allSettled([...this.inFlight]);
     await this.poster.stop();
     if (this.options.appToken) await this.app.stop();
   }
@@ -234,11 +237,15 @@ export class SlackBot {
   }
 
   private async handle(message: InboundMessage, onStart?: () => Promise<void>): Promise<MessageOutcome> {
-    try {
-      return await this.options.handleMessage(message, onStart);
-    } catch (error) {
+    const work = this.options.handleMessage(message, onStart).catch((error) => {
       this.options.logger.error({ err: error }, 'slack message failed');
-      return { kind: 'answer', result: failureResult() };
+      return { kind: 'answer', result: failureResult() } satisfies MessageOutcome;
+    });
+    this.inFlight.add(work);
+    try {
+      return await work;
+    } finally {
+      this.inFlight.delete(work);
     }
   }
 
