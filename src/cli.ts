@@ -87,6 +87,30 @@ program
   });
 
 program
+  .command('discord')
+  .description('Discord tools')
+  .command('register')
+  .description('register the /ask slash command (per guild with DISCORD_GUILD_IDS, else globally)')
+  .action(async () => {
+    try {
+      const config = loadConfig();
+      if (!config.discord) throw new ConfigError(['DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set']);
+      const { registerDiscordCommands } = await import('../adapters/discord/discord-bot.js');
+      await registerDiscordCommands(config.discord);
+      process.stdout.write(
+        config.discord.guildIds.length
+          ? `Registered /ask in ${config.discord.guildIds.length} guild(s).\n`
+          : 'Registered /ask globally (may take up to an hour to appear).\n',
+      );
+    } catch (err) {
+      process.stderr.write(
+        `${err instanceof ConfigError ? err.message : `error: ${(err as Error).message}`}\n`,
+      );
+      process.exitCode = err instanceof ConfigError ? 2 : 1;
+    }
+  });
+
+program
   .command('chat')
   .description('chat with Docent in the terminal (plain lines when not a terminal)')
   .addOption(tenant())

@@ -73,6 +73,12 @@ const schema = z
       .regex(/^\/[\w-]+$/, 'must look like /ask')
       .default(DEFAULTS.SLACK_COMMAND),
     SLACK_EPHEMERAL: z.enum(['true', 'false']).default('false'),
+    DISCORD_TOKEN: optionalString,
+    DISCORD_APPLICATION_ID: optionalString,
+    DISCORD_GUILD_IDS: optionalString,
+    DISCORD_API_URL: z.url().optional(),
+    DISCORD_REPLY_IN_THREAD: z.enum(['true', 'false']).default('true'),
+    DISCORD_MESSAGE_CONTENT: z.enum(['true', 'false']).default('true'),
   })
   .refine((c) => c.CHUNK_OVERLAP < c.CHUNK_SIZE, {
     path: ['CHUNK_OVERLAP'],
@@ -81,6 +87,10 @@ const schema = z
   .refine((c) => !c.SLACK_BOT_TOKEN || c.SLACK_APP_TOKEN || c.SLACK_SIGNING_SECRET, {
     path: ['SLACK_SIGNING_SECRET'],
     message: 'is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)',
+  })
+  .refine((c) => !c.DISCORD_TOKEN || c.DISCORD_APPLICATION_ID, {
+    path: ['DISCORD_APPLICATION_ID'],
+    message: 'is required with DISCORD_TOKEN (Developer Portal → General Information → Application ID)',
   })
   .refine((c) => c.EMBEDDINGS !== 'openai' || c.OPENAI_API_KEY, {
     path: ['EMBEDDINGS'],
@@ -138,6 +148,14 @@ export interface Config {
     apiUrl?: string;
     command: string;
     ephemeral: boolean;
+  };
+  discord?: {
+    token: string;
+    applicationId: string;
+    guildIds: string[];
+    apiUrl?: string;
+    replyInThread: boolean;
+    messageContent: boolean;
   };
   /** Channels whose shared files are ingested: every channel, none, or the listed ids (DMs count as channels). */
   ingestChannels: 'all' | 'none' | string[];
@@ -202,6 +220,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           ephemeral: e.SLACK_EPHEMERAL === 'true',
         }
       : undefined,
+    discord:
+      e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
+        ? {
+            token: e.DISCORD_TOKEN,
+            applicationId: e.DISCORD_APPLICATION_ID,
+            guildIds: (e.DISCORD_GUILD_IDS ?? '')
+              .split(',')
+              .map((g) => g.trim())
+              .filter(Boolean),
+            apiUrl: e.DISCORD_API_URL,
+            replyInThread: e.DISCORD_REPLY_IN_THREAD === 'true',
+            messageContent: e.DISCORD_MESSAGE_CONTENT === 'true',
+          }
+        : undefined,
     ingestChannels:
       e.INGEST_CHANNELS === 'all' || e.INGEST_CHANNELS === 'none'
         ? e.INGEST_CHANNELS

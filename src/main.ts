@@ -182,5 +182,20 @@ export async function createPlatforms(services: Services): Promise<Platform[]> {
         : undefined,
     });
   }
+  if (config.discord) {
+    const { DiscordBot } = await import('../adapters/discord/discord-bot.js');
+    const bot = new DiscordBot({
+      ...config.discord,
+      handleMessage: services.handleMessage,
+      stats: services.stats,
+      logger: services.logger,
+    });
+    platforms.push({
+      name: 'discord',
+      start: () => bot.start(),
+      ready: () => bot.ready(),
+      stop: () => bot.stop(),
+    });
+  }
   return platforms;
 }

@@ -1,5 +1,6 @@
 import type { AnswerResult } from '../../src/core/ask.js';
-import { markdownToMrkdwn, splitText } from './mrkdwn.js';
+import { splitText } from '../shared/split-text.js';
+import { markdownToMrkdwn } from './mrkdwn.js';
 
 // Slack's limits: 3,000 characters in a section, 50 blocks in a message.
 const SECTION_LIMIT = 3000;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { splitText } from '../../adapters/shared/split-text.js';
 import { answerMessages } from '../../adapters/slack/blocks.js';
-import { markdownToMrkdwn, splitText } from '../../adapters/slack/mrkdwn.js';
+import { markdownToMrkdwn } from '../../adapters/slack/mrkdwn.js';
 import type { AnswerResult } from '../../src/core/ask.js';
 
 const result = (answer: string, sources = 1): AnswerResult => ({

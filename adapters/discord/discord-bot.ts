@@ -1,0 +1,278 @@
+import {
+  type BaseMessageOptions,
+  ChannelType,
+  type ChatInputCommandInteraction,
+  Client,
+  GatewayIntentBits,
+  type Interaction,
+  type Message,
+  Partials,
+  PermissionFlagsBits,
+  REST,
+  Routes,
+  SlashCommandBuilder,
+} from 'discord.js';
+import { describeFileOutcome, type MessageHandler } from '../../src/core/handle-message.js';
+import type { InboundMessage, MessageOutcome, SharedFile } from '../../src/core/message.js';
+import { fetchUrl } from '../../src/ingestion/fetch-url.js';
+import type { Logger } from '../../src/logger.js';
+import type { StatsStore } from '../../src/stores/stats-store.js';
+import { answerPayloads, FEEDBACK_PREFIX, plainPayload } from './render.js';
+
+export interface DiscordBotOptions {
+  token: string;
+  applicationId: string;
+  guildIds: string[];
+  apiUrl?: string;
+  /** Reply to mentions in a new thread when the channel allows it. */
+  replyInThread: boolean;
+  /** Whether the privileged MESSAGE_CONTENT intent is enabled for the bot. */
+  messageContent: boolean;
+  handleMessage: MessageHandler;
+  stats: StatsStore;
+  logger: Logger;
+}
+
+export const ASK_COMMAND = new SlashCommandBuilder()
+  .setName('ask')
+  .setDescription('Ask Docent a question about your documents')
+  .addStringOption((o) => o.setName('question').setDescription('What do you want to know?').setRequired(true))
+  .toJSON();
+
+/** Registers /ask: per guild when guild ids are given (instant), otherwise globally. */
+export async function registerDiscordCommands(
+  options: Pick<DiscordBotOptions, 'token' | 'applicationId' | 'guildIds' | 'apiUrl'>,
+): Promise<void> {
+  const rest = new REST(options.apiUrl ? { api: options.apiUrl } : {}).setToken(options.token);
+  if (options.guildIds.length === 0) {
+    await rest.put(Routes.applicationCommands(options.applicationId), { body: [ASK_COMMAND] });
+    return;
+  }
+  for (const guildId of options.guildIds) {
+    await rest.put(Routes.applicationGuildCommands(options.applicationId, guildId), { body: [ASK_COMMAND] });
+  }
+}
+
+/** Docent in Discord through discord.js: /ask, mentions, DMs, threads, attachments and feedback. */
+export class DiscordBot {
+  readonly client: Client;
+  // Threads Docent started or answered in: messages there are follow-ups.
+  private readonly threads = new Set<string>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: DiscordBotOptions) {
+    const intents = [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.DirectMessages,
+    ];
+    if (options.messageContent) intents.push(GatewayIntentBits.MessageContent);
+    this.client = new Client({
+      intents,
+      // DMs arrive for channels the cache has never seen.
+      partials: [Partials.Channel],
+      rest: options.apiUrl ? { api: options.apiUrl } : {},
+      allowedMentions: { parse: [] },
+    });
+    this.client.on('interactionCreate', (interaction) => void this.track(this.onInteraction(interaction)));
+    this.client.on('messageCreate', (message) => void this.track(this.onMessage(message)));
+    this.client.on('error', (error) => options.logger.error({ err: error }, 'discord client error'));
+  }
+
+  async start(): Promise<void> {
+    if (!this.options.messageContent) {
+      this.options.logger.warn(
+        'Discord MESSAGE_CONTENT intent is off: /ask works, but mentions and attachments arrive empty. Enable "Message Content Intent" under Bot in the Developer Portal and set DISCORD_MESSAGE_CONTENT=true.',
+      );
+    }
+    await registerDiscordCommands(this.options);
+    await this.client.login(this.options.token);
+    this.options.logger.info({ user: this.client.user?.tag }, 'discord connected');
+  }
+
+  async ready(): Promise<void> {
+    if (!this.client.isReady()) throw new Error('gateway not connected');
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await this.client.destroy();
+  }
+
+  private async track(work: Promise<unknown>): Promise<void> {
+    this.inFlight.add(work);
+    try {
+      await work;
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'discord event failed');
+    } finally {
+      this.inFlight.delete(work);
+    }
+  }
+
+  private async onInteraction(interaction: Interaction): Promise<void> {
+    if (interaction.isButton() && interaction.customId.startsWith(`${FEEDBACK_PREFIX}:`)) {
+      const [, vote, answerId = ''] = interaction.customId.split(':');
+      const answered = await this.options.stats.findAnswer(answerId);
+      await this.options.stats.recordFeedback({
+        answerId,
+        at: new Date().toISOString(),
+        tenantId: answered?.tenantId ?? interaction.guildId ?? `dm-${interaction.user.id}`,
+        userId: interaction.user.id,
+        vote: vote === 'up' ? 'up' : 'down',
+        question: answered?.question ?? '',
+        answer: answered?.answer ?? '',
+      });
+      await interaction.reply({
+        content: vote === 'up' ? 'Thanks, glad it helped.' : 'Thanks, noted.',
+        ephemeral: true,
+      });
+      return;
+    }
+    if (!interaction.isChatInputCommand() || interaction.commandName !== 'ask') return;
+    // Discord allows 3 s to answer an interaction; deferring buys 15 minutes.
+    await interaction.deferReply();
+    const outcome = await this.handle(this.fromInteraction(interaction));
+    if (outcome.kind === 'throttled') {
+      await interaction.editReply(plainPayload(throttledText(outcome.retryAfterMs)));
+      return;
+    }
+    if (outcome.kind !== 'answer') {
+      await interaction.deleteReply().catch(() => undefined);
+      return;
+    }
+    const [first, ...rest] = answerPayloads(outcome.result);
+    if (first) await interaction.editReply(first);
+    for (const payload of rest) await interaction.followUp(payload);
+  }
+
+  private async onMessage(message: Message): Promise<void> {
+    if (message.author.bot || !this.client.user) return;
+    const isDm = message.channel.type === ChannelType.DM;
+    const mentioned = message.mentions.users.has(this.client.user.id);
+    const inOurThread = message.channel.isThread() && this.threads.has(message.channel.id);
+    const files = [...message.attachments.values()].map(
+      (a): SharedFile => ({ name: a.name, size: a.size, fetchData: fetchUrl(a.url) }),
+    );
+    if (!isDm && !mentioned && !inOurThread && files.length === 0) return;
+    const text = message.content.replace(new RegExp(`<@!?${this.client.user.id}>`, 'g'), '').trim();
+    // In channels, attachments are ingested; the text is a question only when Docent is addressed.
+    const question = isDm || mentioned || inOurThread ? text : '';
+    const inbound = this.fromMessage(message, question, files);
+    let target: ReplyTarget | undefined;
+    const outcome = await this.handle(inbound, async () => {
+      // Once the message is known to be new: open the reply thread (its id becomes the
+      // conversation's, so follow-ups there share history) and show "Docent is typing…".
+      target = await this.replyTarget(message, isDm || inOurThread || !mentioned);
+      if (target.threadId) inbound.threadId = target.threadId;
+      if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => undefined);
+    });
+    if (outcome.kind === 'duplicate' || outcome.kind === 'ignored') return;
+    if (outcome.kind === 'throttled') {
+      await message.reply(plainPayload(throttledText(outcome.retryAfterMs)));
+      return;
+    }
+    target ??= await this.replyTarget(message, true);
+    if (outcome.kind === 'ingested') {
+      await target.send(plainPayload(outcome.files.map(describeFileOutcome).join('\n')));
+      if (!outcome.answer) return;
+    }
+    const result = outcome.kind === 'answer' ? outcome.result : outcome.answer;
+    if (!result) return;
+    for (const payload of answerPayloads(result)) await target.send(payload);
+  }
+
+  /** Where a reply goes: a new thread on a mention (when allowed), else the message's channel as a reply. */
+  private async replyTarget(message: Message, inPlace: boolean): Promise<ReplyTarget> {
+    const canThread =
+      this.options.replyInThread && !inPlace && message.channel.type === ChannelType.GuildText;
+    if (canThread) {
+      try {
+        const thread = await message.startThread({
+          name:
+            message.content
+              .replace(/<@!?\d+>/g, '')
+              .trim()
+              .slice(0, 90) || 'Docent',
+        });
+        this.threads.add(thread.id);
+        return { threadId: thread.id, send: (p) => thread.send(p) };
+      } catch {
+        // No permission to create threads: reply in the channel instead.
+      }
+    }
+    if (message.channel.isThread()) this.threads.add(message.channel.id);
+    let first = true;
+    return {
+      send: async (p) => {
+        const sent = first
+          ? await message.reply(p)
+          : await (message.channel as { send: (p: unknown) => Promise<Message> }).send(p);
+        first = false;
+        return sent;
+      },
+    };
+  }
+
+  private async handle(message: InboundMessage, onStart?: () => Promise<void>): Promise<MessageOutcome> {
+    return this.options.handleMessage(message, onStart);
+  }
+
+  private fromInteraction(interaction: ChatInputCommandInteraction): InboundMessage {
+    const isDm = !interaction.guildId;
+    return {
+      platform: 'discord',
+      eventId: `interaction:${interaction.id}`,
+      tenantId: interaction.guildId ?? `dm-${interaction.user.id}`,
+      channelId: interaction.channelId,
+      userId: interaction.user.id,
+      threadId: `${interaction.channelId}:${interaction.id}`,
+      isDirectMessage: isDm,
+      isPrivateChannel: !isDm && !this.everyoneCanView(interaction.guildId as string, interaction.channelId),
+      text: interaction.options.getString('question', true),
+      files: [],
+    };
+  }
+
+  private fromMessage(message: Message, text: string, files: SharedFile[]): InboundMessage {
+    const isDm = message.channel.type === ChannelType.DM;
+    const threadId = message.channel.isThread()
+      ? message.channel.id
+      : isDm
+        ? `${message.channel.id}:dm`
+        : `${message.channel.id}:${message.id}`;
+    return {
+      platform: 'discord',
+      eventId: `message:${message.id}`,
+      tenantId: message.guildId ?? `dm-${message.author.id}`,
+      channelId: message.channel.isThread()
+        ? (message.channel.parentId ?? message.channel.id)
+        : message.channel.id,
+      userId: message.author.id,
+      threadId,
+      isDirectMessage: isDm,
+      isPrivateChannel: !isDm && !this.everyoneCanView(message.guildId as string, message.channel.id),
+      text,
+      files,
+    };
+  }
+
+  /** A channel @everyone cannot view keeps its files to itself. Unknown means private. */
+  private everyoneCanView(guildId: string, channelId: string): boolean {
+    const guild = this.client.guilds.cache.get(guildId);
+    const channel = guild?.channels.cache.get(channelId);
+    if (!guild || !channel || !('permissionsFor' in channel)) return false;
+    const target = channel.isThread() ? channel.parent : channel;
+    return target?.permissionsFor(guild.roles.everyone)?.has(PermissionFlagsBits.ViewChannel) ?? false;
+  }
+}
+
+interface ReplyTarget {
+  /** Set when the reply opened a thread: the conversation continues there. */
+  threadId?: string;
+  send: (payload: BaseMessageOptions) => Promise<Message>;
+}
+
+function throttledText(retryAfterMs: number): string {
+  return `You're asking faster than I can answer. Please try again in ${Math.ceil(retryAfterMs / 1000)} s.`;
+}

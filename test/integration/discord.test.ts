@@ -1,0 +1,234 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerPayloads } from '../../adapters/discord/render.js';
+import { loadConfig } from '../../src/config.js';
+import type { AnswerResult } from '../../src/core/ask.js';
+import { createPlatforms, createServices, type Platform, type Services } from '../../src/main.js';
+import {
+  APP_ID,
+  type FakeDiscord,
+  GUILD,
+  PRIVATE_CHANNEL,
+  PUBLIC_CHANNEL,
+  startFakeDiscord,
+} from '../fakes/discord.js';
+import { bytesOf } from '../helpers/temp-kb.js';
+
+let discord: FakeDiscord;
+let services: Services;
+let platforms: Platform[];
+let dir: string;
+
+async function until<T>(probe: () => T | undefined | false, ms = 8000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting for Discord calls');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const posted = (channelId: string) =>
+  discord.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${channelId}/messages`);
+const threadsCreated = () => discord.calls.filter((c) => c.method === 'POST' && /\/threads$/.test(c.path));
+
+beforeAll(async () => {
+  discord = await startFakeDiscord();
+  dir = await mkdtemp(path.join(tmpdir(), 'docent-discord-'));
+  services = await createServices(
+    loadConfig({
+      DATA_DIR: dir,
+      LOG_LEVEL: process.env.DEBUG_DISCORD ? 'debug' : 'silent',
+      DISCORD_TOKEN: 'bot-token',
+      DISCORD_APPLICATION_ID: APP_ID,
+      DISCORD_GUILD_IDS: GUILD,
+      DISCORD_API_URL: discord.apiUrl,
+    }),
+  );
+  await services.knowledgeBase.ingest({
+    tenantId: GUILD,
+    scope: 'tenant',
+    source: 'keys.md',
+    fetchData: bytesOf(
+      '# API keys\n\nRotate the production API key from Settings, then API, then Rotate.\n\n## Staging\n\nStaging keys rotate automatically every night.',
+    ),
+  });
+  platforms = await createPlatforms(services);
+  for (const p of platforms) await p.start();
+  await until(() => platforms[0] && (async () => true) && discord.connected());
+  await platforms[0]?.ready();
+});
+
+afterAll(async () => {
+  for (const p of platforms) await p.stop();
+  await services.close();
+  await discord.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('Discord through discord.js', () => {
+  it('registers /ask in the configured guild at start-up', () => {
+    const put = discord.calls.find(
+      (c) => c.method === 'PUT' && c.path === `/applications/${APP_ID}/guilds/${GUILD}/commands`,
+    );
+    expect(put?.body).toEqual([
+      expect.objectContaining({
+        name: 'ask',
+        options: [expect.objectContaining({ name: 'question', required: true })],
+      }),
+    ]);
+  });
+
+  it('defers /ask, then edits in the answer with sources, buttons and no pings', async () => {
+    const id = discord.slashCommand({
+      channelId: PUBLIC_CHANNEL,
+      userId: '1',
+      question: 'how do I rotate the API key?',
+    });
+    const edit = await until(() =>
+      discord.calls.find((c) => c.method === 'PATCH' && c.path.includes('/messages/@original')),
+    );
+    const defer = discord.calls.find((c) => c.path.startsWith(`/interactions/${id}/`));
+    expect(defer?.body).toMatchObject({ type: 5 });
+    expect((defer?.at ?? 0) <= edit.at).toBe(true);
+    expect(edit.body.content).toContain('Rotate the production API key');
+    expect(edit.body.allowed_mentions).toEqual({ parse: [] });
+    const embed = (edit.body.embeds as { title?: string; description?: string }[])[0];
+    expect(embed).toMatchObject({ title: 'Sources' });
+    expect(embed?.description).toContain('[1] API keys (keys.md)');
+    const buttons = (edit.body.components as { components: { custom_id: string }[] }[])[0]?.components.map(
+      (c) => c.custom_id,
+    );
+    expect(buttons?.[0]).toMatch(/^docent_feedback:up:/);
+  });
+
+  it('answers a mention in a new thread and follows up there without a mention', async () => {
+    discord.postMessage({
+      channelId: PUBLIC_CHANNEL,
+      authorId: '2',
+      content: '<@100> how do I rotate the API key?',
+      mentionBot: true,
+    });
+    await until(() => threadsCreated()[0]);
+    const thread = await until(() =>
+      discord.calls.find(
+        (c) =>
+          c.method === 'POST' &&
+          /^\/channels\/\d+\/messages$/.test(c.path) &&
+          !c.path.includes(PUBLIC_CHANNEL) &&
+          String(c.body.content).includes('Rotate'),
+      ),
+    );
+    const threadId = thread.path.split('/')[2] as string;
+    discord.postMessage({ channelId: threadId, authorId: '2', content: 'what about it?' });
+    const followUps = await until(() => (posted(threadId).length >= 2 ? posted(threadId) : undefined));
+    expect(String(followUps[1]?.body.content)).toContain('Rotate the production API key');
+  });
+
+  it('answers a direct message in the DM, from what that person shared with Docent', async () => {
+    // A DM belongs to no guild: its tenant is the person, who first shares a file there.
+    discord.postMessage({
+      channelId: '555',
+      authorId: '3',
+      content: '',
+      dm: true,
+      files: [{ name: 'desk.md', content: '# Desks\n\nHot desks are booked in Officely the day before.' }],
+    });
+    expect((await until(() => posted('555')[0])).body.content).toBe('Indexed desk.md: 1 passage.');
+    discord.postMessage({ channelId: '555', authorId: '3', content: 'how are hot desks booked?', dm: true });
+    const reply = await until(() => posted('555')[1]);
+    expect(String(reply.body.content)).toContain('Hot desks are booked in Officely');
+    expect((await services.knowledgeBase.listDocuments('dm-3'))[0]?.scope).toBe('user:3');
+  });
+
+  it('ingests an attachment in a channel @everyone cannot see, and keeps it there', async () => {
+    discord.postMessage({
+      channelId: PRIVATE_CHANNEL,
+      authorId: '4',
+      content: '',
+      files: [
+        { name: 'vault.md', content: '# Vault\n\nThe break-glass vault code is kept by the security lead.' },
+      ],
+    });
+    const reply = await until(() => posted(PRIVATE_CHANNEL)[0]);
+    expect(reply.body.content).toBe('Indexed vault.md: 1 passage.');
+    const docs = await services.knowledgeBase.listDocuments(GUILD);
+    expect(docs.find((d) => d.source === 'vault.md')?.scope).toBe(`channel:${PRIVATE_CHANNEL}`);
+    discord.slashCommand({
+      channelId: PUBLIC_CHANNEL,
+      userId: '5',
+      question: 'who keeps the break-glass vault code?',
+    });
+    const edits = await until(() => {
+      const all = discord.calls.filter((c) => c.method === 'PATCH' && c.path.includes('/messages/@original'));
+      return all.length >= 2 ? all : undefined;
+    });
+    expect(String(edits.at(-1)?.body.content)).not.toContain('security lead');
+  });
+
+  it('waits out a 429 from REST and still posts', async () => {
+    discord.rateLimitNext(1);
+    discord.postMessage({
+      channelId: '556',
+      authorId: '6',
+      content: 'how do I rotate the API key?',
+      dm: true,
+    });
+    const reply = await until(() => posted('556')[0], 10_000);
+    const limited = discord.calls.find((c) => c.method === 'POST:429' && c.path === '/channels/556/messages');
+    expect(limited).toBeDefined();
+    expect(reply.at - (limited?.at ?? 0)).toBeGreaterThanOrEqual(400);
+  });
+
+  it('resumes after a gateway disconnect and keeps answering', async () => {
+    discord.dropConnections();
+    await until(() => discord.resumes > 0 || discord.identifies > 1);
+    await until(() => discord.connected());
+    discord.postMessage({ channelId: '555', authorId: '3', content: 'when are hot desks booked?', dm: true });
+    const reply = await until(() => posted('555')[2], 10_000);
+    expect(String(reply.body.content)).toContain('the day before');
+  });
+
+  it('records feedback from the buttons', async () => {
+    const edit = discord.calls.find((c) => c.method === 'PATCH' && c.path.includes('/messages/@original'));
+    const customId = (edit?.body.components as { components: { custom_id: string }[] }[])[0]?.components[1]
+      ?.custom_id as string;
+    discord.pressButton({ channelId: PUBLIC_CHANNEL, userId: '1', customId });
+    await until(() =>
+      discord.calls.find((c) => c.path.includes('/callback') && (c.body as { type?: number }).type === 4),
+    );
+    const feedback = await services.stats.feedback(GUILD);
+    expect(feedback[0]).toMatchObject({
+      vote: 'down',
+      userId: '1',
+      question: 'how do I rotate the API key?',
+    });
+  });
+});
+
+describe('Discord rendering', () => {
+  it('splits a long answer at sentence ends under 2,000 characters and never pings', () => {
+    const result: AnswerResult = {
+      id: 'x',
+      answer: 'This sentence is part of a long answer @everyone. '.repeat(120),
+      sources: [],
+      route: 'cheap',
+      model: 'm',
+      cached: false,
+      latency_ms: 1,
+      tokens: { input: 0, output: 0 },
+      cost_usd: 0,
+    };
+    const payloads = answerPayloads(result);
+    expect(payloads.length).toBeGreaterThan(2);
+    for (const p of payloads) {
+      expect((p.content ?? '').length).toBeLessThanOrEqual(2000);
+      expect(p.content?.endsWith('.')).toBe(true);
+      expect(p.allowedMentions).toEqual({ parse: [] });
+    }
+    expect(payloads.slice(0, -1).every((p) => p.components === undefined)).toBe(true);
+  });
+});
