@@ -25,6 +25,9 @@ export const DEFAULTS = {
   HOST: '0.0.0.0',
   SHUTDOWN_TIMEOUT_MS: 10_000,
   SLACK_COMMAND: '/ask',
+  RATE_LIMIT_PER_MINUTE: 10,
+  RATE_LIMIT_QUEUE: 2,
+  TENANT_MAX_CONCURRENT: 8,
 } as const satisfies Record<string, string | number>;
 
 const optionalString = z
@@ -73,6 +76,9 @@ const schema = z
       .regex(/^\/[\w-]+$/, 'must look like /ask')
       .default(DEFAULTS.SLACK_COMMAND),
     SLACK_EPHEMERAL: z.enum(['true', 'false']).default('false'),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(DEFAULTS.RATE_LIMIT_PER_MINUTE),
+    RATE_LIMIT_QUEUE: z.coerce.number().int().min(0).max(100).default(DEFAULTS.RATE_LIMIT_QUEUE),
+    TENANT_MAX_CONCURRENT: z.coerce.number().int().min(1).default(DEFAULTS.TENANT_MAX_CONCURRENT),
     DISCORD_TOKEN: optionalString,
     DISCORD_APPLICATION_ID: optionalString,
     DISCORD_GUILD_IDS: optionalString,
@@ -157,6 +163,8 @@ export interface Config {
     replyInThread: boolean;
     messageContent: boolean;
   };
+  /** Per-user question limits; undefined when RATE_LIMIT_PER_MINUTE is 0. */
+  limits?: { perMinute: number; queue: number; tenantConcurrency: number };
   /** Channels whose shared files are ingested: every channel, none, or the listed ids (DMs count as channels). */
   ingestChannels: 'all' | 'none' | string[];
 }
@@ -232,6 +240,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             apiUrl: e.DISCORD_API_URL,
             replyInThread: e.DISCORD_REPLY_IN_THREAD === 'true',
             messageContent: e.DISCORD_MESSAGE_CONTENT === 'true',
+          }
+        : undefined,
+    limits:
+      e.RATE_LIMIT_PER_MINUTE > 0
+        ? {
+            perMinute: e.RATE_LIMIT_PER_MINUTE,
+            queue: e.RATE_LIMIT_QUEUE,
+            tenantConcurrency: e.TENANT_MAX_CONCURRENT,
           }
         : undefined,
     ingestChannels:

@@ -19,6 +19,7 @@ import type { ModelTiers } from './llm/chat-models.js';
 import { createOpenAIModels } from './llm/openai-models.js';
 import { createLogger, type Logger } from './logger.js';
 import type { AnswerCache } from './stores/answer-cache.js';
+import { BottleneckThrottle } from './stores/bottleneck-throttle.js';
 import { LanceVectorStore } from './stores/lance-vector-store.js';
 import { MemoryStatsStore, type StatsStore } from './stores/stats-store.js';
 import { UnlimitedThrottle } from './stores/throttle.js';
@@ -100,7 +101,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     answerer,
     knowledgeBase,
     dedupe: createDedupeStore(redis),
-    throttle: new UnlimitedThrottle(),
+    throttle: config.limits ? new BottleneckThrottle(config.limits) : new UnlimitedThrottle(),
     ingestsFrom: (message) =>
       config.ingestChannels === 'all' ||
       (config.ingestChannels !== 'none' && config.ingestChannels.includes(message.channelId)),

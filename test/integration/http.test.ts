@@ -206,6 +206,35 @@ describe('query API and admin API', () => {
   });
 });
 
+describe('per-user limits', () => {
+  it('answers 429 with Retry-After once a person is over their limit', async () => {
+    const limited = await startHttpService({
+      DOCENT_API_TOKEN: API,
+      RATE_LIMIT_PER_MINUTE: '1',
+      RATE_LIMIT_QUEUE: '0',
+    });
+    try {
+      const query = () =>
+        fetch(`${limited.url}/api/v1/query`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${API}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ question: 'anything?', session_id: 'same-person' }),
+        });
+      expect((await query()).status).toBe(200);
+      const refused = await query();
+      expect(refused.status).toBe(429);
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(await (await fetch(`${limited.url}/metrics`)).text()).toMatch(
+        /docent_throttled_total\{platform="http"\} 1/,
+      );
+    } finally {
+      await limited.stop();
+    }
+  });
+});
+
 describe('readiness failures', () => {
   it('names Redis when it is configured but down', async () => {
     const withRedis = await startHttpService({ REDIS_URL: 'redis://127.0.0.1:1' });

@@ -1,0 +1,57 @@
+import Bottleneck from 'bottleneck';
+import type { Throttle } from './throttle.js';
+
+export interface ThrottleLimits {
+  /** Questions a user may ask per minute; also the burst allowed at once. */
+  perMinute: number;
+  /** Questions a user may have waiting behind the one in flight; more are refused. */
+  queue: number;
+  /** Questions answered at once for one tenant, so one workspace cannot starve the others. */
+  tenantConcurrency: number;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Per-user limits with Bottleneck: one question in flight per user, a refilling per-minute
+ * reservoir, a bounded queue; and a per-tenant concurrency ceiling behind it. Keys are
+ * "tenant:platform:user". Idle limiters are dropped by Bottleneck.Group after a while.
+ */
+export class BottleneckThrottle implements Throttle {
+  private readonly users: Bottleneck.Group;
+  private readonly tenants: Bottleneck.Group;
+  // Each user's reservoir refills a minute after their limiter was created, then every minute.
+  private readonly createdAt = new Map<string, number>();
+
+  constructor(private readonly limits: ThrottleLimits) {
+    this.users = new Bottleneck.Group({
+      maxConcurrent: 1,
+      reservoir: limits.perMinute,
+      reservoirRefreshAmount: limits.perMinute,
+      reservoirRefreshInterval: MINUTE,
+      // The one in flight plus the queue; past that, new questions are refused at once.
+      highWater: limits.queue,
+      strategy: Bottleneck.strategy.OVERFLOW,
+    });
+    this.tenants = new Bottleneck.Group({ maxConcurrent: limits.tenantConcurrency });
+    this.users.on('created', (_limiter, key) => this.createdAt.set(key, Date.now()));
+  }
+
+  async run<T>(key: string, task: () => Promise<T>) {
+    const tenant = key.split(':')[0] ?? key;
+    try {
+      const value = await this.users.key(key).schedule(() => this.tenants.key(tenant).schedule(task));
+      return { ok: true as const, value };
+    } catch (error) {
+      // OVERFLOW drops a job that finds the queue full: that user hears when to try again.
+      if (error instanceof Bottleneck.BottleneckError)
+        return { ok: false as const, retryAfterMs: this.untilRefill(key) };
+      throw error;
+    }
+  }
+
+  private untilRefill(key: string): number {
+    const since = Date.now() - (this.createdAt.get(key) ?? Date.now());
+    return MINUTE - (since % MINUTE);
+  }
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { BottleneckThrottle } from '../../src/stores/bottleneck-throttle.js';
+
+const slow = (ms: number, value: string) => () =>
+  new Promise<string>((resolve) => setTimeout(() => resolve(value), ms));
+
+describe('BottleneckThrottle', () => {
+  it('runs one question per user at a time and refuses past the queue, saying when to retry', async () => {
+    const throttle = new BottleneckThrottle({ perMinute: 10, queue: 1, tenantConcurrency: 8 });
+    const order: string[] = [];
+    const track = (id: string) => async () => {
+      order.push(`start ${id}`);
+      await slow(50, id)();
+      order.push(`end ${id}`);
+      return id;
+    };
+    const results = await Promise.all([
+      throttle.run('t1:slack:u1', track('a')),
+      throttle.run('t1:slack:u1', track('b')),
+      throttle.run('t1:slack:u1', track('c')),
+    ]);
+    expect(results[0]).toEqual({ ok: true, value: 'a' });
+    expect(results[1]).toEqual({ ok: true, value: 'b' });
+    expect(results[2]?.ok).toBe(false);
+    expect(results[2]?.ok === false && results[2].retryAfterMs).toBeGreaterThan(0);
+    expect(results[2]?.ok === false && results[2].retryAfterMs).toBeLessThanOrEqual(60_000);
+    expect(order).toEqual(['start a', 'end a', 'start b', 'end b']);
+  });
+
+  it('limits the rate per minute, and other users are not affected', async () => {
+    const throttle = new BottleneckThrottle({ perMinute: 2, queue: 0, tenantConcurrency: 8 });
+    const first = await throttle.run('t1:discord:u1', slow(1, 'x'));
+    const second = await throttle.run('t1:discord:u1', slow(1, 'y'));
+    expect([first.ok, second.ok]).toEqual([true, true]);
+    // The reservoir is empty: with no queue allowed, the third is refused at once.
+    const started = Date.now();
+    const third = await throttle.run('t1:discord:u1', slow(1, 'z'));
+    expect(third.ok).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect((await throttle.run('t1:discord:u2', slow(1, 'w'))).ok).toBe(true);
+  });
+
+  it('caps how many questions one tenant has answered at once', async () => {
+    const throttle = new BottleneckThrottle({ perMinute: 100, queue: 5, tenantConcurrency: 2 });
+    let running = 0;
+    let peak = 0;
+    const task = async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await slow(30, '')();
+      running--;
+      return '';
+    };
+    await Promise.all(Array.from({ length: 6 }, (_, i) => throttle.run(`busy:slack:u${i}`, task)));
+    expect(peak).toBe(2);
+  });
+});
