@@ -23,7 +23,7 @@ export class BottleneckThrottle implements Throttle {
   // Each user's reservoir refills a minute after their limiter was created, then every minute.
   private readonly createdAt = new Map<string, number>();
 
-  constructor(private readonly limits: ThrottleLimits) {
+  constructor(limits: ThrottleLimits) {
     this.users = new Bottleneck.Group({
       maxConcurrent: 1,
       reservoir: limits.perMinute,

@@ -194,8 +194,8 @@ describe('Discord through discord.js', () => {
 
   it('records feedback from the buttons', async () => {
     const edit = discord.calls.find((c) => c.method === 'PATCH' && c.path.includes('/messages/@original'));
-    const customId = (edit?.body.components as { components: { custom_id: string }[] }[])[0]?.components[1]
-      ?.custom_id as string;
+    const customId = ((edit?.body.components ?? []) as { components: { custom_id: string }[] }[])[0]
+      ?.components[1]?.custom_id as string;
     discord.pressButton({ channelId: PUBLIC_CHANNEL, userId: '1', customId });
     await until(() =>
       discord.calls.find((c) => c.path.includes('/callback') && (c.body as { type?: number }).type === 4),
