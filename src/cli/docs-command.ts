@@ -1,3 +1,4 @@
+import { documentView } from '../core/types.js';
 import type { Services } from '../main.js';
 import { printJson } from './output.js';
 
@@ -7,17 +8,7 @@ export async function listDocsCommand(
 ): Promise<number> {
   const docs = await services.knowledgeBase.listDocuments(options.tenant);
   if (options.json) {
-    printJson(
-      docs.map((d) => ({
-        doc_id: d.docId,
-        source: d.source,
-        title: d.title,
-        scope: d.scope,
-        passages: d.passages,
-        content_hash: d.contentHash,
-        updated_at: d.updatedAt,
-      })),
-    );
+    printJson(docs.map(documentView));
     return 0;
   }
   if (docs.length === 0) process.stdout.write('No documents yet. Add some with: npx docent ingest ./docs\n');

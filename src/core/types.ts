@@ -53,3 +53,16 @@ export interface SearchRequest {
   /** `hybrid` (default) fuses vector and BM25; the single modes exist for evaluation. */
   mode?: 'hybrid' | 'vector' | 'bm25';
 }
+
+/** A document as the CLI's --json and the admin API show it. */
+export function documentView(d: DocumentRecord) {
+  return {
+    doc_id: d.docId,
+    source: d.source,
+    title: d.title,
+    scope: d.scope,
+    passages: d.passages,
+    content_hash: d.contentHash,
+    updated_at: d.updatedAt,
+  };
+}

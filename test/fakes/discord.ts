@@ -177,6 +177,44 @@ export async function startFakeDiscord() {
     socket.send(JSON.stringify({ op: 0, t, s: ++seq, d }));
   }
 
+  /** INTERACTION_CREATE of a guild member: 2 is a slash command, 3 a button press. */
+  function interaction(
+    type: 2 | 3,
+    who: { channelId: string; userId: string },
+    data: unknown,
+    extra: Record<string, unknown> = {},
+  ) {
+    const id = nextId();
+    dispatch('INTERACTION_CREATE', {
+      id,
+      application_id: APP_ID,
+      type,
+      token: `token-${id}`,
+      version: 1,
+      guild_id: GUILD,
+      channel_id: who.channelId,
+      channel: { id: who.channelId, type: 0, guild_id: GUILD },
+      member: {
+        user: user(who.userId),
+        roles: [],
+        permissions: VIEW_AND_SEND,
+        joined_at: new Date().toISOString(),
+        deaf: false,
+        mute: false,
+        flags: 0,
+      },
+      data,
+      app_permissions: VIEW_AND_SEND,
+      locale: 'en-US',
+      guild_locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: {},
+      context: 0,
+      ...extra,
+    });
+    return id;
+  }
+
   function dispatch(t: string, d: unknown) {
     for (const socket of sockets) if (socket.readyState === WebSocket.OPEN) send(socket, t, d);
   }
@@ -244,84 +282,37 @@ export async function startFakeDiscord() {
       return id;
     },
     slashCommand(options: { channelId: string; userId: string; question: string }) {
-      const id = nextId();
-      dispatch('INTERACTION_CREATE', {
-        id,
-        application_id: APP_ID,
-        type: 2,
-        token: `token-${id}`,
-        version: 1,
-        guild_id: GUILD,
-        channel_id: options.channelId,
-        channel: { id: options.channelId, type: 0, guild_id: GUILD },
-        member: {
-          user: user(options.userId),
-          roles: [],
-          permissions: VIEW_AND_SEND,
-          joined_at: new Date().toISOString(),
-          deaf: false,
-          mute: false,
-          flags: 0,
-        },
-        data: {
-          id: '400',
-          name: 'ask',
-          type: 1,
-          options: [{ name: 'question', type: 3, value: options.question }],
-        },
-        app_permissions: VIEW_AND_SEND,
-        locale: 'en-US',
-        guild_locale: 'en-US',
-        entitlements: [],
-        authorizing_integration_owners: {},
-        context: 0,
+      return interaction(2, options, {
+        id: '400',
+        name: 'ask',
+        type: 1,
+        options: [{ name: 'question', type: 3, value: options.question }],
       });
-      return id;
     },
     pressButton(options: { channelId: string; userId: string; customId: string }) {
-      const id = nextId();
-      dispatch('INTERACTION_CREATE', {
-        id,
-        application_id: APP_ID,
-        type: 3,
-        token: `token-${id}`,
-        version: 1,
-        guild_id: GUILD,
-        channel_id: options.channelId,
-        channel: { id: options.channelId, type: 0, guild_id: GUILD },
-        member: {
-          user: user(options.userId),
-          roles: [],
-          permissions: VIEW_AND_SEND,
-          joined_at: new Date().toISOString(),
-          deaf: false,
-          mute: false,
-          flags: 0,
+      return interaction(
+        3,
+        options,
+        { custom_id: options.customId, component_type: 2 },
+        {
+          message: {
+            id: nextId(),
+            channel_id: options.channelId,
+            content: '',
+            author: BOT,
+            timestamp: new Date().toISOString(),
+            edited_timestamp: null,
+            tts: false,
+            mention_everyone: false,
+            mentions: [],
+            mention_roles: [],
+            attachments: [],
+            embeds: [],
+            pinned: false,
+            type: 0,
+          },
         },
-        data: { custom_id: options.customId, component_type: 2 },
-        message: {
-          id: nextId(),
-          channel_id: options.channelId,
-          content: '',
-          author: BOT,
-          timestamp: new Date().toISOString(),
-          edited_timestamp: null,
-          tts: false,
-          mention_everyone: false,
-          mentions: [],
-          mention_roles: [],
-          attachments: [],
-          embeds: [],
-          pinned: false,
-          type: 0,
-        },
-        app_permissions: VIEW_AND_SEND,
-        locale: 'en-US',
-        entitlements: [],
-        authorizing_integration_owners: {},
-        context: 0,
-      });
-      return id;
+      );
     },
     async close() {
       for (const socket of sockets) socket.terminate();

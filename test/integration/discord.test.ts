@@ -15,21 +15,12 @@ import {
   startFakeDiscord,
 } from '../fakes/discord.js';
 import { bytesOf } from '../helpers/temp-kb.js';
+import { until } from '../helpers/until.js';
 
 let discord: FakeDiscord;
 let services: Services;
 let platforms: Platform[];
 let dir: string;
-
-async function until<T>(probe: () => T | undefined | false, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for Discord calls');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const posted = (channelId: string) =>
   discord.calls.filter((c) => c.method === 'POST' && c.path === `/channels/${channelId}/messages`);

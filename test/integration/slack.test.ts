@@ -11,6 +11,7 @@ import { buildHttpServer } from '../../src/http/server.js';
 import { createPlatforms, createServices, type Platform, type Services } from '../../src/main.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { bytesOf } from '../helpers/temp-kb.js';
+import { until } from '../helpers/until.js';
 
 const SECRET = 'signing-secret';
 let slack: FakeSlack;
@@ -52,16 +53,6 @@ const sendEvent = (event: Record<string, unknown>, options: { eventId?: string; 
       ? { 'x-slack-retry-num': String(options.retry), 'x-slack-retry-reason': 'http_timeout' }
       : {},
   );
-
-async function until<T>(probe: () => T | undefined, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for Slack calls');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** The text of every answer posted or updated in a channel (sections joined). */
 const answersIn = (channel: string) =>

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { assertScope } from '../../core/scope.js';
-import type { Scope } from '../../core/types.js';
+import { documentView, type Scope } from '../../core/types.js';
 import { describeError, IngestError } from '../../errors.js';
 import { fetchUrl } from '../../ingestion/fetch-url.js';
 import type { Services } from '../../main.js';
@@ -20,16 +20,6 @@ const tenantQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 const urlBody = z.object({ url: z.url().refine((u) => /^https?:\/\//.test(u), 'must be http(s)') });
-
-const documentView = (d: Awaited<ReturnType<Services['knowledgeBase']['listDocuments']>>[number]) => ({
-  doc_id: d.docId,
-  source: d.source,
-  title: d.title,
-  scope: d.scope,
-  passages: d.passages,
-  content_hash: d.contentHash,
-  updated_at: d.updatedAt,
-});
 
 /** Documents, statistics, feedback, coverage gaps and the cache, for operators. */
 export async function adminRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
