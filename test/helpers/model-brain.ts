@@ -57,3 +57,27 @@ export const grounded = (
 
 export const requestsFor = (server: FakeOpenAI, model: string, schema: string) =>
   server.requests.filter((r) => r.model === model && schemaName(r.body as unknown as ChatRequest) === schema);
+
+/**
+ * A model that behaves plausibly: the classifier resolves "what about it?" from the thread, the
+ * answerer quotes the first passage, and a question containing "slowly" takes 4 s.
+ */
+export function scriptQuotingModel(server: FakeOpenAI) {
+  scriptModel(server, 'gpt-4o-mini', {
+    classify: (prompt) => {
+      const latest = /New message:\n([\s\S]*)$/.exec(prompt)?.[1]?.trim() ?? '';
+      const earlier = [...prompt.matchAll(/^User: (.*)$/gm)].map((m) => m[1]).at(-1);
+      return { standalone: earlier && /^(what about|and )/i.test(latest) ? `${earlier} ${latest}` : latest };
+    },
+    answer: (prompt) => {
+      const passage = /<passage n="1"[^>]*>\n([\s\S]*?)\n<\/passage>/.exec(prompt)?.[1] ?? '';
+      const reply = {
+        answer: `${passage.replace(/^#.*$/gm, '').replace(/\s+/g, ' ').trim()} [1]`,
+        cited: [1],
+        covered: true,
+        confidence: 'high' as const,
+      };
+      return /Question: .*slowly/.test(prompt) ? { structured: reply, delayMs: 4000 } : reply;
+    },
+  });
+}

@@ -9,12 +9,16 @@ import { loadConfig } from '../../src/config.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { buildHttpServer } from '../../src/http/server.js';
 import { createPlatforms, createServices, type Platform, type Services } from '../../src/main.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai-server.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
+import { makePdf } from '../helpers/make-files.js';
+import { scriptQuotingModel } from '../helpers/model-brain.js';
 import { bytesOf } from '../helpers/temp-kb.js';
 import { until } from '../helpers/until.js';
 
 const SECRET = 'signing-secret';
 let slack: FakeSlack;
+let openai: FakeOpenAI;
 let services: Services;
 let platforms: Platform[];
 let app: FastifyInstance;
@@ -67,6 +71,8 @@ const answersIn = (channel: string) =>
 
 beforeAll(async () => {
   slack = await startFakeSlack();
+  openai = await startFakeOpenAI();
+  scriptQuotingModel(openai);
   dir = await mkdtemp(path.join(tmpdir(), 'docent-slack-'));
   const config = loadConfig({
     DATA_DIR: dir,
@@ -74,6 +80,9 @@ beforeAll(async () => {
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: slack.apiUrl,
+    OPENAI_API_KEY: 'test',
+    OPENAI_BASE_URL: openai.url,
+    EMBEDDINGS: 'local',
   });
   const metrics = createMetrics();
   services = await createServices(config, { observers: [metrics.observer] });
@@ -100,6 +109,7 @@ afterAll(async () => {
   for (const p of platforms) await p.stop();
   await services.close();
   await slack.close();
+  await openai.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -116,6 +126,45 @@ describe('Slack through Bolt over HTTP', () => {
     });
     expect(res.status).toBe(401);
   });
+
+  it('refuses a request whose timestamp is more than five minutes old', async () => {
+    const body = '{"type":"event_callback"}';
+    const ts = Math.floor(Date.now() / 1000) - 6 * 60;
+    const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+    const res = await fetch(`${url}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': signature,
+      },
+      body,
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('acknowledges /ask in well under 3 s even when the model takes 4 s', async () => {
+    const form = new URLSearchParams({
+      command: '/ask',
+      text: 'rotate the API key slowly?',
+      team_id: 'T1',
+      channel_id: 'CSLOW',
+      channel_name: 'general',
+      user_id: 'U1',
+      trigger_id: 'trig-slow',
+      response_url: `${slack.apiUrl}response`,
+    });
+    const started = Date.now();
+    const ack = await send(form.toString(), 'application/x-www-form-urlencoded');
+    expect(ack.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const update = await until(
+      () => slack.callsTo('chat.update').find((c) => c.args.channel === 'CSLOW'),
+      15_000,
+    );
+    expect(update.at - started).toBeGreaterThanOrEqual(4000);
+    expect(answersIn('CSLOW')[0]).toContain('Rotate the production API key');
+  }, 20_000);
 
   it('acknowledges /ask at once, shows a placeholder, then replaces it with the answer in Block Kit', async () => {
     const started = Date.now();
@@ -222,10 +271,12 @@ describe('Slack through Bolt over HTTP', () => {
   });
 
   it('ingests a file shared in a private channel once, answers in its thread, and keeps it in that channel', async () => {
+    const pdf = makePdf([['Vault', 'The break-glass vault code is kept by the security lead.']]);
     slack.files.set('F1', {
       id: 'F1',
-      name: 'vault.md',
-      content: '# Vault\n\nThe break-glass vault code is kept by the security lead.',
+      name: 'vault.pdf',
+      filetype: 'pdf',
+      content: pdf,
       channel: 'GPRIV',
       ts: '1800000005.000100',
       private: true,
@@ -251,13 +302,13 @@ describe('Slack through Bolt over HTTP', () => {
       slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'GPRIV'),
     );
     expect(reply.args).toMatchObject({
-      text: 'Indexed vault.md: 1 passage.',
+      text: 'Indexed vault.pdf: 1 passage.',
       thread_ts: '1800000005.000100',
     });
     await new Promise((r) => setTimeout(r, 300));
     expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'GPRIV')).toHaveLength(1);
     const docs = await services.knowledgeBase.listDocuments('T1');
-    expect(docs.find((d) => d.source === 'vault.md')?.scope).toBe('channel:GPRIV');
+    expect(docs.find((d) => d.source === 'vault.pdf')?.scope).toBe('channel:GPRIV');
     // Asked elsewhere, the private file is invisible.
     await sendEvent({
       type: 'app_mention',
