@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
 
 export interface SlackCall {
   method: string;
@@ -70,6 +71,8 @@ export async function startFakeSlack() {
     }
     calls.push({ method, args, at: Date.now() });
     switch (method) {
+      case 'apps.connections.open':
+        return reply({ ok: true, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/socket` });
       case 'auth.test':
         return reply({
           ok: true,
@@ -113,6 +116,23 @@ export async function startFakeSlack() {
         return reply({ ok: true });
     }
   });
+  // Socket Mode: apps.connections.open hands out this WebSocket; envelopes go down it, acks come back.
+  const sockets = new Set<WebSocket>();
+  const acks = new Set<string>();
+  const socketServer = new WebSocketServer({ server, path: '/socket' });
+  socketServer.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { envelope_id?: string };
+      if (message.envelope_id) acks.add(message.envelope_id);
+    });
+    socket.send(
+      JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A1' }, debug_info: { host: 'fake', approximate_connection_time: 3600 } }),
+    );
+  });
+  let envelopes = 0;
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -126,7 +146,19 @@ export async function startFakeSlack() {
       rateLimited = n;
     },
     callsTo: (method: string) => calls.filter((c) => c.method === method),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    socketConnected: () => [...sockets].some((s) => s.readyState === WebSocket.OPEN),
+    /** Sends a Socket Mode envelope (events_api, slash_commands, interactive); returns its id. */
+    sendEnvelope(type: 'events_api' | 'slash_commands' | 'interactive', payload: unknown): string {
+      const envelopeId = `env-${++envelopes}`;
+      for (const socket of sockets) socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+      return envelopeId;
+    },
+    acked: (envelopeId: string) => acks.has(envelopeId),
+    close: async () => {
+      for (const socket of sockets) socket.terminate();
+      socketServer.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
