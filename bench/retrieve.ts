@@ -32,7 +32,7 @@ async function run(size: number) {
   const sentence = await loadSyntheticPassages(store, size, TENANTS);
   const loadAndIndexSeconds = (performance.now() - started) / 1000;
 
-  const exactTable = await (await lancedb.connect(dir)).openTable('chunks');
+  const db = await lancedb.connect(dir);
   const latencies: number[] = [];
   const hybridLatencies: number[] = [];
   let recallSum = 0;
@@ -46,6 +46,7 @@ async function run(size: number) {
     t = performance.now();
     await store.search({ audience, text, vector, k: 10 });
     hybridLatencies.push(performance.now() - t);
+    const exactTable = await db.openTable(`chunks__${audience.tenantId}`);
     const exact = await exactTable
       .query()
       .nearestTo(vector)
@@ -55,10 +56,11 @@ async function run(size: number) {
       .select(['chunk_id'])
       .limit(10)
       .toArray();
+    exactTable.close();
     const truth = new Set(exact.map((r) => String(r.chunk_id)));
     recallSum += hits.filter((h) => truth.has(h.chunkId)).length / Math.max(1, truth.size);
   }
-  exactTable.close();
+  db.close();
   await store.close();
   await rm(dir, { recursive: true, force: true });
   const round = (x: number) => Number(x.toFixed(2));

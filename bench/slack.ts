@@ -1,5 +1,7 @@
 // npm run bench:slack [-- --rate 200 --seconds 5]: signed slash commands at a steady rate against
 // the HTTP receiver, with a model that takes 2 s: acknowledgement latency and unanswered commands.
+// Default limits apply: each command comes from its own user; the tenant ceiling bounds the work
+// in flight, which is what keeps acknowledgements fast while answers queue.
 import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,14 +16,18 @@ import { startFakeOpenAI } from '../test/fakes/openai-server.js';
 import { startFakeSlack } from '../test/fakes/slack-api.js';
 import { grounded, scriptModel } from '../test/helpers/model-brain.js';
 
-const { values } = parseArgs({ options: { rate: { type: 'string', default: '200' }, seconds: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { rate: { type: 'string', default: '200' }, seconds: { type: 'string', default: '5' } },
+});
 const rate = Number(values.rate);
 const total = rate * Number(values.seconds);
 const SECRET = 'bench-secret';
 
 const slack = await startFakeSlack();
 const openai = await startFakeOpenAI();
-scriptModel(openai, 'gpt-4o-mini', { answer: () => ({ structured: grounded('From the runbook [1].'), delayMs: 2000 }) });
+scriptModel(openai, 'gpt-4o-mini', {
+  answer: () => ({ structured: grounded('From the runbook [1].'), delayMs: 2000 }),
+});
 const dir = await mkdtemp(path.join(tmpdir(), 'docent-bench-slack-'));
 const config = loadConfig({
   DATA_DIR: dir,
@@ -32,7 +38,6 @@ const config = loadConfig({
   OPENAI_API_KEY: 'bench',
   OPENAI_BASE_URL: openai.url,
   EMBEDDINGS: 'local',
-  RATE_LIMIT_PER_MINUTE: '0',
 });
 const metrics = createMetrics();
 const services = await createServices(config, { observers: [metrics.observer] });
@@ -43,7 +48,11 @@ await services.knowledgeBase.ingest({
   fetchData: async () => new TextEncoder().encode('# Keys\n\nRotate the production API key in Settings.'),
 });
 const platforms = await createPlatforms(services);
-const app = await buildHttpServer({ services, metrics, plugins: platforms.flatMap((p) => (p.httpPlugin ? [p.httpPlugin] : [])) });
+const app = await buildHttpServer({
+  services,
+  metrics,
+  plugins: platforms.flatMap((p) => (p.httpPlugin ? [p.httpPlugin] : [])),
+});
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 for (const p of platforms) await p.start();
 
@@ -72,7 +81,11 @@ for (let i = 0; i < total; i++) {
   sends.push(
     fetch(`${url}/slack/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': signature,
+      },
       body,
     }).then(
       (res) => {
@@ -88,7 +101,8 @@ for (let i = 0; i < total; i++) {
 await Promise.all(sends);
 const sendSeconds = (performance.now() - started) / 1000;
 const deadline = Date.now() + 120_000;
-while (slack.callsTo('chat.update').length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+while (slack.callsTo('chat.update').length < total && Date.now() < deadline)
+  await new Promise((r) => setTimeout(r, 200));
 const answered = new Set(slack.callsTo('chat.update').map((c) => c.args.channel)).size;
 const allDone = (performance.now() - started) / 1000;
 

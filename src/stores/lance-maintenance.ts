@@ -16,7 +16,6 @@ export async function maintainChunkIndexes(table: lancedb.Table): Promise<void> 
   const existing = new Set((await table.listIndices()).map((i) => i.columns.join(',')));
   if (!existing.has('text')) await table.createIndex('text', { config: lancedb.Index.fts() });
   if (rows >= SCALAR_INDEX_MIN_ROWS) {
-    if (!existing.has('tenant_id')) await table.createIndex('tenant_id', { config: lancedb.Index.bitmap() });
     if (!existing.has('scope')) await table.createIndex('scope', { config: lancedb.Index.bitmap() });
     if (!existing.has('doc_id')) await table.createIndex('doc_id', { config: lancedb.Index.btree() });
   }

@@ -128,7 +128,12 @@ export async function startFakeSlack() {
       if (message.envelope_id) acks.add(message.envelope_id);
     });
     socket.send(
-      JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A1' }, debug_info: { host: 'fake', approximate_connection_time: 3600 } }),
+      JSON.stringify({
+        type: 'hello',
+        num_connections: 1,
+        connection_info: { app_id: 'A1' },
+        debug_info: { host: 'fake', approximate_connection_time: 3600 },
+      }),
     );
   });
   let envelopes = 0;
@@ -150,7 +155,17 @@ export async function startFakeSlack() {
     /** Sends a Socket Mode envelope (events_api, slash_commands, interactive); returns its id. */
     sendEnvelope(type: 'events_api' | 'slash_commands' | 'interactive', payload: unknown): string {
       const envelopeId = `env-${++envelopes}`;
-      for (const socket of sockets) socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+      for (const socket of sockets)
+        socket.send(
+          JSON.stringify({
+            envelope_id: envelopeId,
+            type,
+            payload,
+            accepts_response_payload: type !== 'events_api',
+            retry_attempt: 0,
+            retry_reason: '',
+          }),
+        );
       return envelopeId;
     },
     acked: (envelopeId: string) => acks.has(envelopeId),

@@ -30,7 +30,12 @@ const callback = (event: Record<string, unknown>, eventId: string) => ({
 const sectionsIn = (channel: string) =>
   [...slack.callsTo('chat.update'), ...slack.callsTo('chat.postMessage')]
     .filter((c) => c.args.channel === channel && Array.isArray(c.args.blocks))
-    .map((c) => (c.args.blocks as { type: string; text?: { text: string } }[]).filter((b) => b.type === 'section').map((b) => b.text?.text).join('\n'));
+    .map((c) =>
+      (c.args.blocks as { type: string; text?: { text: string } }[])
+        .filter((b) => b.type === 'section')
+        .map((b) => b.text?.text)
+        .join('\n'),
+    );
 
 beforeAll(async () => {
   slack = await startFakeSlack();
@@ -88,34 +93,94 @@ describe('Slack over Socket Mode', () => {
   });
 
   it('answers a mention in its thread and a follow-up there, once despite a redelivery', async () => {
-    const mention = { type: 'app_mention', user: 'U2', text: '<@UBOT> how do I rotate the API key?', ts: '1900000000.000100', channel: 'SMENT' };
+    const mention = {
+      type: 'app_mention',
+      user: 'U2',
+      text: '<@UBOT> how do I rotate the API key?',
+      ts: '1900000000.000100',
+      channel: 'SMENT',
+    };
     slack.sendEnvelope('events_api', callback(mention, 'SEv1'));
     slack.sendEnvelope('events_api', callback(mention, 'SEv1'));
     await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'SMENT'));
-    const followUp = { type: 'message', channel_type: 'channel', user: 'U2', text: 'what about it?', ts: '1900000001.000100', thread_ts: '1900000000.000100', channel: 'SMENT' };
+    const followUp = {
+      type: 'message',
+      channel_type: 'channel',
+      user: 'U2',
+      text: 'what about it?',
+      ts: '1900000001.000100',
+      thread_ts: '1900000000.000100',
+      channel: 'SMENT',
+    };
     slack.sendEnvelope('events_api', callback(followUp, 'SEv2'));
     await until(() => (sectionsIn('SMENT').length >= 2 ? true : undefined));
     expect(sectionsIn('SMENT')[1]).toContain('Rotate the production API key');
-    expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'SMENT' && c.args.thread_ts === '1900000000.000100')).toHaveLength(2);
+    expect(
+      slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.channel === 'SMENT' && c.args.thread_ts === '1900000000.000100'),
+    ).toHaveLength(2);
   });
 
   it('answers a DM in the DM', async () => {
-    slack.sendEnvelope('events_api', callback({ type: 'message', channel_type: 'im', user: 'U3', text: 'how do I rotate the API key?', ts: '1900000002.000100', channel: 'SDM' }, 'SEv3'));
+    slack.sendEnvelope(
+      'events_api',
+      callback(
+        {
+          type: 'message',
+          channel_type: 'im',
+          user: 'U3',
+          text: 'how do I rotate the API key?',
+          ts: '1900000002.000100',
+          channel: 'SDM',
+        },
+        'SEv3',
+      ),
+    );
     await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'SDM'));
     expect(sectionsIn('SDM')[0]).toContain('Rotate the production API key');
   });
 
   it('ingests a PDF shared into a private channel, for that channel only', async () => {
-    slack.files.set('SF1', { id: 'SF1', name: 'vault.pdf', filetype: 'pdf', content: makePdf([['The break-glass vault code is kept by the security lead.']]), channel: 'SPRIV', ts: '1900000003.000100', private: true });
-    slack.sendEnvelope('events_api', callback({ type: 'message', subtype: 'file_share', channel_type: 'group', user: 'U4', text: '', ts: '1900000003.000100', channel: 'SPRIV', files: [{ id: 'SF1' }] }, 'SEv4'));
-    const reply = await until(() => slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'SPRIV'));
+    slack.files.set('SF1', {
+      id: 'SF1',
+      name: 'vault.pdf',
+      filetype: 'pdf',
+      content: makePdf([['The break-glass vault code is kept by the security lead.']]),
+      channel: 'SPRIV',
+      ts: '1900000003.000100',
+      private: true,
+    });
+    slack.sendEnvelope(
+      'events_api',
+      callback(
+        {
+          type: 'message',
+          subtype: 'file_share',
+          channel_type: 'group',
+          user: 'U4',
+          text: '',
+          ts: '1900000003.000100',
+          channel: 'SPRIV',
+          files: [{ id: 'SF1' }],
+        },
+        'SEv4',
+      ),
+    );
+    const reply = await until(() =>
+      slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'SPRIV'),
+    );
     expect(reply.args.text).toBe('Indexed vault.pdf: 1 passage.');
-    expect((await services.knowledgeBase.listDocuments('T1')).find((d) => d.source === 'vault.pdf')?.scope).toBe('channel:SPRIV');
+    expect(
+      (await services.knowledgeBase.listDocuments('T1')).find((d) => d.source === 'vault.pdf')?.scope,
+    ).toBe('channel:SPRIV');
   });
 
   it('records feedback from a button press', async () => {
     const update = slack.callsTo('chat.update').find((c) => c.args.channel === 'SPUB');
-    const actions = ((update?.args.blocks ?? []) as { type: string; elements?: { value: string }[] }[]).find((b) => b.type === 'actions');
+    const actions = ((update?.args.blocks ?? []) as { type: string; elements?: { value: string }[] }[]).find(
+      (b) => b.type === 'actions',
+    );
     const answerId = actions?.elements?.[0]?.value as string;
     slack.sendEnvelope('interactive', {
       type: 'block_actions',
@@ -125,9 +190,20 @@ describe('Slack over Socket Mode', () => {
       api_app_id: 'A1',
       token: 'x',
       trigger_id: 'strig-2',
-      actions: [{ type: 'button', action_id: 'docent_feedback_up', block_id: `feedback:${answerId}`, value: answerId, action_ts: '1' }],
+      actions: [
+        {
+          type: 'button',
+          action_id: 'docent_feedback_up',
+          block_id: `feedback:${answerId}`,
+          value: answerId,
+          action_ts: '1',
+        },
+      ],
     });
     await until(() => slack.callsTo('chat.postEphemeral').find((c) => c.args.channel === 'SPUB'));
-    expect((await services.stats.feedback('T1'))[0]).toMatchObject({ vote: 'up', question: 'how do I rotate the API key?' });
+    expect((await services.stats.feedback('T1'))[0]).toMatchObject({
+      vote: 'up',
+      question: 'how do I rotate the API key?',
+    });
   });
 });
