@@ -24,7 +24,6 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     loggerInstance: services.logger as unknown as FastifyBaseLogger,
     bodyLimit: JSON_BODY_LIMIT,
     genReqId: () => crypto.randomUUID(),
-    disableRequestLogging: false,
   });
   await app.register(multipart, { limits: { fileSize: services.config.maxFileBytes, files: 10 } });
   const isShuttingDown = options.isShuttingDown ?? (() => false);
