@@ -5,13 +5,19 @@ const excerpt = (text: string, max: number) => {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };
 
-/** An answer as the terminal shows it: the text, a note if something degraded, numbered sources. */
-export function renderAnswer(result: AnswerResult): string {
+/**
+ * An answer as the terminal shows it: the text, a note if something degraded, numbered sources
+ * (with a line of each passage when asked), and what answered it.
+ */
+export function renderAnswer(result: AnswerResult, options: { excerpts?: boolean } = {}): string {
   const lines = [result.answer];
   if (result.note) lines.push(`(${result.note})`);
   if (result.sources.length > 0) {
-    lines.push('');
-    for (const s of result.sources) lines.push(`  [${s.n}] ${s.title} (${s.source})`);
+    lines.push('', 'Sources:');
+    for (const s of result.sources) {
+      lines.push(`  [${s.n}] ${s.title} (${s.source})`);
+      if (options.excerpts) lines.push(`      ${excerpt(s.text, 160)}`);
+    }
   }
   const cost = result.cost_usd > 0 ? `, $${result.cost_usd.toFixed(5)}` : '';
   lines.push(`  — ${result.model}${result.cached ? ', cached' : ''}, ${result.latency_ms} ms${cost}`);

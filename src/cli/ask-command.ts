@@ -1,7 +1,8 @@
 import { createInterface } from 'node:readline';
+import { renderAnswer } from '../../adapters/terminal/render.js';
 import { describeError } from '../errors.js';
 import type { Services } from '../main.js';
-import { formatAnswer, printJson } from './output.js';
+import { printJson } from './output.js';
 
 export async function askCommand(
   services: Services,
@@ -18,7 +19,9 @@ export async function askCommand(
         context: { tenantId: options.tenant },
         threadId,
       });
-      process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : `${formatAnswer(result)}\n\n`);
+      process.stdout.write(
+        options.json ? `${JSON.stringify(result)}\n` : `${renderAnswer(result, { excerpts: true })}\n\n`,
+      );
       return 0;
     } catch (err) {
       if (options.json) printJson({ question: q, error: describeError(err) });
