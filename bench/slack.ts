@@ -2,7 +2,6 @@
 // the HTTP receiver, with a model that takes 2 s: acknowledgement latency and unanswered commands.
 // Default limits apply: each command comes from its own user; the tenant ceiling bounds the work
 // in flight, which is what keeps acknowledgements fast while answers queue.
-import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { createPlatforms, createServices } from '../src/main.js';
 import { startFakeOpenAI } from '../test/fakes/openai-server.js';
 import { startFakeSlack } from '../test/fakes/slack-api.js';
 import { grounded, scriptModel } from '../test/helpers/model-brain.js';
+import { slackSignature } from '../test/helpers/slack-events.js';
 
 const { values } = parseArgs({
   options: { rate: { type: 'string', default: '200' }, seconds: { type: 'string', default: '5' } },
@@ -76,7 +76,7 @@ for (let i = 0; i < total; i++) {
     trigger_id: `trigger-${i}`,
   }).toString();
   const ts = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+  const signature = slackSignature(SECRET, ts, body);
   const sent = performance.now();
   sends.push(
     fetch(`${url}/slack/events`, {

@@ -8,6 +8,7 @@ import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai-server.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { makePdf } from '../helpers/make-files.js';
 import { scriptQuotingModel } from '../helpers/model-brain.js';
+import { answersIn, eventCallback } from '../helpers/slack-events.js';
 import { bytesOf } from '../helpers/temp-kb.js';
 import { until } from '../helpers/until.js';
 
@@ -18,24 +19,8 @@ let services: Services;
 let platforms: Platform[];
 let dir: string;
 
-const callback = (event: Record<string, unknown>, eventId: string) => ({
-  type: 'event_callback',
-  team_id: 'T1',
-  api_app_id: 'A1',
-  event_id: eventId,
-  event_time: Math.floor(Date.now() / 1000),
-  authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }],
-  event,
-});
-const sectionsIn = (channel: string) =>
-  [...slack.callsTo('chat.update'), ...slack.callsTo('chat.postMessage')]
-    .filter((c) => c.args.channel === channel && Array.isArray(c.args.blocks))
-    .map((c) =>
-      (c.args.blocks as { type: string; text?: { text: string } }[])
-        .filter((b) => b.type === 'section')
-        .map((b) => b.text?.text)
-        .join('\n'),
-    );
+const callback = eventCallback;
+const sectionsIn = (channel: string) => answersIn(slack, channel);
 
 beforeAll(async () => {
   slack = await startFakeSlack();

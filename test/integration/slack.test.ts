@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai-server.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { makePdf } from '../helpers/make-files.js';
 import { scriptQuotingModel } from '../helpers/model-brain.js';
+import { answersIn, eventCallback, slackSignature } from '../helpers/slack-events.js';
 import { bytesOf } from '../helpers/temp-kb.js';
 import { until } from '../helpers/until.js';
 
@@ -28,7 +28,7 @@ let eventCounter = 0;
 
 async function send(body: string, contentType: string, headers: Record<string, string> = {}) {
   const ts = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+  const signature = slackSignature(SECRET, ts, body);
   return fetch(`${url}/slack/events`, {
     method: 'POST',
     headers: {
@@ -43,31 +43,14 @@ async function send(body: string, contentType: string, headers: Record<string, s
 
 const sendEvent = (event: Record<string, unknown>, options: { eventId?: string; retry?: number } = {}) =>
   send(
-    JSON.stringify({
-      type: 'event_callback',
-      team_id: 'T1',
-      api_app_id: 'A1',
-      event_id: options.eventId ?? `Ev${++eventCounter}`,
-      event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }],
-      event,
-    }),
+    JSON.stringify(eventCallback(event, options.eventId ?? `Ev${++eventCounter}`)),
     'application/json',
     options.retry
       ? { 'x-slack-retry-num': String(options.retry), 'x-slack-retry-reason': 'http_timeout' }
       : {},
   );
 
-/** The text of every answer posted or updated in a channel (sections joined). */
-const answersIn = (channel: string) =>
-  [...slack.callsTo('chat.update'), ...slack.callsTo('chat.postMessage')]
-    .filter((c) => c.args.channel === channel && Array.isArray(c.args.blocks))
-    .map((c) =>
-      (c.args.blocks as { type: string; text?: { text: string } }[])
-        .filter((b) => b.type === 'section')
-        .map((b) => b.text?.text)
-        .join('\n'),
-    );
+const answersInChannel = (channel: string) => answersIn(slack, channel);
 
 beforeAll(async () => {
   slack = await startFakeSlack();
@@ -130,7 +113,7 @@ describe('Slack through Bolt over HTTP', () => {
   it('refuses a request whose timestamp is more than five minutes old', async () => {
     const body = '{"type":"event_callback"}';
     const ts = Math.floor(Date.now() / 1000) - 6 * 60;
-    const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+    const signature = slackSignature(SECRET, ts, body);
     const res = await fetch(`${url}/slack/events`, {
       method: 'POST',
       headers: {
@@ -163,7 +146,7 @@ describe('Slack through Bolt over HTTP', () => {
       15_000,
     );
     expect(update.at - started).toBeGreaterThanOrEqual(4000);
-    expect(answersIn('CSLOW')[0]).toContain('Rotate the production API key');
+    expect(answersInChannel('CSLOW')[0]).toContain('Rotate the production API key');
   }, 20_000);
 
   it('acknowledges /ask at once, shows a placeholder, then replaces it with the answer in Block Kit', async () => {
@@ -218,7 +201,7 @@ describe('Slack through Bolt over HTTP', () => {
     const placeholders = slack.callsTo('chat.postMessage').filter((c) => c.args.channel === 'CMENT');
     expect(placeholders).toHaveLength(1);
     expect(placeholders[0]?.args.thread_ts).toBe('1800000000.000100');
-    expect(answersIn('CMENT')[0]).toContain('Staging keys rotate automatically every night');
+    expect(answersInChannel('CMENT')[0]).toContain('Staging keys rotate automatically every night');
   });
 
   it('follows up in a thread where it answered, without a mention, using the thread', async () => {
@@ -239,8 +222,8 @@ describe('Slack through Bolt over HTTP', () => {
       thread_ts: '1800000001.000100',
       channel: 'CTHREAD',
     });
-    await until(() => (answersIn('CTHREAD').length >= 2 ? true : undefined));
-    expect(answersIn('CTHREAD')[1]).toContain('Rotate the production API key');
+    await until(() => (answersInChannel('CTHREAD').length >= 2 ? true : undefined));
+    expect(answersInChannel('CTHREAD')[1]).toContain('Rotate the production API key');
     // A reply in a thread Docent never joined is left alone.
     await sendEvent({
       type: 'message',
@@ -252,7 +235,7 @@ describe('Slack through Bolt over HTTP', () => {
       channel: 'CTHREAD',
     });
     await new Promise((r) => setTimeout(r, 300));
-    expect(answersIn('CTHREAD')).toHaveLength(2);
+    expect(answersInChannel('CTHREAD')).toHaveLength(2);
   });
 
   it('answers a direct message in the DM', async () => {
@@ -318,7 +301,7 @@ describe('Slack through Bolt over HTTP', () => {
       channel: 'COTHER',
     });
     await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'COTHER'));
-    expect(answersIn('COTHER')[0]).not.toContain('security lead');
+    expect(answersInChannel('COTHER')[0]).not.toContain('security lead');
     // Asked in the private channel, it answers.
     await sendEvent({
       type: 'message',
@@ -336,7 +319,7 @@ describe('Slack through Bolt over HTTP', () => {
       channel: 'GPRIV',
     });
     await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'GPRIV'));
-    expect(answersIn('GPRIV')[0]).toContain('security lead');
+    expect(answersInChannel('GPRIV')[0]).toContain('security lead');
   });
 
   it('says clearly why a shared file could not be indexed', async () => {
