@@ -8,9 +8,9 @@ import { createIngestReporter } from './ingest-progress.js';
 export const SAMPLE_DIR = fileURLToPath(new URL('../../samples/northwind', import.meta.url));
 
 const EXAMPLES = [
-  'How many days of paid leave do I get?',
-  'How do I roll back a bad deploy?',
-  'and how long should that take?',
+  'How many days of paid annual leave does a full-time employee get?',
+  'and how do I request it?',
+  'How do I connect to the VPN?',
 ];
 
 /** Loads the bundled sample knowledge base (once) into the demo's own data directory, then chats. */

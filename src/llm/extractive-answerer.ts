@@ -48,7 +48,8 @@ export function extractiveAnswer(
   const df = new Map<string, number>();
   for (const c of candidates) for (const t of c.tokens) if (terms.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
   const idf = (t: string) => Math.log(1 + candidates.length / (df.get(t) ?? 1));
-  const quantity = WANTS_QUANTITY.test(question);
+  // In a follow-up, the latest message says what kind of fact is wanted.
+  const quantity = WANTS_QUANTITY.test(focus ?? question);
   const person = WANTS_PERSON.test(question);
   for (const c of candidates) {
     let overlap = 0;
@@ -70,7 +71,11 @@ export function extractiveAnswer(
   }
   // A follow-up asks about its own words ("request" in "and how do I request it?"): when some
   // sentence speaks to them, only such sentences answer.
-  const speaksToFocus = (c: Candidate) => [...focused].some((t) => c.tokens.has(t) || c.headingTokens.has(t));
+  // "and how long should that take?" asks for a figure about the inherited topic: a sentence with
+  // a number and a topic word speaks to it too.
+  const speaksToFocus = (c: Candidate) =>
+    [...focused].some((t) => c.tokens.has(t) || c.headingTokens.has(t)) ||
+    (quantity && /\d/.test(c.text) && [...terms].some((t) => !focused.has(t) && c.tokens.has(t)));
   const eligible = candidates.filter((c) => c.score > 0);
   const onFocus = eligible.filter(speaksToFocus);
   const best = (onFocus.length > 0 ? onFocus : eligible)

@@ -34,7 +34,9 @@ describe('docent demo and docent chat through a pipe', () => {
     expect(result.code).toBe(0);
     const out = result.stdout;
     expect(out).toMatch(/^18 indexed, 0 unchanged, 0 failed — \d+ passages/m);
-    expect(out).toContain('Try:\n  How many days of paid leave do I get?');
+    expect(out).toContain(
+      'Try:\n  How many days of paid annual leave does a full-time employee get?\n  and how do I request it?',
+    );
     const answers = out.split('docent › ').slice(1);
     expect(answers[0]).toContain('25 days of paid annual leave');
     expect(answers[0]).toMatch(/\[1\] Leave Policy \(northwind\/leave-policy\.md\)/);
