@@ -117,15 +117,20 @@ export class SlackBot {
         await this.replyEphemeral(client, origin, outcome);
         return;
       }
-      // The placeholder gives the answer a thread to live in, and the user something to see at once.
-      const placeholder = await this.poster.post({
-        channel: command.channel_id,
-        text: `> ${command.text}\n${THINKING}`,
+      // Once admitted, a placeholder gives the answer a thread to live in (its ts names the
+      // conversation, so replies there are follow-ups) and the user something to see.
+      const inbound = commandToInbound(command, origin, command.trigger_id);
+      let placeholderTs: string | undefined;
+      const outcome = await this.handle(inbound, async () => {
+        const placeholder = await this.poster.post({
+          channel: command.channel_id,
+          text: `> ${command.text}\n${THINKING}`,
+        });
+        placeholderTs = placeholder.ts as string;
+        inbound.threadId = `${command.channel_id}:${placeholderTs}`;
+        this.threads.add(inbound.threadId);
       });
-      const ts = placeholder.ts as string;
-      this.threads.add(`${command.channel_id}:${ts}`);
-      const outcome = await this.handle(commandToInbound(command, origin, ts));
-      await this.deliver(client, origin, outcome, { channel: command.channel_id, placeholderTs: ts });
+      await this.deliver(client, origin, outcome, { channel: command.channel_id, placeholderTs });
     });
 
     app.event('app_mention', async ({ event, context, client }) => {
