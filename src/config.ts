@@ -160,7 +160,9 @@ export interface Config {
     applicationId: string;
     guildIds: string[];
     apiUrl?: string;
+    /** Reply to mentions in a new thread when the channel allows it. */
     replyInThread: boolean;
+    /** Whether the privileged MESSAGE_CONTENT intent is enabled for the bot. */
     messageContent: boolean;
   };
   /** Per-user question limits; undefined when RATE_LIMIT_PER_MINUTE is 0. */

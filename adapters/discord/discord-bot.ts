@@ -12,6 +12,7 @@ import {
   Routes,
   SlashCommandBuilder,
 } from 'discord.js';
+import type { Config } from '../../src/config.js';
 import { describeFileOutcome, type MessageHandler } from '../../src/core/handle-message.js';
 import type { InboundMessage, MessageOutcome, SharedFile } from '../../src/core/message.js';
 import { fetchUrl } from '../../src/ingestion/fetch-url.js';
@@ -19,15 +20,8 @@ import type { Logger } from '../../src/logger.js';
 import type { StatsStore } from '../../src/stores/stats-store.js';
 import { answerPayloads, FEEDBACK_PREFIX, plainPayload } from './render.js';
 
-export interface DiscordBotOptions {
-  token: string;
-  applicationId: string;
-  guildIds: string[];
-  apiUrl?: string;
-  /** Reply to mentions in a new thread when the channel allows it. */
-  replyInThread: boolean;
-  /** Whether the privileged MESSAGE_CONTENT intent is enabled for the bot. */
-  messageContent: boolean;
+/** The Discord settings of the configuration, and what the bot calls. */
+export interface DiscordBotOptions extends NonNullable<Config['discord']> {
   handleMessage: MessageHandler;
   stats: StatsStore;
   logger: Logger;

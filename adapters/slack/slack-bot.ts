@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import type { Config } from '../../src/config.js';
 import type { AnswerResult } from '../../src/core/ask.js';
 import { describeFileOutcome, type MessageHandler } from '../../src/core/handle-message.js';
 import type { InboundMessage, MessageOutcome } from '../../src/core/message.js';
@@ -18,18 +19,14 @@ import {
 } from './mappers.js';
 import { ChannelPoster } from './poster.js';
 
-export interface SlackBotOptions {
-  botToken: string;
-  /** Socket Mode when set; otherwise HTTP events through `requestListener`. */
-  appToken?: string;
-  signingSecret?: string;
-  apiUrl?: string;
-  command: string;
-  ephemeral: boolean;
+/** The Slack settings of the configuration (Socket Mode when `appToken` is set), and what the bot calls. */
+export interface SlackBotOptions extends SlackConfig {
   handleMessage: MessageHandler;
   stats: StatsStore;
   logger: Logger;
 }
+
+type SlackConfig = NonNullable<Config['slack']>;
 
 const THINKING = '_Looking through your documents…_';
 const MAX_KNOWN_THREADS = 50_000;
