@@ -23,10 +23,6 @@ export class KnowledgeBase {
     return this.deps.topK;
   }
 
-  get embedderId(): string {
-    return this.deps.embedder.id;
-  }
-
   ingest(request: IngestRequest): Promise<IngestOutcome> {
     assertTenant(request.tenantId);
     return ingestDocument(request, this.deps);

@@ -27,8 +27,4 @@ export class BoundedMemorySaver extends MemorySaver {
     }
     return super.put(config, checkpoint, metadata);
   }
-
-  get threadCount(): number {
-    return this.recent.size;
-  }
 }

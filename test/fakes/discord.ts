@@ -88,23 +88,12 @@ export async function startFakeDiscord() {
       );
     }
     calls.push({ method: req.method ?? '', path, body, at: Date.now() });
-    const message = (channelId: string) => ({
-      id: nextId(),
-      channel_id: channelId,
-      content: body.content ?? '',
-      author: BOT,
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
-      embeds: body.embeds ?? [],
-      components: body.components ?? [],
-      pinned: false,
-      type: 0,
-    });
+    const message = (channelId: string) =>
+      botMessage(channelId, {
+        content: body.content ?? '',
+        embeds: body.embeds ?? [],
+        components: body.components ?? [],
+      });
     if (path === '/gateway/bot') {
       const port = (http.address() as AddressInfo).port;
       return json(200, {
@@ -295,22 +284,7 @@ export async function startFakeDiscord() {
         options,
         { custom_id: options.customId, component_type: 2 },
         {
-          message: {
-            id: nextId(),
-            channel_id: options.channelId,
-            content: '',
-            author: BOT,
-            timestamp: new Date().toISOString(),
-            edited_timestamp: null,
-            tts: false,
-            mention_everyone: false,
-            mentions: [],
-            mention_roles: [],
-            attachments: [],
-            embeds: [],
-            pinned: false,
-            type: 0,
-          },
+          message: botMessage(options.channelId, {}),
         },
       );
     },
@@ -319,6 +293,27 @@ export async function startFakeDiscord() {
       gateway.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
+  };
+}
+
+/** A message the bot sent, as Discord returns it. */
+function botMessage(channelId: string, extra: Record<string, unknown>) {
+  return {
+    id: nextId(),
+    channel_id: channelId,
+    content: '',
+    author: BOT,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: [],
+    pinned: false,
+    type: 0,
+    ...extra,
   };
 }
 
