@@ -1,13 +1,16 @@
+import path from 'node:path';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Redis } from 'ioredis';
 import Keyv from 'keyv';
 import type { Config } from './config.js';
+import type { JobQueue } from './core/ingest-jobs.js';
 import type { Embedder } from './ingestion/embedder.js';
 import { LocalEmbedder } from './ingestion/local-embedder.js';
 import type { Logger } from './logger.js';
 import type { AnswerCache } from './stores/answer-cache.js';
 import { BoundedMemorySaver } from './stores/bounded-memory-saver.js';
 import { type DedupeStore, MemoryDedupeStore } from './stores/dedupe-store.js';
+import { JournalJobQueue } from './stores/journal-job-queue.js';
 import { BoundedMap, KeyvAnswerCache } from './stores/keyv-answer-cache.js';
 import { RedisDedupeStore } from './stores/redis-dedupe-store.js';
 import { RedisThreadSaver } from './stores/redis-thread-saver.js';
@@ -89,4 +92,18 @@ export async function createAnswerCache(config: Config, logger: Logger): Promise
     timeoutMs: config.cache.timeoutMs,
     onError: warn,
   });
+}
+
+/** The durable ingestion queue: BullMQ on Redis when configured, else a journal under DATA_DIR. */
+export async function createJobQueue(config: Config, logger: Logger): Promise<JobQueue> {
+  if (config.redisUrl) {
+    const { BullJobQueue } = await import('./stores/bullmq-job-queue.js');
+    return new BullJobQueue({
+      ...config.jobs,
+      redisUrl: config.redisUrl,
+      onConnectionError: (error) =>
+        logger.warn({ err: errorSummary(error) }, 'ingestion queue cannot reach Redis'),
+    });
+  }
+  return JournalJobQueue.open(path.join(config.dataDir, 'jobs'), config.jobs);
 }

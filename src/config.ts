@@ -28,6 +28,11 @@ export const DEFAULTS = {
   RATE_LIMIT_PER_MINUTE: 10,
   RATE_LIMIT_QUEUE: 2,
   TENANT_MAX_CONCURRENT: 8,
+  INGEST_JOB_ATTEMPTS: 3,
+  INGEST_JOB_BACKOFF_MS: 2000,
+  INGEST_JOB_CONCURRENCY: 2,
+  INGEST_JOB_LOCK_MS: 30_000,
+  JOB_QUEUE_PREFIX: 'docent',
 } as const satisfies Record<string, string | number>;
 
 const optionalString = z
@@ -79,6 +84,14 @@ const schema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(DEFAULTS.RATE_LIMIT_PER_MINUTE),
     RATE_LIMIT_QUEUE: z.coerce.number().int().min(0).max(100).default(DEFAULTS.RATE_LIMIT_QUEUE),
     TENANT_MAX_CONCURRENT: z.coerce.number().int().min(1).default(DEFAULTS.TENANT_MAX_CONCURRENT),
+    INGEST_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(DEFAULTS.INGEST_JOB_ATTEMPTS),
+    INGEST_JOB_BACKOFF_MS: z.coerce.number().int().min(10).default(DEFAULTS.INGEST_JOB_BACKOFF_MS),
+    INGEST_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(DEFAULTS.INGEST_JOB_CONCURRENCY),
+    INGEST_JOB_LOCK_MS: z.coerce.number().int().min(1000).default(DEFAULTS.INGEST_JOB_LOCK_MS),
+    JOB_QUEUE_PREFIX: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" or "-"')
+      .default(DEFAULTS.JOB_QUEUE_PREFIX),
     DISCORD_TOKEN: optionalString,
     DISCORD_APPLICATION_ID: optionalString,
     DISCORD_GUILD_IDS: optionalString,
@@ -169,6 +182,8 @@ export interface Config {
   limits?: { perMinute: number; queue: number; tenantConcurrency: number };
   /** Channels whose shared files are ingested: every channel, none, or the listed ids (DMs count as channels). */
   ingestChannels: 'all' | 'none' | string[];
+  /** Ingestion jobs for shared files: retries, parallelism, and (with Redis) the shared queue's keys. */
+  jobs: { attempts: number; backoffMs: number; concurrency: number; lockMs: number; prefix: string };
 }
 
 export class ConfigError extends Error {
@@ -258,6 +273,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : e.INGEST_CHANNELS.split(',')
             .map((c) => c.trim())
             .filter(Boolean),
+    jobs: {
+      attempts: e.INGEST_JOB_ATTEMPTS,
+      backoffMs: e.INGEST_JOB_BACKOFF_MS,
+      concurrency: e.INGEST_JOB_CONCURRENCY,
+      lockMs: e.INGEST_JOB_LOCK_MS,
+      prefix: e.JOB_QUEUE_PREFIX,
+    },
     threads: {
       maxThreads: e.THREAD_MEMORY_MAX_THREADS,
       historyTurns: e.THREAD_HISTORY_TURNS,

@@ -28,6 +28,13 @@ export class DocentError extends Error {
 /** A file could not be ingested; `message` names the reason in words a user understands. */
 export class IngestError extends DocentError {
   override name = 'IngestError';
+  /** Worth trying again later (the network or the platform failed), not a problem with the file. */
+  readonly transient: boolean;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; transient?: boolean }) {
+    super(code, message, options);
+    this.transient = options?.transient ?? false;
+  }
 }
 
 export function describeError(err: unknown): string {

@@ -6,6 +6,7 @@ import {
   createAnswerCache,
   createDedupeStore,
   createEmbedder,
+  createJobQueue,
   createRedis,
   createThreadSaver,
   errorSummary,
@@ -13,8 +14,10 @@ import {
 import type { Config } from './config.js';
 import type { Answerer } from './core/ask.js';
 import { createMessageHandler, type MessageHandler, type MessageObserver } from './core/handle-message.js';
+import { IngestJobs } from './core/ingest-jobs.js';
 import { KnowledgeBase } from './core/knowledge-base.js';
 import type { Embedder } from './ingestion/embedder.js';
+import { fetchUrl } from './ingestion/fetch-url.js';
 import type { ModelTiers } from './llm/chat-models.js';
 import { createOpenAIModels } from './llm/openai-models.js';
 import { createLogger, type Logger } from './logger.js';
@@ -33,6 +36,8 @@ export interface Services {
   cache: AnswerCache;
   stats: StatsStore;
   knowledgeBase: KnowledgeBase;
+  /** Shared files as durable jobs; platforms register how to fetch their files. */
+  jobs: IngestJobs;
   answerer: Answerer;
   handleMessage: MessageHandler;
   /** Named readiness checks; each throws with the reason when its part is not ready. */
@@ -75,6 +80,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     },
     createThreadSaver(config, redis, logger),
   );
+  const jobs = new IngestJobs(await createJobQueue(config, logger), knowledgeBase, (job, error) =>
+    logger.warn({ job: job.id, file: job.file.name, err: errorSummary(error) }, 'ingestion job failed'),
+  );
   const answerer = new GraphAnswerer(graph, {
     onError: (error) => logger.error({ err: error }, 'answer graph failed'),
   });
@@ -99,7 +107,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const observers = [recordStats, ...(overrides.observers ?? [])];
   const handleMessage = createMessageHandler({
     answerer,
-    knowledgeBase,
+    jobs,
     dedupe: createDedupeStore(redis),
     throttle: config.limits ? new BottleneckThrottle(config.limits) : new UnlimitedThrottle(),
     ingestsFrom: (message) =>
@@ -131,10 +139,12 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     cache,
     stats,
     knowledgeBase,
+    jobs,
     answerer,
     handleMessage,
     readiness,
     async close() {
+      await jobs.close();
       await cache.close();
       await redis?.quit().catch(() => redis.disconnect());
       await store.close();
@@ -158,12 +168,16 @@ export async function createPlatforms(services: Services): Promise<Platform[]> {
   const { config } = services;
   if (config.slack) {
     const { SlackBot } = await import('../adapters/slack/slack-bot.js');
+    const { slackFileFetcher } = await import('../adapters/slack/files.js');
     const bot = new SlackBot({
       ...config.slack,
       handleMessage: services.handleMessage,
       stats: services.stats,
       logger: services.logger,
     });
+    services.jobs.register('slack', slackFileFetcher(config.slack.botToken), (job, outcome) =>
+      bot.notifyIngest(job, outcome),
+    );
     const listener = bot.requestListener;
     platforms.push({
       name: 'slack',
@@ -191,6 +205,11 @@ export async function createPlatforms(services: Services): Promise<Platform[]> {
       stats: services.stats,
       logger: services.logger,
     });
+    services.jobs.register(
+      'discord',
+      (file, maxBytes) => fetchUrl(file.url)(maxBytes),
+      (job, outcome) => bot.notifyIngest(job, outcome),
+    );
     platforms.push({
       name: 'discord',
       start: () => bot.start(),
@@ -198,5 +217,7 @@ export async function createPlatforms(services: Services): Promise<Platform[]> {
       stop: () => bot.stop(),
     });
   }
+  // Jobs a crash interrupted resume now that every platform can fetch its files again.
+  await services.jobs.start();
   return platforms;
 }

@@ -13,9 +13,13 @@ import {
   SlashCommandBuilder,
 } from 'discord.js';
 import type { Config } from '../../src/config.js';
-import { describeFileOutcome, type MessageHandler } from '../../src/core/handle-message.js';
-import type { InboundMessage, MessageOutcome, SharedFile } from '../../src/core/message.js';
-import { fetchUrl } from '../../src/ingestion/fetch-url.js';
+import {
+  describeFileOutcome,
+  type MessageHandler,
+  type MessageHooks,
+} from '../../src/core/handle-message.js';
+import type { IngestJob } from '../../src/core/ingest-jobs.js';
+import type { FileOutcome, InboundMessage, MessageOutcome, SharedFile } from '../../src/core/message.js';
 import type { Logger } from '../../src/logger.js';
 import type { StatsStore } from '../../src/stores/stats-store.js';
 import { answerPayloads, FEEDBACK_PREFIX, plainPayload } from './render.js';
@@ -146,7 +150,7 @@ export class DiscordBot {
     const mentioned = message.mentions.users.has(this.client.user.id);
     const inOurThread = message.channel.isThread() && this.threads.has(message.channel.id);
     const files = [...message.attachments.values()].map(
-      (a): SharedFile => ({ name: a.name, size: a.size, fetchData: fetchUrl(a.url) }),
+      (a): SharedFile => ({ name: a.name, size: a.size, url: a.url }),
     );
     if (!isDm && !mentioned && !inOurThread && files.length === 0) return;
     const text = message.content.replace(new RegExp(`<@!?${this.client.user.id}>`, 'g'), '').trim();
@@ -154,12 +158,14 @@ export class DiscordBot {
     const question = isDm || mentioned || inOurThread ? text : '';
     const inbound = this.fromMessage(message, question, files);
     let target: ReplyTarget | undefined;
-    const outcome = await this.handle(inbound, async () => {
-      // Once the message is known to be new: open the reply thread (its id becomes the
-      // conversation's, so follow-ups there share history) and show "Docent is typing…".
-      target = await this.replyTarget(message, isDm || inOurThread || !mentioned);
-      if (target.threadId) inbound.threadId = target.threadId;
-      if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => undefined);
+    const outcome = await this.handle(inbound, {
+      onStart: async () => {
+        // Once the message is known to be new: open the reply thread (its id becomes the
+        // conversation's, so follow-ups there share history) and show "Docent is typing…".
+        target = await this.replyTarget(message, isDm || inOurThread || !mentioned);
+        if (target.threadId) inbound.threadId = target.threadId;
+        if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => undefined);
+      },
     });
     if (outcome.kind === 'duplicate' || outcome.kind === 'ignored') return;
     if (outcome.kind === 'throttled') {
@@ -208,8 +214,16 @@ export class DiscordBot {
     };
   }
 
-  private async handle(message: InboundMessage, onStart?: () => Promise<void>): Promise<MessageOutcome> {
-    return this.options.handleMessage(message, onStart);
+  private async handle(message: InboundMessage, hooks?: MessageHooks): Promise<MessageOutcome> {
+    return this.options.handleMessage(message, hooks);
+  }
+
+  /** Says how a file went when its job resumed after a restart and no conversation waits for it. */
+  async notifyIngest(job: IngestJob, outcome: FileOutcome): Promise<void> {
+    // A thread is its own channel; otherwise the conversation id starts with the channel's.
+    const channelId = job.replyTo.threadId?.split(':')[0] ?? job.replyTo.channelId;
+    const channel = await this.client.channels.fetch(channelId);
+    if (channel && 'send' in channel) await channel.send(plainPayload(describeFileOutcome(outcome)));
   }
 
   private fromInteraction(interaction: ChatInputCommandInteraction): InboundMessage {

@@ -1,3 +1,4 @@
+import type { FileFetcher } from '../../src/core/ingest-jobs.js';
 import type { SharedFile } from '../../src/core/message.js';
 import { IngestError } from '../../src/errors.js';
 import { fetchUrl } from '../../src/ingestion/fetch-url.js';
@@ -16,32 +17,37 @@ export interface SlackFile {
 const looksLikeHtml = (bytes: Uint8Array) =>
   /^\s*<(!doctype html|html)/i.test(new TextDecoder().decode(bytes.subarray(0, 200)));
 
-/**
- * A Slack file as a shared file: downloaded with the bot token when ingestion runs. Slack answers
- * a wrong or under-scoped token with its sign-in page (HTTP 200, HTML): that is an auth error,
- * not a document.
- */
-export function slackSharedFile(file: SlackFile, botToken: string): SharedFile {
-  const name = file.name ?? file.title ?? file.id;
+/** A Slack file as a shared file: plain data, stored with its ingestion job. */
+export function slackSharedFile(file: SlackFile): SharedFile {
   return {
-    name,
+    name: file.name ?? file.title ?? file.id,
     size: file.size,
-    fetchData: async (maxBytes) => {
-      if (file.size !== undefined && file.size > maxBytes) throw tooLarge(name, file.size, maxBytes);
-      const url = file.url_private_download ?? file.url_private;
-      if (!url) throw new IngestError('unreadable', `${name}: Slack gave no download link for it.`);
-      const bytes = await fetchUrl(url, { authorization: `Bearer ${botToken}` })(maxBytes).catch((error) => {
-        throw error instanceof IngestError
-          ? new IngestError(error.code, `${name}: ${error.message.split(': ').slice(1).join(': ')}`)
-          : error;
-      });
-      if (file.filetype !== 'html' && looksLikeHtml(bytes)) {
-        throw new IngestError(
-          'unreadable',
-          `${name}: Slack sent its sign-in page instead of the file; the bot token needs the files:read scope.`,
-        );
-      }
-      return bytes;
-    },
+    url: file.url_private_download ?? file.url_private ?? '',
+    type: file.filetype,
+  };
+}
+
+/**
+ * Downloads Slack files with the bot token. Slack answers a wrong or under-scoped token with its
+ * sign-in page (HTTP 200, HTML): that is an auth error, not a document.
+ */
+export function slackFileFetcher(botToken: string): FileFetcher {
+  return async ({ name, size, url, type }, maxBytes) => {
+    if (size !== undefined && size > maxBytes) throw tooLarge(name, size, maxBytes);
+    if (!url) throw new IngestError('unreadable', `${name}: Slack gave no download link for it.`);
+    const bytes = await fetchUrl(url, { authorization: `Bearer ${botToken}` })(maxBytes).catch((error) => {
+      throw error instanceof IngestError
+        ? new IngestError(error.code, `${name}: ${error.message.split(': ').slice(1).join(': ')}`, {
+            transient: error.transient,
+          })
+        : error;
+    });
+    if (type !== 'html' && looksLikeHtml(bytes)) {
+      throw new IngestError(
+        'unreadable',
+        `${name}: Slack sent its sign-in page instead of the file; the bot token needs the files:read scope.`,
+      );
+    }
+    return bytes;
   };
 }

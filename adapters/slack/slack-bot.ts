@@ -1,10 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../src/config.js';
 import type { AnswerResult } from '../../src/core/ask.js';
-import { describeFileOutcome, type MessageHandler } from '../../src/core/handle-message.js';
-import type { InboundMessage, MessageOutcome } from '../../src/core/message.js';
+import {
+  describeFileOutcome,
+  type MessageHandler,
+  type MessageHooks,
+} from '../../src/core/handle-message.js';
+import type { IngestJob } from '../../src/core/ingest-jobs.js';
+import type { FileOutcome, InboundMessage, MessageOutcome } from '../../src/core/message.js';
 import type { Logger } from '../../src/logger.js';
 import type { StatsStore } from '../../src/stores/stats-store.js';
 import { answerMessages, FEEDBACK_ACTION } from './blocks.js';
@@ -59,8 +64,9 @@ export class SlackBot {
       this.receiver = new HTTPReceiver({
         signingSecret: options.signingSecret ?? '',
         endpoints: '/slack/events',
-        // Acknowledge at once; the answer follows, however slow the model.
-        processBeforeResponse: false,
+        // Slack hears back when the listener returns: at once for questions (the answer follows,
+        // however slow the model), and for a shared file once its job is on disk.
+        processBeforeResponse: true,
         logger,
       });
       this.app = new App({ token: options.botToken, receiver: this.receiver, logger, clientOptions });
@@ -101,61 +107,38 @@ export class SlackBot {
 
     app.command(this.options.command, async ({ command, ack, context, client }) => {
       await ack();
-      const origin = await this.origin(
-        client,
-        context,
-        command.channel_id,
-        command.user_id,
-        undefined,
-        command.channel_name,
-      );
-      if (this.options.ephemeral) {
-        const outcome = await this.handle(commandToInbound(command, origin, command.trigger_id));
-        await this.replyEphemeral(client, origin, outcome);
-        return;
-      }
-      // Once admitted, a placeholder gives the answer a thread to live in (its ts names the
-      // conversation, so replies there are follow-ups) and the user something to see.
-      const inbound = commandToInbound(command, origin, command.trigger_id);
-      let placeholderTs: string | undefined;
-      const outcome = await this.handle(inbound, async () => {
-        const placeholder = await this.poster.post({
-          channel: command.channel_id,
-          text: `> ${command.text}\n${THINKING}`,
-        });
-        placeholderTs = placeholder.ts as string;
-        inbound.threadId = `${command.channel_id}:${placeholderTs}`;
-        this.threads.add(inbound.threadId);
-      });
-      await this.deliver(client, origin, outcome, { channel: command.channel_id, placeholderTs });
+      this.detach(() => this.answerCommand(command, context, client));
     });
 
     app.event('app_mention', async ({ event, context, client }) => {
       const e = event as unknown as SlackMessageEvent;
-      if (e.bot_id || !e.user) return;
-      const origin = await this.origin(client, context, e.channel, e.user, e.channel_type);
-      await this.answerInThread(client, origin, e, stripBotMention(e.text ?? '', this.botUserId));
+      const user = e.user;
+      if (e.bot_id || !user) return;
+      this.detach(async () => {
+        const origin = await this.origin(client, context, e.channel, user, e.channel_type);
+        await this.answerInThread(client, origin, e, stripBotMention(e.text ?? '', this.botUserId));
+      });
     });
 
     app.event('message', async ({ event, context, client }) => {
       const e = event as unknown as SlackMessageEvent;
-      if (e.bot_id || !e.user || (e.subtype && e.subtype !== 'file_share')) return;
-      const origin = await this.origin(client, context, e.channel, e.user, e.channel_type);
-      const mentionsBot = this.botUserId !== undefined && (e.text ?? '').includes(`<@${this.botUserId}`);
+      const user = e.user;
+      if (e.bot_id || !user || (e.subtype && e.subtype !== 'file_share')) return;
       if (e.subtype === 'file_share' && e.files?.length) {
-        await this.ingestShare(
-          client,
-          origin,
-          e,
-          origin.isDirectMessage ? stripBotMention(e.text ?? '', this.botUserId) : '',
-        );
+        const origin = await this.origin(client, context, e.channel, user, e.channel_type);
+        const text = origin.isDirectMessage ? stripBotMention(e.text ?? '', this.botUserId) : '';
+        await this.ingestShare(client, origin, e, text);
         return;
       }
-      // Mentions in channels are answered from app_mention; here: DMs and follow-ups in Docent's threads.
-      if (mentionsBot && !origin.isDirectMessage) return;
-      const followUp = e.thread_ts !== undefined && this.threads.has(`${e.channel}:${e.thread_ts}`);
-      if (origin.isDirectMessage || followUp)
-        await this.answerInThread(client, origin, e, (e.text ?? '').trim());
+      this.detach(async () => {
+        const origin = await this.origin(client, context, e.channel, user, e.channel_type);
+        // Mentions in channels are answered from app_mention; here: DMs and follow-ups in Docent's threads.
+        const mentionsBot = this.botUserId !== undefined && (e.text ?? '').includes(`<@${this.botUserId}`);
+        if (mentionsBot && !origin.isDirectMessage) return;
+        const followUp = e.thread_ts !== undefined && this.threads.has(`${e.channel}:${e.thread_ts}`);
+        if (origin.isDirectMessage || followUp)
+          await this.answerInThread(client, origin, e, (e.text ?? '').trim());
+      });
     });
 
     app.event('file_shared', async ({ event, context, client }) => {
@@ -202,6 +185,42 @@ export class SlackBot {
     });
   }
 
+  private async answerCommand(
+    command: SlashCommand,
+    context: { teamId?: string; enterpriseId?: string },
+    client: WebClient,
+  ): Promise<void> {
+    const origin = await this.origin(
+      client,
+      context,
+      command.channel_id,
+      command.user_id,
+      undefined,
+      command.channel_name,
+    );
+    if (this.options.ephemeral) {
+      const outcome = await this.handle(commandToInbound(command, origin, command.trigger_id));
+      await this.replyEphemeral(client, origin, outcome);
+      return;
+    }
+    // Once admitted, a placeholder gives the answer a thread to live in (its ts names the
+    // conversation, so replies there are follow-ups) and the user something to see.
+    const inbound = commandToInbound(command, origin, command.trigger_id);
+    let placeholderTs: string | undefined;
+    const outcome = await this.handle(inbound, {
+      onStart: async () => {
+        const placeholder = await this.poster.post({
+          channel: command.channel_id,
+          text: `> ${command.text}\n${THINKING}`,
+        });
+        placeholderTs = placeholder.ts as string;
+        inbound.threadId = `${command.channel_id}:${placeholderTs}`;
+        this.threads.add(inbound.threadId);
+      },
+    });
+    await this.deliver(client, origin, outcome, { channel: command.channel_id, placeholderTs });
+  }
+
   private async answerInThread(
     client: WebClient,
     origin: SlackOrigin,
@@ -212,10 +231,16 @@ export class SlackBot {
     const threadTs = origin.isDirectMessage && !e.thread_ts ? undefined : (e.thread_ts ?? e.ts);
     let placeholderTs: string | undefined;
     // The placeholder appears only once the event is known to be new: a Slack retry shows nothing twice.
-    const outcome = await this.handle(messageToInbound(e, origin, text), async () => {
-      const placeholder = await this.poster.post({ channel: e.channel, thread_ts: threadTs, text: THINKING });
-      placeholderTs = placeholder.ts as string;
-      if (threadTs) this.threads.add(`${e.channel}:${threadTs}`);
+    const outcome = await this.handle(messageToInbound(e, origin, text), {
+      onStart: async () => {
+        const placeholder = await this.poster.post({
+          channel: e.channel,
+          thread_ts: threadTs,
+          text: THINKING,
+        });
+        placeholderTs = placeholder.ts as string;
+        if (threadTs) this.threads.add(`${e.channel}:${threadTs}`);
+      },
     });
     await this.deliver(client, origin, outcome, { channel: e.channel, threadTs, placeholderTs });
   }
@@ -232,14 +257,36 @@ export class SlackBot {
       const infos = await Promise.all((e.files ?? []).map((f) => client.files.info({ file: f.id })));
       files = infos.map((i) => i.file as SlackFile).filter(Boolean);
     }
-    const shared = files.map((f) => slackSharedFile(f, this.options.botToken));
-    const outcome = await this.handle(messageToInbound(e, origin, text, shared));
+    const inbound = messageToInbound(e, origin, text, files.map(slackSharedFile));
     const threadTs = origin.isDirectMessage ? undefined : e.ts;
-    await this.deliver(client, origin, outcome, { channel: e.channel, threadTs });
+    // Slack is answered once the files are recorded as jobs; their outcome is posted when ingested.
+    await new Promise<void>((recorded) => {
+      this.detach(async () => {
+        const outcome = await this.handle(inbound, { onRecorded: recorded });
+        recorded();
+        await this.deliver(client, origin, outcome, { channel: e.channel, threadTs });
+      });
+    });
   }
 
-  private async handle(message: InboundMessage, onStart?: () => Promise<void>): Promise<MessageOutcome> {
-    const work = this.options.handleMessage(message, onStart).catch((error) => {
+  /** Says how a file went when its job resumed after a restart and no conversation waits for it. */
+  async notifyIngest(job: IngestJob, outcome: FileOutcome): Promise<void> {
+    const { channelId, threadId } = job.replyTo;
+    const ts = threadId?.slice(channelId.length + 1);
+    const threadTs = ts && ts !== 'dm' ? ts : undefined;
+    await this.poster.post({ channel: channelId, thread_ts: threadTs, text: describeFileOutcome(outcome) });
+  }
+
+  /** Runs the rest of a listener after Slack is acknowledged; shutdown waits for it. */
+  private detach(work: () => Promise<void>): void {
+    const running: Promise<void> = work()
+      .catch((error) => this.options.logger.error({ err: error }, 'slack listener failed'))
+      .finally(() => this.inFlight.delete(running));
+    this.inFlight.add(running);
+  }
+
+  private async handle(message: InboundMessage, hooks?: MessageHooks): Promise<MessageOutcome> {
+    const work = this.options.handleMessage(message, hooks).catch((error) => {
       this.options.logger.error({ err: error }, 'slack message failed');
       return { kind: 'answer', result: failureResult() } satisfies MessageOutcome;
     });

@@ -3,9 +3,14 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { AnswerResult } from '../../src/core/ask.js';
 import { describeFileOutcome, type MessageHandler } from '../../src/core/handle-message.js';
+import type { FileFetcher } from '../../src/core/ingest-jobs.js';
 import type { InboundMessage, SharedFile } from '../../src/core/message.js';
 import { collectFiles, readLocalFile } from '../../src/ingestion/local-files.js';
 import { renderAnswer, renderSources } from './render.js';
+
+/** The terminal's shared files are paths on this machine. */
+export const terminalFileFetcher: FileFetcher = (file, maxBytes) =>
+  readLocalFile({ absolutePath: file.url, source: file.name })(maxBytes);
 
 export interface ChatOptions {
   handleMessage: MessageHandler;
@@ -71,7 +76,7 @@ export async function runChat(options: ChatOptions): Promise<void> {
       else {
         const { files, errors } = await collectFiles([paths]);
         for (const e of errors) say(e.message);
-        const shared = files.map((f) => ({ name: f.source, fetchData: readLocalFile(f) }));
+        const shared = files.map((f) => ({ name: f.source, url: f.absolutePath }));
         const outcome = await withProgress(interactive, output, `indexing ${shared.length} file(s)`, () =>
           options.handleMessage(message('', shared)),
         );

@@ -1,10 +1,12 @@
-import { runChat } from '../../adapters/terminal/chat.js';
+import { runChat, terminalFileFetcher } from '../../adapters/terminal/chat.js';
 import type { Services } from '../main.js';
 
 export async function chatCommand(
   services: Services,
   options: { tenant: string; greeting?: string },
 ): Promise<number> {
+  services.jobs.register('terminal', terminalFileFetcher);
+  await services.jobs.start();
   await runChat({
     handleMessage: services.handleMessage,
     tenantId: options.tenant,

@@ -1,14 +1,13 @@
-import { describeError } from '../errors.js';
 import type { DedupeStore } from '../stores/dedupe-store.js';
 import type { Throttle } from '../stores/throttle.js';
 import type { Answerer, AnswerResult } from './ask.js';
-import type { KnowledgeBase } from './knowledge-base.js';
+import { type IngestJob, type IngestJobs, ingestJobId } from './ingest-jobs.js';
 import type { FileOutcome, InboundMessage, MessageOutcome } from './message.js';
 import type { Scope } from './types.js';
 
 export interface MessageHandlerDeps {
   answerer: Answerer;
-  knowledgeBase: KnowledgeBase;
+  jobs: IngestJobs;
   dedupe: DedupeStore;
   throttle: Throttle;
   /** Whether files shared in this channel are ingested (all, an allowlist, none). */
@@ -23,6 +22,9 @@ export interface MessageObserver {
   throttled?(message: InboundMessage, retryAfterMs: number): void;
 }
 
+const NOT_RECORDED =
+  'the ingestion queue is unavailable right now, so nothing was stored; please share it again in a few minutes.';
+
 // Slack retries for a few minutes at most; a day covers any redelivery.
 const DEDUPE_TTL_MS = 24 * 3600_000;
 
@@ -33,26 +35,40 @@ export function scopeForShare(message: InboundMessage): Scope {
   return 'tenant';
 }
 
+export interface MessageHooks {
+  /** Called once the message is known to be new and admitted, before the slow part: show progress here. */
+  onStart?: () => Promise<void>;
+  /** Called once its shared files are recorded as durable jobs: the platform may be acknowledged now. */
+  onRecorded?: () => void;
+}
+
 /**
- * The one path from every platform into Docent: deduplicate before any work, then ingest the
- * files and/or answer the question, within the user's limits.
+ * The one path from every platform into Docent: deduplicate before any work, record shared
+ * files as durable ingestion jobs and wait for them, then answer the question, within the
+ * user's limits.
  */
 export function createMessageHandler(deps: MessageHandlerDeps) {
   return async function handleMessage(
     message: InboundMessage,
-    /** Called once the message is known to be new and admitted, before the slow part: show progress here. */
-    onStart?: () => Promise<void>,
+    hooks: MessageHooks = {},
   ): Promise<MessageOutcome> {
     const dedupeKey = `${message.platform}:${message.tenantId}:${message.eventId}`;
-    if (!(await deps.dedupe.claim(dedupeKey, DEDUPE_TTL_MS))) return { kind: 'duplicate' };
+    if (!(await deps.dedupe.claim(dedupeKey, DEDUPE_TTL_MS))) {
+      hooks.onRecorded?.();
+      return { kind: 'duplicate' };
+    }
     try {
-      const files = message.files.length > 0 && deps.ingestsFrom(message) ? await ingest(message) : undefined;
+      let files: FileOutcome[] | undefined;
+      if (message.files.length > 0 && deps.ingestsFrom(message)) {
+        files = await ingest(message, hooks);
+        if (!files) return { kind: 'duplicate' };
+      } else hooks.onRecorded?.();
       const question = message.text.trim();
       if (!question) return files ? { kind: 'ingested', files } : { kind: 'ignored' };
       const throttled = await deps.throttle.run(
         `${message.tenantId}:${message.platform}:${message.userId}`,
         async () => {
-          await onStart?.();
+          await hooks.onStart?.();
           return deps.answerer.answer({
             question,
             threadId: `${message.platform}:${message.tenantId}:${message.threadId}`,
@@ -82,22 +98,37 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     }
   };
 
-  async function ingest(message: InboundMessage): Promise<FileOutcome[]> {
+  /** The outcome of each shared file, or undefined when they were all handled before. */
+  async function ingest(message: InboundMessage, hooks: MessageHooks): Promise<FileOutcome[] | undefined> {
     const scope = scopeForShare(message);
-    const outcomes: FileOutcome[] = [];
-    for (const file of message.files) {
-      try {
-        const outcome = await deps.knowledgeBase.ingest({
-          tenantId: message.tenantId,
-          scope,
-          source: file.name,
-          fetchData: file.fetchData,
-        });
-        outcomes.push({ name: file.name, status: outcome.status, passages: outcome.document.passages });
-      } catch (error) {
-        outcomes.push({ name: file.name, status: 'failed', reason: describeError(error) });
-      }
-    }
+    const jobs = message.files.map(
+      (file, index): IngestJob => ({
+        id: ingestJobId(message.platform, message.tenantId, message.eventId, index),
+        platform: message.platform,
+        tenantId: message.tenantId,
+        scope,
+        file,
+        replyTo: { channelId: message.channelId, userId: message.userId, threadId: message.threadId },
+      }),
+    );
+    // On disk (or in Redis) before anyone is told the file was received: a crash now loses nothing.
+    const added = await Promise.all(
+      jobs.map((job) =>
+        deps.jobs.add(job).then(
+          (isNew) => (isNew ? 'new' : 'known'),
+          (): FileOutcome => ({ name: job.file.name, status: 'failed', reason: NOT_RECORDED }),
+        ),
+      ),
+    );
+    hooks.onRecorded?.();
+    // Every job already known: the event was handled before a restart that forgot its dedupe key.
+    if (added.every((a) => a === 'known')) return undefined;
+    const outcomes = await Promise.all(
+      jobs.map((job, i) => {
+        const result = added[i];
+        return typeof result === 'object' ? result : deps.jobs.outcome(job);
+      }),
+    );
     deps.observer?.ingested?.(message, outcomes);
     return outcomes;
   }

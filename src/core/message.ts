@@ -2,12 +2,18 @@ import type { AnswerResult } from './ask.js';
 
 export type Platform = 'slack' | 'discord' | 'terminal' | 'http';
 
-/** A file someone shared; the bytes are fetched only when ingestion runs, with the platform's credentials inside the closure. */
+/**
+ * A file someone shared, as plain data: it is stored in an ingestion job, and the platform's
+ * fetcher downloads it with the platform's credentials when the job runs.
+ */
 export interface SharedFile {
   name: string;
   /** Declared size, when the platform says it: lets an oversized file be refused before download. */
   size?: number;
-  fetchData: (maxBytes: number) => Promise<Uint8Array>;
+  /** Where the platform's fetcher reads it from (a download link, or a local path in the terminal). */
+  url: string;
+  /** The platform's own word for the type (Slack's `filetype`), when it gives one. */
+  type?: string;
 }
 
 /** What every platform adapter turns its events into. Identity comes from verified envelopes only. */

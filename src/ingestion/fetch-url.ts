@@ -15,12 +15,14 @@ export function fetchUrl(
     } catch (error) {
       throw new IngestError('unreadable', `${url}: could not be downloaded (${(error as Error).message}).`, {
         cause: error,
+        transient: true,
       });
     }
     if (!response.ok || !response.body) {
       throw new IngestError(
         'unreadable',
         `${url}: the server answered ${response.status} ${response.statusText}.`,
+        { transient: response.status === 429 || response.status >= 500 },
       );
     }
     const declared = Number(response.headers.get('content-length') ?? 0);

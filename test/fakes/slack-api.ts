@@ -34,12 +34,21 @@ export async function startFakeSlack() {
   const files = new Map<string, FakeSlackFile>();
   let ts = 1_700_000_000;
   let rateLimited = 0;
+  // While set, file downloads start but never finish: a process can be killed mid-ingestion.
+  let holdDownloads = false;
+  const heldDownloads = new Set<ServerResponse>();
+  let downloadsStarted = 0;
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
       const file = files.get(url.pathname.split('/')[2] ?? '');
       if (!file) return void res.writeHead(404).end();
+      downloadsStarted++;
+      if (holdDownloads) {
+        heldDownloads.add(res);
+        return;
+      }
       if (req.headers.authorization !== `Bearer ${BOT_TOKEN}`) {
         res.writeHead(200, { 'content-type': 'text/html' });
         return void res.end(LOGIN_PAGE);
@@ -151,6 +160,10 @@ export async function startFakeSlack() {
       rateLimited = n;
     },
     callsTo: (method: string) => calls.filter((c) => c.method === method),
+    holdDownloads(hold: boolean) {
+      holdDownloads = hold;
+    },
+    downloadsStarted: () => downloadsStarted,
     socketConnected: () => [...sockets].some((s) => s.readyState === WebSocket.OPEN),
     /** Sends a Socket Mode envelope (events_api, slash_commands, interactive); returns its id. */
     sendEnvelope(type: 'events_api' | 'slash_commands' | 'interactive', payload: unknown): string {
@@ -170,6 +183,7 @@ export async function startFakeSlack() {
     },
     acked: (envelopeId: string) => acks.has(envelopeId),
     close: async () => {
+      for (const res of heldDownloads) res.destroy();
       for (const socket of sockets) socket.terminate();
       socketServer.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

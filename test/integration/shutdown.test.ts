@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { startFakeOpenAI } from '../fakes/openai-server.js';
 import { grounded, scriptModel } from '../helpers/model-brain.js';
+import { startServeProcess } from '../helpers/serve-process.js';
 
 it('finishes an answer in flight on SIGTERM, then exits 0', async () => {
   const server = await startFakeOpenAI();
@@ -13,38 +13,16 @@ it('finishes an answer in flight on SIGTERM, then exits 0', async () => {
   scriptModel(server, 'gpt-4o-mini', {
     answer: () => ({ structured: grounded('Nightly at 02:00 [1].'), delayMs: 1500 }),
   });
-  const port = 18000 + Math.floor(Math.random() * 900);
-  const child = spawn(process.execPath, ['bin/docent.js', 'serve'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATA_DIR: dir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      OPENAI_API_KEY: 'test',
-      OPENAI_BASE_URL: server.url,
-      EMBEDDINGS: 'local',
-      DOCENT_API_TOKEN: 't',
-      DOCENT_ADMIN_TOKEN: 'a',
-      LANCEDB_LOG: 'error',
-    },
+  const service = await startServeProcess({
+    DATA_DIR: dir,
+    OPENAI_API_KEY: 'test',
+    OPENAI_BASE_URL: server.url,
+    EMBEDDINGS: 'local',
+    DOCENT_API_TOKEN: 't',
+    DOCENT_ADMIN_TOKEN: 'a',
   });
-  let logs = '';
-  child.stderr.on('data', (d) => {
-    logs += d;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const { base, child, exited } = service;
   try {
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 100; i++) {
-      if (
-        await fetch(`${base}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const form = new FormData();
     form.append('file', new Blob(['# Backups\n\nBackups run nightly at 02:00 UTC.']), 'backups.md');
     expect(
@@ -67,7 +45,7 @@ it('finishes an answer in flight on SIGTERM, then exits 0', async () => {
     expect(response.status).toBe(200);
     expect((await response.json()).answer).toBe('Nightly at 02:00 [1].');
     expect(await exited).toBe(0);
-    expect(logs).toContain('shutting down: finishing work in flight');
+    expect(service.logs()).toContain('shutting down: finishing work in flight');
     // Once shutting down, no new connections are accepted.
     expect(
       await fetch(`${base}/healthz`).then(

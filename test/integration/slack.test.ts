@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slackSharedFile } from '../../adapters/slack/files.js';
+import { slackFileFetcher, slackSharedFile } from '../../adapters/slack/files.js';
 import { loadConfig } from '../../src/config.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { buildHttpServer } from '../../src/http/server.js';
@@ -410,11 +410,10 @@ describe('Slack file downloads', () => {
     slack.files.set('F3', { id: 'F3', name: 'notes.txt', content: 'real notes' });
     const base = slack.apiUrl.replace('/api/', '');
     const file = { id: 'F3', name: 'notes.txt', filetype: 'text', url_private_download: `${base}/files/F3` };
-    await expect(slackSharedFile(file, 'xoxb-wrong').fetchData(1_000_000)).rejects.toThrow(
+    await expect(slackFileFetcher('xoxb-wrong')(slackSharedFile(file), 1_000_000)).rejects.toThrow(
       'notes.txt: Slack sent its sign-in page instead of the file; the bot token needs the files:read scope.',
     );
-    expect(new TextDecoder().decode(await slackSharedFile(file, slack.botToken).fetchData(1_000_000))).toBe(
-      'real notes',
-    );
+    const bytes = await slackFileFetcher(slack.botToken)(slackSharedFile(file), 1_000_000);
+    expect(new TextDecoder().decode(bytes)).toBe('real notes');
   });
 });

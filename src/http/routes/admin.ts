@@ -21,7 +21,7 @@ const tenantQuery = z.object({
 });
 const urlBody = z.object({ url: z.url().refine((u) => /^https?:\/\//.test(u), 'must be http(s)') });
 
-/** Documents, statistics, feedback, coverage gaps and the cache, for operators. */
+/** Documents, failed ingestion jobs, statistics, feedback, coverage gaps and the cache, for operators. */
 export async function adminRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   app.addHook('onRequest', bearerGuard(services.config.http.adminToken, 'DOCENT_ADMIN_TOKEN'));
   const { knowledgeBase, stats, cache } = services;
@@ -93,6 +93,26 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     const q = parseOr400(tenantQuery.partial(), request.query, reply);
     if (!q) return reply;
     return { questions: await stats.unanswered(q.tenant, q.limit ?? 50) };
+  });
+
+  app.get('/admin/jobs/failed', async (request, reply) => {
+    const q = parseOr400(tenantQuery.partial(), request.query, reply);
+    if (!q) return reply;
+    const failed = await services.jobs.failed();
+    return {
+      jobs: failed
+        .filter((f) => !q.tenant || f.job.tenantId === q.tenant)
+        .slice(0, q.limit ?? 100)
+        .map(({ job, reason, failedAt }) => ({
+          id: job.id,
+          tenant: job.tenantId,
+          scope: job.scope,
+          platform: job.platform,
+          file: job.file.name,
+          reason,
+          failed_at: failedAt,
+        })),
+    };
   });
 
   app.post('/admin/cache/flush', async () => {

@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import { DocentError, describeError, IngestError } from '../errors.js';
+import type { KnowledgeBase } from './knowledge-base.js';
+import type { FileOutcome, Platform, SharedFile } from './message.js';
+import type { Scope } from './types.js';
+
+/** Where the person who shared a file hears how it went. Plain data: it is stored with the job. */
+export interface ReplyTo {
+  channelId: string;
+  userId: string;
+  /** The platform's thread or message the reply belongs under, when there is one. */
+  threadId?: string;
+}
+
+/** One shared file to ingest. Plain data only, so it survives a restart in the journal or Redis. */
+export interface IngestJob {
+  id: string;
+  platform: Platform;
+  tenantId: string;
+  scope: Scope;
+  file: SharedFile;
+  replyTo: ReplyTo;
+}
+
+export type JobResult = { ok: true; outcome: FileOutcome } | { ok: false; reason: string };
+
+export interface JobRunInfo {
+  /** The job was picked up again after the process working on it died: nobody is waiting for it. */
+  recovered: boolean;
+  /** No retry follows if this attempt fails. */
+  lastAttempt: boolean;
+}
+
+export interface FailedJob {
+  job: IngestJob;
+  reason: string;
+  failedAt: string;
+}
+
+/** A durable queue of ingestion jobs: a local journal, or a queue in Redis shared by every instance. */
+export interface JobQueue {
+  /**
+   * Resolves once the job is recorded durably: true, or false when the id was already known (a
+   * redelivered event), in which case nothing changes.
+   */
+  add(job: IngestJob): Promise<boolean>;
+  /** The job's result once it finished, on whichever instance ran it. */
+  waitFor(id: string): Promise<JobResult>;
+  /** Starts working: `run` returns the outcome, or throws to fail (retried unless permanent). */
+  process(run: (job: IngestJob, info: JobRunInfo) => Promise<FileOutcome>): Promise<void>;
+  /** Jobs that failed for good, newest first, with their reason. */
+  failed(): Promise<FailedJob[]>;
+  close(): Promise<void>;
+}
+
+/** Reads a shared file's bytes with the platform's credentials. */
+export type FileFetcher = (file: SharedFile, maxBytes: number) => Promise<Uint8Array>;
+/** Tells the person who shared a file how it went, when no conversation is waiting for it. */
+export type JobNotifier = (job: IngestJob, outcome: FileOutcome) => Promise<void>;
+
+/** A job's id from the event that shared the file, so a redelivered event names the same job. */
+export function ingestJobId(platform: Platform, tenantId: string, eventId: string, index: number): string {
+  return createHash('sha256')
+    .update(`${platform}\0${tenantId}\0${eventId}\0${index}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** A failure no retry can fix: the file itself is the problem. */
+export function isPermanent(error: unknown): boolean {
+  return error instanceof DocentError && !(error instanceof IngestError && error.transient);
+}
+
+/**
+ * Shared files become durable jobs: recorded before the platform hears back, then fetched and
+ * ingested by a worker. A job interrupted by a crash runs again after a restart; ingestion is
+ * idempotent per document, so it is indexed once.
+ */
+export class IngestJobs {
+  private readonly fetchers = new Map<Platform, FileFetcher>();
+  private readonly notifiers = new Map<Platform, JobNotifier>();
+  private started = false;
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly knowledgeBase: KnowledgeBase,
+    private readonly onError: (job: IngestJob, error: unknown) => void = () => {},
+  ) {}
+
+  /** A platform's way to download its files and to report on jobs nobody waits for. */
+  register(platform: Platform, fetch: FileFetcher, notify?: JobNotifier): void {
+    this.fetchers.set(platform, fetch);
+    if (notify) this.notifiers.set(platform, notify);
+  }
+
+  /** Starts the worker once the platforms are registered: recovered jobs need their fetchers. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.queue.process((job, info) => this.run(job, info));
+  }
+
+  add(job: IngestJob): Promise<boolean> {
+    return this.queue.add(job);
+  }
+
+  async outcome(job: IngestJob): Promise<FileOutcome> {
+    const result = await this.queue.waitFor(job.id);
+    return result.ok ? result.outcome : { name: job.file.name, status: 'failed', reason: result.reason };
+  }
+
+  failed(): Promise<FailedJob[]> {
+    return this.queue.failed();
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+
+  private async run(job: IngestJob, info: JobRunInfo): Promise<FileOutcome> {
+    let outcome: FileOutcome;
+    try {
+      const fetch = this.fetchers.get(job.platform);
+      if (!fetch)
+        throw new DocentError('unreadable', `${job.file.name}: ${job.platform} is not connected here.`);
+      const result = await this.knowledgeBase.ingest({
+        tenantId: job.tenantId,
+        scope: job.scope,
+        source: job.file.name,
+        fetchData: (maxBytes) => fetch(job.file, maxBytes),
+      });
+      outcome = { name: job.file.name, status: result.status, passages: result.document.passages };
+    } catch (error) {
+      this.onError(job, error);
+      if (info.recovered && (info.lastAttempt || isPermanent(error)))
+        await this.notify(job, { name: job.file.name, status: 'failed', reason: describeError(error) });
+      throw error;
+    }
+    if (info.recovered) await this.notify(job, outcome);
+    return outcome;
+  }
+
+  private async notify(job: IngestJob, outcome: FileOutcome): Promise<void> {
+    await this.notifiers
+      .get(job.platform)?.(job, outcome)
+      .catch((error) => this.onError(job, error));
+  }
+}

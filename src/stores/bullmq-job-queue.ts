@@ -1,0 +1,136 @@
+import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { FailedJob, IngestJob, JobQueue, JobResult, JobRunInfo } from '../core/ingest-jobs.js';
+import { isPermanent } from '../core/ingest-jobs.js';
+import type { FileOutcome } from '../core/message.js';
+import { describeError } from '../errors.js';
+import type { RetryPolicy } from './journal-job-queue.js';
+
+export interface BullQueueOptions extends RetryPolicy {
+  redisUrl: string;
+  /** Key prefix in Redis: instances sharing one prefix share one queue. */
+  prefix: string;
+  /** How long a job stays claimed by a worker that stopped answering before another takes it over. */
+  lockMs: number;
+  /** Told about Redis connection trouble, at most once a minute. */
+  onConnectionError?: (error: Error) => void;
+}
+
+const QUEUE = 'ingest';
+const KEEP = { count: 1000 };
+
+/**
+ * The shared job queue: BullMQ on the service's Redis. Every instance adds and works jobs; a
+ * job whose worker died is taken over by another once its lock runs out; failures are retried
+ * with exponential backoff, and jobs that fail for good are kept with their reason.
+ */
+export class BullJobQueue implements JobQueue {
+  private readonly connections: Redis[] = [];
+  private readonly queue: Queue<IngestJob, FileOutcome>;
+  private readonly events: QueueEvents;
+  private worker?: Worker<IngestJob, FileOutcome>;
+  private lastErrorAt = 0;
+
+  constructor(private readonly options: BullQueueOptions) {
+    // Adding fails at once while Redis is away, rather than waiting: the share is then not acknowledged.
+    this.queue = new Queue(QUEUE, { connection: this.connect(false), prefix: options.prefix });
+    this.events = new QueueEvents(QUEUE, { connection: this.connect(), prefix: options.prefix });
+    this.queue.on('error', this.reportError);
+    this.events.on('error', this.reportError);
+  }
+
+  async add(job: IngestJob): Promise<boolean> {
+    if (await this.queue.getJob(job.id)) return false;
+    await this.queue.add('ingest', job, {
+      // The job id comes from the event, so a redelivered event does not make a second job.
+      jobId: job.id,
+      attempts: this.options.attempts,
+      backoff: { type: 'exponential', delay: this.options.backoffMs },
+      removeOnComplete: KEEP,
+      removeOnFail: KEEP,
+    });
+    return true;
+  }
+
+  async waitFor(id: string): Promise<JobResult> {
+    const job = await Job.fromId<IngestJob, FileOutcome>(this.queue, id);
+    if (!job) return { ok: false, reason: 'no such ingestion job' };
+    try {
+      return { ok: true, outcome: await job.waitUntilFinished(this.events) };
+    } catch (error) {
+      return { ok: false, reason: (error as Error).message };
+    }
+  }
+
+  /** Starts the worker without waiting for Redis: it joins in whenever Redis is reachable. */
+  async process(run: (job: IngestJob, info: JobRunInfo) => Promise<FileOutcome>): Promise<void> {
+    this.worker = new Worker<IngestJob, FileOutcome>(
+      QUEUE,
+      async (job) => {
+        const info = {
+          recovered: job.stalledCounter > 0,
+          lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+        };
+        try {
+          return await run(job.data, info);
+        } catch (error) {
+          // The reason is what a person reads; a file that cannot be read is not retried.
+          if (isPermanent(error)) throw new UnrecoverableError(describeError(error));
+          throw new Error(describeError(error));
+        }
+      },
+      {
+        connection: this.connect(),
+        prefix: this.options.prefix,
+        concurrency: this.options.concurrency,
+        lockDuration: this.options.lockMs,
+        stalledInterval: this.options.lockMs,
+      },
+    );
+    // The worker keeps retrying while Redis is away; /readyz names Redis meanwhile.
+    this.worker.on('error', this.reportError);
+  }
+
+  async failed(): Promise<FailedJob[]> {
+    const jobs = await this.queue.getFailed(0, KEEP.count - 1);
+    return jobs.map((job) => ({
+      job: job.data,
+      reason: job.failedReason,
+      failedAt: new Date(job.finishedOn ?? job.timestamp).toISOString(),
+    }));
+  }
+
+  /** Lets running jobs finish; waiting jobs stay in Redis for any instance. */
+  async close(): Promise<void> {
+    if (this.connections.some((c) => c.status !== 'ready')) {
+      // Redis is away: nothing can be handed back to it, and closing would wait for it.
+      for (const connection of this.connections) connection.disconnect();
+      return;
+    }
+    const closing = (async () => {
+      await this.worker?.close();
+      await this.events.close();
+      await this.queue.close();
+    })();
+    // With Redis gone, closing would wait for it forever: give up after the running jobs' lock.
+    await Promise.race([closing, new Promise((r) => setTimeout(r, this.options.lockMs).unref())]);
+    for (const connection of this.connections) connection.disconnect();
+  }
+
+  private readonly reportError = (error: Error): void => {
+    if (Date.now() - this.lastErrorAt < 60_000) return;
+    this.lastErrorAt = Date.now();
+    this.options.onConnectionError?.(error);
+  };
+
+  private connect(queueWhileOffline = true): Redis {
+    // BullMQ's blocking reads need ioredis to retry forever rather than fail a command.
+    const connection = new Redis(this.options.redisUrl, {
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: queueWhileOffline,
+    });
+    connection.on('error', this.reportError);
+    this.connections.push(connection);
+    return connection;
+  }
+}
