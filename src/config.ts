@@ -28,6 +28,7 @@ export const DEFAULTS = {
   RATE_LIMIT_PER_MINUTE: 10,
   RATE_LIMIT_QUEUE: 2,
   TENANT_MAX_CONCURRENT: 8,
+  RATE_LIMIT_REDIS_TIMEOUT_MS: 50,
 } as const satisfies Record<string, string | number>;
 
 const optionalString = z
@@ -79,6 +80,12 @@ const schema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(DEFAULTS.RATE_LIMIT_PER_MINUTE),
     RATE_LIMIT_QUEUE: z.coerce.number().int().min(0).max(100).default(DEFAULTS.RATE_LIMIT_QUEUE),
     TENANT_MAX_CONCURRENT: z.coerce.number().int().min(1).default(DEFAULTS.TENANT_MAX_CONCURRENT),
+    RATE_LIMIT_REDIS_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(5000)
+      .default(DEFAULTS.RATE_LIMIT_REDIS_TIMEOUT_MS),
     DISCORD_TOKEN: optionalString,
     DISCORD_APPLICATION_ID: optionalString,
     DISCORD_GUILD_IDS: optionalString,
@@ -166,7 +173,13 @@ export interface Config {
     messageContent: boolean;
   };
   /** Per-user question limits; undefined when RATE_LIMIT_PER_MINUTE is 0. */
-  limits?: { perMinute: number; queue: number; tenantConcurrency: number };
+  limits?: {
+    perMinute: number;
+    queue: number;
+    tenantConcurrency: number;
+    /** With REDIS_URL: the most the shared limits may delay a question before local ones decide. */
+    redisTimeoutMs: number;
+  };
   /** Channels whose shared files are ingested: every channel, none, or the listed ids (DMs count as channels). */
   ingestChannels: 'all' | 'none' | string[];
 }
@@ -250,6 +263,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             perMinute: e.RATE_LIMIT_PER_MINUTE,
             queue: e.RATE_LIMIT_QUEUE,
             tenantConcurrency: e.TENANT_MAX_CONCURRENT,
+            redisTimeoutMs: e.RATE_LIMIT_REDIS_TIMEOUT_MS,
           }
         : undefined,
     ingestChannels:
