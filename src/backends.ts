@@ -8,12 +8,14 @@ import type { Embedder } from './ingestion/embedder.js';
 import { LocalEmbedder } from './ingestion/local-embedder.js';
 import type { Logger } from './logger.js';
 import type { AnswerCache } from './stores/answer-cache.js';
+import { BottleneckThrottle } from './stores/bottleneck-throttle.js';
 import { BoundedMemorySaver } from './stores/bounded-memory-saver.js';
 import { type DedupeStore, MemoryDedupeStore } from './stores/dedupe-store.js';
 import { JournalJobQueue } from './stores/journal-job-queue.js';
 import { BoundedMap, KeyvAnswerCache } from './stores/keyv-answer-cache.js';
 import { RedisDedupeStore } from './stores/redis-dedupe-store.js';
 import { RedisThreadSaver } from './stores/redis-thread-saver.js';
+import { type Throttle, UnlimitedThrottle } from './stores/throttle.js';
 
 // Factories for the composition root: each picks the embedded default or the shared backend.
 
@@ -56,6 +58,24 @@ export async function createRedis(config: Config, logger: Logger): Promise<Redis
   redis.on('error', warn);
   redis.connect().catch(warn);
   return redis;
+}
+
+/** Shared limits with Redis (local ones while it is away), this instance's own without it, or none. */
+export async function createThrottle(
+  config: Config,
+  logger: Logger,
+): Promise<{ throttle: Throttle; close(): Promise<void> }> {
+  const nothingToClose = async () => {};
+  if (!config.limits) return { throttle: new UnlimitedThrottle(), close: nothingToClose };
+  if (!config.redisUrl) return { throttle: new BottleneckThrottle(config.limits), close: nothingToClose };
+  const { ClusteredThrottle } = await import('./stores/clustered-throttle.js');
+  const throttle = new ClusteredThrottle({
+    limits: config.limits,
+    redisUrl: config.redisUrl,
+    redisTimeoutMs: config.limits.redisTimeoutMs,
+    logger,
+  });
+  return { throttle, close: () => throttle.close() };
 }
 
 export function createDedupeStore(redis: Redis | undefined): DedupeStore {

@@ -33,6 +33,7 @@ export const DEFAULTS = {
   INGEST_JOB_CONCURRENCY: 2,
   INGEST_JOB_LOCK_MS: 30_000,
   JOB_QUEUE_PREFIX: 'docent',
+  RATE_LIMIT_REDIS_TIMEOUT_MS: 50,
 } as const satisfies Record<string, string | number>;
 
 const optionalString = z
@@ -92,6 +93,12 @@ const schema = z
       .string()
       .regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" or "-"')
       .default(DEFAULTS.JOB_QUEUE_PREFIX),
+    RATE_LIMIT_REDIS_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(5000)
+      .default(DEFAULTS.RATE_LIMIT_REDIS_TIMEOUT_MS),
     DISCORD_TOKEN: optionalString,
     DISCORD_APPLICATION_ID: optionalString,
     DISCORD_GUILD_IDS: optionalString,
@@ -179,7 +186,13 @@ export interface Config {
     messageContent: boolean;
   };
   /** Per-user question limits; undefined when RATE_LIMIT_PER_MINUTE is 0. */
-  limits?: { perMinute: number; queue: number; tenantConcurrency: number };
+  limits?: {
+    perMinute: number;
+    queue: number;
+    tenantConcurrency: number;
+    /** With REDIS_URL: the most the shared limits may delay a question before local ones decide. */
+    redisTimeoutMs: number;
+  };
   /** Channels whose shared files are ingested: every channel, none, or the listed ids (DMs count as channels). */
   ingestChannels: 'all' | 'none' | string[];
   /** Ingestion jobs for shared files: retries, parallelism, and (with Redis) the shared queue's keys. */
@@ -265,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             perMinute: e.RATE_LIMIT_PER_MINUTE,
             queue: e.RATE_LIMIT_QUEUE,
             tenantConcurrency: e.TENANT_MAX_CONCURRENT,
+            redisTimeoutMs: e.RATE_LIMIT_REDIS_TIMEOUT_MS,
           }
         : undefined,
     ingestChannels:

@@ -9,6 +9,7 @@ import {
   createJobQueue,
   createRedis,
   createThreadSaver,
+  createThrottle,
   errorSummary,
 } from './backends.js';
 import type { Config } from './config.js';
@@ -22,10 +23,8 @@ import type { ModelTiers } from './llm/chat-models.js';
 import { createOpenAIModels } from './llm/openai-models.js';
 import { createLogger, type Logger } from './logger.js';
 import type { AnswerCache } from './stores/answer-cache.js';
-import { BottleneckThrottle } from './stores/bottleneck-throttle.js';
 import { LanceVectorStore } from './stores/lance-vector-store.js';
 import { MemoryStatsStore, type StatsStore } from './stores/stats-store.js';
-import { UnlimitedThrottle } from './stores/throttle.js';
 import type { VectorStore } from './stores/vector-store.js';
 
 export interface Services {
@@ -61,6 +60,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const redis = await createRedis(config, logger);
   const cache = await createAnswerCache(config, logger);
   const stats = new MemoryStatsStore();
+  const limits = await createThrottle(config, logger);
   const knowledgeBase = new KnowledgeBase({
     store,
     embedder,
@@ -109,7 +109,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     answerer,
     jobs,
     dedupe: createDedupeStore(redis),
-    throttle: config.limits ? new BottleneckThrottle(config.limits) : new UnlimitedThrottle(),
+    throttle: limits.throttle,
     ingestsFrom: (message) =>
       config.ingestChannels === 'all' ||
       (config.ingestChannels !== 'none' && config.ingestChannels.includes(message.channelId)),
@@ -146,6 +146,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     async close() {
       await jobs.close();
       await cache.close();
+      await limits.close();
       await redis?.quit().catch(() => redis.disconnect());
       await store.close();
     },

@@ -12,6 +12,24 @@ export interface ThrottleLimits {
 
 const MINUTE = 60_000;
 
+/** One user's limiter; the clustered throttle shares the same settings through Redis. */
+export function userLimiterOptions(limits: ThrottleLimits): Bottleneck.ConstructorOptions {
+  return {
+    maxConcurrent: 1,
+    reservoir: limits.perMinute,
+    reservoirRefreshAmount: limits.perMinute,
+    reservoirRefreshInterval: MINUTE,
+    // The one in flight plus the queue; past that, new questions are refused at once.
+    highWater: limits.queue,
+    strategy: Bottleneck.strategy.OVERFLOW,
+  };
+}
+
+/** One tenant's limiter: a ceiling on questions answered at once, queueing the rest. */
+export function tenantLimiterOptions(limits: ThrottleLimits): Bottleneck.ConstructorOptions {
+  return { maxConcurrent: limits.tenantConcurrency };
+}
+
 /**
  * Per-user limits with Bottleneck: one question in flight per user, a refilling per-minute
  * reservoir, a bounded queue; and a per-tenant concurrency ceiling behind it. Keys are
@@ -24,16 +42,8 @@ export class BottleneckThrottle implements Throttle {
   private readonly createdAt = new Map<string, number>();
 
   constructor(limits: ThrottleLimits) {
-    this.users = new Bottleneck.Group({
-      maxConcurrent: 1,
-      reservoir: limits.perMinute,
-      reservoirRefreshAmount: limits.perMinute,
-      reservoirRefreshInterval: MINUTE,
-      // The one in flight plus the queue; past that, new questions are refused at once.
-      highWater: limits.queue,
-      strategy: Bottleneck.strategy.OVERFLOW,
-    });
-    this.tenants = new Bottleneck.Group({ maxConcurrent: limits.tenantConcurrency });
+    this.users = new Bottleneck.Group(userLimiterOptions(limits));
+    this.tenants = new Bottleneck.Group(tenantLimiterOptions(limits));
     this.users.on('created', (_limiter, key) => this.createdAt.set(key, Date.now()));
   }
 
