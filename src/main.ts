@@ -8,6 +8,7 @@ import {
   createEmbedder,
   createRedis,
   createThreadSaver,
+  createTokenBudget,
   errorSummary,
 } from './backends.js';
 import type { Config } from './config.js';
@@ -44,6 +45,8 @@ export interface ServiceOverrides {
   models?: ModelTiers;
   /** Extra observers of every message (the HTTP server adds its metrics). */
   observers?: MessageObserver[];
+  /** The clock the daily token budget reads, so a test can cross midnight UTC without waiting. */
+  now?: () => Date;
 }
 
 /** The composition root: the only place that names concrete classes. */
@@ -69,6 +72,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       knowledgeBase,
       models: overrides.models ?? createOpenAIModels(config),
       cache,
+      budget: createTokenBudget(config, redis, logger, overrides.now),
       prices: config.llm.prices,
       historyTurns: config.threads.historyTurns,
       onModelError: (model, error) => logger.warn({ model, err: errorSummary(error) }, 'model call failed'),
