@@ -52,6 +52,8 @@ const config = loadConfig({
   OPENAI_BASE_URL: server.url,
   EMBEDDINGS: 'local',
   LOG_LEVEL: 'silent',
+  // 2,000 questions from one tenant would cross the default daily budget; this measures routing.
+  DAILY_TOKEN_BUDGET: '0',
 });
 const services = await createServices(config);
 await ingestFiles(services.knowledgeBase, (await collectFiles([path.resolve('samples/northwind')])).files, {

@@ -3,6 +3,7 @@ import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Redis } from 'ioredis';
 import Keyv from 'keyv';
 import type { Config } from './config.js';
+import { DailyTokenBudget, type TokenBudget, UNLIMITED_BUDGET } from './core/daily-token-budget.js';
 import type { JobQueue } from './core/ingest-jobs.js';
 import type { Embedder } from './ingestion/embedder.js';
 import { LocalEmbedder } from './ingestion/local-embedder.js';
@@ -15,7 +16,9 @@ import { JournalJobQueue } from './stores/journal-job-queue.js';
 import { BoundedMap, KeyvAnswerCache } from './stores/keyv-answer-cache.js';
 import { RedisDedupeStore } from './stores/redis-dedupe-store.js';
 import { RedisThreadSaver } from './stores/redis-thread-saver.js';
+import { RedisTokenUsageStore } from './stores/redis-token-usage-store.js';
 import { type Throttle, UnlimitedThrottle } from './stores/throttle.js';
+import { MemoryTokenUsageStore } from './stores/token-usage-store.js';
 
 // Factories for the composition root: each picks the embedded default or the shared backend.
 
@@ -126,4 +129,22 @@ export async function createJobQueue(config: Config, logger: Logger): Promise<Jo
     });
   }
   return JournalJobQueue.open(path.join(config.dataDir, 'jobs'), config.jobs);
+}
+
+/** The daily token budget: counted in Redis when there is one, so every instance enforces the same. */
+export function createTokenBudget(
+  config: Config,
+  redis: Redis | undefined,
+  logger: Logger,
+  now?: () => Date,
+): TokenBudget {
+  if (!config.budget) return UNLIMITED_BUDGET;
+  const local = new MemoryTokenUsageStore();
+  const store = redis
+    ? new RedisTokenUsageStore(redis, local, {
+        timeoutMs: config.cache.timeoutMs,
+        onError: warnOnce(logger, 'shared token budget unavailable; counting this instance’s tokens only'),
+      })
+    : local;
+  return new DailyTokenBudget(store, config.budget.tokensPerDay, now);
 }

@@ -15,6 +15,7 @@ export const DEFAULTS = {
   LLM_TIMEOUT_MS: 30_000,
   LLM_MAX_RETRIES: 2,
   MAX_ANSWER_TOKENS: 700,
+  DAILY_TOKEN_BUDGET: 1_000_000,
   CACHE_TTL_SECONDS: 3600,
   CACHE_TIMEOUT_MS: 50,
   THREAD_MEMORY_MAX_THREADS: 5000,
@@ -60,6 +61,7 @@ const schema = z
     LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(DEFAULTS.LLM_TIMEOUT_MS),
     LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(DEFAULTS.LLM_MAX_RETRIES),
     MAX_ANSWER_TOKENS: z.coerce.number().int().min(50).max(16_000).default(DEFAULTS.MAX_ANSWER_TOKENS),
+    DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(DEFAULTS.DAILY_TOKEN_BUDGET),
     MODEL_PRICES: optionalString.pipe(z.string().transform(parsePrices).optional()),
     REDIS_URL: z.url().optional(),
     CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(DEFAULTS.CACHE_TTL_SECONDS),
@@ -163,6 +165,8 @@ export interface Config {
     maxAnswerTokens: number;
     prices: Record<string, ModelPrice>;
   };
+  /** Model tokens per tenant per UTC day; undefined when DAILY_TOKEN_BUDGET is 0 (unlimited). */
+  budget?: { tokensPerDay: number };
   redisUrl?: string;
   cache: { ttlSeconds: number; timeoutMs: number };
   threads: { maxThreads: number; historyTurns: number; ttlSeconds: number };
@@ -239,6 +243,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAnswerTokens: e.MAX_ANSWER_TOKENS,
       prices: e.MODEL_PRICES ?? {},
     },
+    budget: e.DAILY_TOKEN_BUDGET > 0 ? { tokensPerDay: e.DAILY_TOKEN_BUDGET } : undefined,
     redisUrl: e.REDIS_URL,
     cache: { ttlSeconds: e.CACHE_TTL_SECONDS, timeoutMs: e.CACHE_TIMEOUT_MS },
     http: {

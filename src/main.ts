@@ -10,6 +10,7 @@ import {
   createRedis,
   createThreadSaver,
   createThrottle,
+  createTokenBudget,
   errorSummary,
 } from './backends.js';
 import type { Config } from './config.js';
@@ -48,6 +49,8 @@ export interface ServiceOverrides {
   models?: ModelTiers;
   /** Extra observers of every message (the HTTP server adds its metrics). */
   observers?: MessageObserver[];
+  /** The clock the daily token budget reads, so a test can cross midnight UTC without waiting. */
+  now?: () => Date;
 }
 
 /** The composition root: the only place that names concrete classes. */
@@ -74,6 +77,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       knowledgeBase,
       models: overrides.models ?? createOpenAIModels(config),
       cache,
+      budget: createTokenBudget(config, redis, logger, overrides.now),
       prices: config.llm.prices,
       historyTurns: config.threads.historyTurns,
       onModelError: (model, error) => logger.warn({ model, err: errorSummary(error) }, 'model call failed'),

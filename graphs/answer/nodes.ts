@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ModelPrice } from '../../src/config.js';
+import type { TokenBudget } from '../../src/core/daily-token-budget.js';
 import type { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import type { Passage } from '../../src/core/types.js';
 import type { AnswerOutput, LanguageModel, ModelReply, ModelTiers } from '../../src/llm/chat-models.js';
@@ -16,6 +17,8 @@ export interface AnswerGraphDeps {
   knowledgeBase: KnowledgeBase;
   models: ModelTiers;
   cache: AnswerCache;
+  /** Asked before every model call and told what each call used. */
+  budget: TokenBudget;
   prices: Record<string, ModelPrice>;
   historyTurns: number;
   onModelError?: (model: string, error: unknown) => void;
@@ -25,6 +28,8 @@ export const OUT_OF_SCOPE_REPLY =
   "That's outside what I can answer: I only know what is in your team's documents. Ask me about those, or share a file to add it.";
 export const MODEL_DOWN_NOTE =
   'The language model is unavailable right now, so this answer is quoted from the most relevant passages.';
+export const BUDGET_SPENT_NOTE =
+  "Your team's daily model budget is used up, so answers are quoted from your documents until 00:00 UTC.";
 
 const EXTRACTIVE = 'extractive';
 
@@ -64,12 +69,17 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
     costUsd: costOf(model, usage, deps.prices),
   });
 
-  async function callModel(model: LanguageModel, question: string, passages: Passage[]) {
+  const withinBudget = (state: AnswerStateType) => deps.budget.allows(state.audience.tenantId);
+  const charge = (state: AnswerStateType, usage: TokenUsage) =>
+    deps.budget.spend(state.audience.tenantId, usage.input + usage.output);
+
+  async function callModel(model: LanguageModel, state: AnswerStateType) {
     try {
       const reply: ModelReply<AnswerOutput> = await model.answer(
         ANSWER_SYSTEM,
-        answerPrompt(question, passages),
+        answerPrompt(state.standalone, state.passages),
       );
+      await charge(state, reply.usage);
       return { ok: true as const, reply };
     } catch (error) {
       deps.onModelError?.(model.name, error);
@@ -133,12 +143,14 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
   return {
     async classify(state: AnswerStateType): Promise<AnswerUpdate> {
       const history = state.history.slice(-deps.historyTurns);
-      if (models.cheap) {
+      // Classifying spends tokens on every question, so past the budget the offline rules decide.
+      if (models.cheap && (await withinBudget(state))) {
         try {
           const { value, usage } = await models.cheap.classify(
             CLASSIFY_SYSTEM,
             classifyPrompt(state.question, history),
           );
+          await charge(state, usage);
           return {
             ...value,
             standalone: value.standalone.trim() || state.question,
@@ -206,15 +218,17 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
     },
 
     async answer(state: AnswerStateType): Promise<AnswerUpdate> {
-      const { standalone, passages } = state;
+      const { passages } = state;
       if (!models.cheap && !models.strong) return { ...extractive(state), route: 'extractive' };
+      if (!(await withinBudget(state)))
+        return { ...extractive(state, BUDGET_SPENT_NOTE), route: 'over_budget' };
       const preferStrong = state.complexity === 'complex' && models.strong;
       const order = (preferStrong ? [models.strong, models.cheap] : [models.cheap, models.strong]).filter(
         (m): m is LanguageModel => m !== undefined,
       );
       // Strong first for complex questions, falling back to cheap; cheap first otherwise (escalation decides later).
       const first = order[0] as LanguageModel;
-      const attempt = await callModel(first, standalone, passages);
+      const attempt = await callModel(first, state);
       if (attempt.ok)
         return {
           ...fromModel(first, attempt.reply, passages, state.usage),
@@ -222,7 +236,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
         };
       const second = order[1];
       if (second && second !== first) {
-        const retry = await callModel(second, standalone, passages);
+        const retry = await callModel(second, state);
         if (retry.ok)
           return {
             ...fromModel(second, retry.reply, passages, state.usage),
@@ -233,18 +247,25 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
     },
 
     async escalate(state: AnswerStateType): Promise<AnswerUpdate> {
+      const usable = state.covered && state.cited.length > 0;
+      // Past the budget, as when the strong model fails, a usable cheap answer stands.
+      if (!(await withinBudget(state)))
+        return usable ? {} : { ...extractive(state, BUDGET_SPENT_NOTE), route: 'over_budget' };
       const strong = models.strong as LanguageModel;
-      const attempt = await callModel(strong, state.standalone, state.passages);
+      const attempt = await callModel(strong, state);
       if (attempt.ok)
         return { ...fromModel(strong, attempt.reply, state.passages, state.usage), route: 'escalated' };
       // The cheap answer stands when it is usable; otherwise quote the passages.
-      if (state.covered && state.cited.length > 0) return {};
+      if (usable) return {};
       return { ...extractive(state, MODEL_DOWN_NOTE), route: 'fallback' };
     },
 
     async cacheWrite(state: AnswerStateType): Promise<AnswerUpdate> {
+      // Quoted stand-ins (model down, budget spent) must not be served as the model's answer later.
       const grounded =
-        state.covered && state.cited.length > 0 && state.route !== 'fallback' && state.route !== 'cached';
+        state.covered &&
+        state.cited.length > 0 &&
+        !['fallback', 'over_budget', 'cached'].includes(state.route);
       if (grounded && state.cacheKey) {
         const entry: CachedAnswer = {
           answer: state.answer,

@@ -17,7 +17,8 @@ export type Route =
   | 'cheap'
   | 'strong'
   | 'escalated'
-  | 'fallback';
+  | 'fallback'
+  | 'over_budget';
 
 export interface Usage {
   input: number;

@@ -22,7 +22,7 @@ export interface AnswerResult {
   latency_ms: number;
   tokens: { input: number; output: number };
   cost_usd: number;
-  /** Set when something degraded (a model failed) and the user should know. */
+  /** Set when something degraded (a model failed, the daily token budget ran out) and the user should know. */
   note?: string;
 }
 
