@@ -25,6 +25,16 @@ export function userLimiterOptions(limits: ThrottleLimits): Bottleneck.Construct
   };
 }
 
+/**
+ * Whether a user's questions for this minute are all asked or already waiting: the next one is
+ * refused at once with when to retry, rather than queued for up to a minute in silence.
+ */
+export async function minuteUsedUp(limiter: Bottleneck): Promise<boolean> {
+  const left = await limiter.currentReservoir();
+  const { RECEIVED, QUEUED } = limiter.counts();
+  return left !== null && left - RECEIVED - QUEUED <= 0;
+}
+
 /** One tenant's limiter: a ceiling on questions answered at once, queueing the rest. */
 export function tenantLimiterOptions(limits: ThrottleLimits): Bottleneck.ConstructorOptions {
   return { maxConcurrent: limits.tenantConcurrency };
@@ -49,8 +59,10 @@ export class BottleneckThrottle implements Throttle {
 
   async run<T>(key: string, task: () => Promise<T>) {
     const tenant = key.split(':')[0] ?? key;
+    const user = this.users.key(key);
+    if (await minuteUsedUp(user)) return { ok: false as const, retryAfterMs: this.untilRefill(key) };
     try {
-      const value = await this.users.key(key).schedule(() => this.tenants.key(tenant).schedule(task));
+      const value = await user.schedule(() => this.tenants.key(tenant).schedule(task));
       return { ok: true as const, value };
     } catch (error) {
       // OVERFLOW drops a job that finds the queue full: that user hears when to try again.

@@ -4,6 +4,7 @@ import { withTimeout } from '../core/with-timeout.js';
 import type { Logger } from '../logger.js';
 import {
   BottleneckThrottle,
+  minuteUsedUp,
   type ThrottleLimits,
   tenantLimiterOptions,
   userLimiterOptions,
@@ -94,7 +95,11 @@ export class ClusteredThrottle implements Throttle {
 
   async run<T>(key: string, task: () => Promise<T>) {
     if (!this.link.up) return this.local.run(key, task);
-    const user = await claimSharedSlot(this.users.key(key), this.link, this.bounds);
+    const limiter = this.users.key(key);
+    // An unanswered check (Redis slow or gone) lets the claim below decide.
+    if (await withTimeout(() => minuteUsedUp(limiter), this.redisTimeoutMs))
+      return { ok: false as const, retryAfterMs: await this.untilRefill(key) };
+    const user = await claimSharedSlot(limiter, this.link, this.bounds);
     if (user.kind === 'refused') return { ok: false as const, retryAfterMs: await this.untilRefill(key) };
     if (user.kind === 'unavailable') return this.local.run(key, task);
     try {

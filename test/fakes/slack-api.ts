@@ -160,8 +160,12 @@ export async function startFakeSlack() {
       rateLimited = n;
     },
     callsTo: (method: string) => calls.filter((c) => c.method === method),
+    /** While held, downloads start and hang; releasing cuts the hanging ones off, as a dropped link would. */
     holdDownloads(hold: boolean) {
       holdDownloads = hold;
+      if (hold) return;
+      for (const res of heldDownloads) res.destroy();
+      heldDownloads.clear();
     },
     downloadsStarted: () => downloadsStarted,
     socketConnected: () => [...sockets].some((s) => s.readyState === WebSocket.OPEN),

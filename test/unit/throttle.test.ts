@@ -40,6 +40,17 @@ describe('BottleneckThrottle', () => {
     expect((await throttle.run('t1:discord:u2', slow(1, 'w'))).ok).toBe(true);
   });
 
+  it('refuses a question past the minute’s allowance at once, even with room in the queue', async () => {
+    const throttle = new BottleneckThrottle({ perMinute: 2, queue: 2, tenantConcurrency: 8 });
+    expect((await throttle.run('t1:http:u1', slow(1, 'x'))).ok).toBe(true);
+    expect((await throttle.run('t1:http:u1', slow(1, 'y'))).ok).toBe(true);
+    const started = Date.now();
+    const third = await throttle.run('t1:http:u1', slow(1, 'z'));
+    // Waiting in the queue would mean up to a minute of silence; the person hears when instead.
+    expect(third.ok).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it('caps how many questions one tenant has answered at once', async () => {
     const throttle = new BottleneckThrottle({ perMinute: 100, queue: 5, tenantConcurrency: 2 });
     let running = 0;
