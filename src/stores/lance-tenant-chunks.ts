@@ -33,7 +33,6 @@ export interface TenantChunksDeps {
  */
 export class TenantChunks {
   private readonly writer: LanceBatchWriter;
-  private hasTextIndex = false;
   /** Set by every local write: the next search refreshes the text index and its pinned version first. */
   private stale = true;
   private snapshot?: { table: lancedb.Table; takenAt: number; empty: boolean };
@@ -117,10 +116,17 @@ export class TenantChunks {
    * after replacing the only document), so an index that covers nothing is rebuilt.
    */
   private async ensureTextIndex(): Promise<void> {
-    if (this.hasTextIndex && ((await this.table.indexStats(TEXT_INDEX))?.numIndexedRows ?? 0) > 0) return;
+    // Another process (the CLI, another instance) may have built it: build only what is missing.
+    const covered = async () => ((await this.table.indexStats(TEXT_INDEX))?.numIndexedRows ?? 0) > 0;
+    if (await covered()) return;
     if ((await this.table.countRows()) === 0) return;
-    await this.table.createIndex('text', { config: lancedb.Index.fts(), replace: true });
-    this.hasTextIndex = true;
+    try {
+      await this.table.createIndex('text', { config: lancedb.Index.fts(), replace: true });
+    } catch (error) {
+      // Two instances building it at once: one commit wins, and its index serves both.
+      await this.table.checkoutLatest();
+      if (!(await covered())) throw error;
+    }
   }
 
   /**
