@@ -18,6 +18,8 @@ export interface BullQueueOptions extends RetryPolicy {
 
 const QUEUE = 'ingest';
 const KEEP = { count: 1000 };
+// BullMQ waits for its connection before any command: a dead Redis would hold the share forever.
+const ADD_TIMEOUT_MS = 2000;
 
 /**
  * The shared job queue: BullMQ on the service's Redis. Every instance adds and works jobs; a
@@ -32,7 +34,6 @@ export class BullJobQueue implements JobQueue {
   private lastErrorAt = 0;
 
   constructor(private readonly options: BullQueueOptions) {
-    // Adding fails at once while Redis is away, rather than waiting: the share is then not acknowledged.
     this.queue = new Queue(QUEUE, { connection: this.connect(false), prefix: options.prefix });
     this.events = new QueueEvents(QUEUE, { connection: this.connect(), prefix: options.prefix });
     this.queue.on('error', this.reportError);
@@ -40,6 +41,18 @@ export class BullJobQueue implements JobQueue {
   }
 
   async add(job: IngestJob): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const unreachable = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('Redis did not take the job in time')), ADD_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([this.record(job), unreachable]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async record(job: IngestJob): Promise<boolean> {
     if (await this.queue.getJob(job.id)) return false;
     await this.queue.add('ingest', job, {
       // The job id comes from the event, so a redelivered event does not make a second job.

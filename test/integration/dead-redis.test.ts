@@ -34,3 +34,43 @@ it('answers offline with a configured Redis that is down, within a small delay',
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+it('tells the person a shared file could not be queued while Redis is down, within seconds, and stores nothing', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'docent-deadredis-'));
+  const services = await createServices(
+    loadConfig({ DATA_DIR: dir, REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'silent' }),
+  );
+  try {
+    await services.jobs.start();
+    const started = Date.now();
+    const outcome = await services.handleMessage({
+      platform: 'slack',
+      eventId: 'files:F1',
+      tenantId: 'acme',
+      channelId: 'C1',
+      userId: 'U1',
+      threadId: 'C1:1.0',
+      isDirectMessage: false,
+      isPrivateChannel: false,
+      text: '',
+      files: [{ name: 'handbook.md', url: 'http://127.0.0.1:1/handbook.md' }],
+    });
+    expect(outcome).toEqual({
+      kind: 'ingested',
+      files: [
+        {
+          name: 'handbook.md',
+          status: 'failed',
+          reason:
+            'the ingestion queue is unavailable right now, so nothing was stored; please share it again in a few minutes.',
+        },
+      ],
+    });
+    // Redis gets two seconds to take the job; the person is not left waiting longer.
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await services.knowledgeBase.listDocuments('acme')).toEqual([]);
+  } finally {
+    await services.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
