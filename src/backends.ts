@@ -112,6 +112,7 @@ export async function createAnswerCache(config: Config, logger: Logger): Promise
   keyv.on('error', warn);
   return new KeyvAnswerCache(keyv, {
     ttlMs: config.cache.ttlSeconds * 1000,
+    turnTtlMs: config.threads.ttlSeconds * 1000,
     timeoutMs: config.cache.timeoutMs,
     onError: warn,
   });

@@ -72,10 +72,11 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     topK: config.topK,
     onChange: (tenantId, scope) => cache.bumpKnowledgeVersion(tenantId, scope),
   });
+  const models = overrides.models ?? createOpenAIModels(config);
   const graph = buildAnswerGraph(
     {
       knowledgeBase,
-      models: overrides.models ?? createOpenAIModels(config),
+      models,
       cache,
       budget: createTokenBudget(config, redis, logger, overrides.now),
       prices: config.llm.prices,
@@ -87,9 +88,13 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const jobs = new IngestJobs(await createJobQueue(config, logger), knowledgeBase, (job, error) =>
     logger.warn({ job: job.id, file: job.file.name, err: errorSummary(error) }, 'ingestion job failed'),
   );
-  const answerer = new GraphAnswerer(graph, {
-    onError: (error) => logger.error({ err: error }, 'answer graph failed'),
-  });
+  const answerer = new GraphAnswerer(
+    graph,
+    { cache, models },
+    {
+      onError: (error) => logger.error({ err: error }, 'answer graph failed'),
+    },
+  );
   const recordStats: MessageObserver = {
     answered(message, result) {
       void stats.recordAnswer({

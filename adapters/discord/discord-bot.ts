@@ -235,6 +235,7 @@ export class DiscordBot {
       channelId: interaction.channelId,
       userId: interaction.user.id,
       threadId: `${interaction.channelId}:${interaction.id}`,
+      opensThread: true,
       isDirectMessage: isDm,
       isPrivateChannel: !isDm && !this.everyoneCanView(interaction.guildId as string, interaction.channelId),
       text: interaction.options.getString('question', true),
@@ -258,6 +259,8 @@ export class DiscordBot {
         : message.channel.id,
       userId: message.author.id,
       threadId,
+      // A mention outside any thread starts one; DMs and threads continue theirs.
+      opensThread: !isDm && !message.channel.isThread(),
       isDirectMessage: isDm,
       isPrivateChannel: !isDm && !this.everyoneCanView(message.guildId as string, message.channel.id),
       text,

@@ -60,6 +60,7 @@ export function messageToInbound(
       origin.isDirectMessage && !event.thread_ts
         ? `${event.channel}:dm`
         : `${event.channel}:${event.thread_ts ?? event.ts}`,
+    opensThread: !origin.isDirectMessage && !event.thread_ts,
     text,
     files,
   };
@@ -75,6 +76,7 @@ export function commandToInbound(
     eventId: `cmd:${command.trigger_id}`,
     ...origin,
     threadId: `${origin.channelId}:${threadTs}`,
+    opensThread: true,
     text: command.text,
     files: [],
   };

@@ -2,6 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Answerer, AnswerRequest, AnswerResult } from '../../src/core/ask.js';
 import { toSources } from '../../src/core/ask.js';
 import { audienceFor } from '../../src/core/scope.js';
+import type { Audience } from '../../src/core/types.js';
+import type { ModelTiers } from '../../src/llm/chat-models.js';
+import { stripMentions } from '../../src/llm/sanitize.js';
+import type { AnswerCache } from '../../src/stores/answer-cache.js';
+import { answerCacheKey, modelsLabel } from './cache-key.js';
 import type { AnswerGraph } from './graph.js';
 
 export const APOLOGY = 'Sorry, something went wrong while answering. Please try again in a moment.';
@@ -12,24 +17,86 @@ export interface AnsweredRecord {
   tenantId: string;
 }
 
-/** Runs one question through the answer graph on its thread; a user always gets a reply. */
+/** What answering from the cache before the graph needs: the cache, and which models answer. */
+export interface CacheFirst {
+  cache: AnswerCache;
+  models: ModelTiers;
+}
+
+/**
+ * Runs one question through the answer graph on its thread; a user always gets a reply. A
+ * question that opens a thread has no history to rewrite it with, so a cached answer to it is
+ * served without running the graph (whose fixed cost is milliseconds of CPU); the turn is handed
+ * to the thread's memory with its next question.
+ */
 export class GraphAnswerer implements Answerer {
+  private readonly answeredBy: string;
+
   constructor(
     private readonly graph: AnswerGraph,
+    private readonly cacheFirst: CacheFirst,
     private readonly hooks: {
       onAnswered?: (record: AnsweredRecord) => void;
       onError?: (error: unknown) => void;
     } = {},
-  ) {}
+  ) {
+    this.answeredBy = modelsLabel(cacheFirst.models);
+  }
 
   async answer(request: AnswerRequest): Promise<AnswerResult> {
     const started = performance.now();
     const audience = audienceFor(request.context);
+    const opensThread = request.threadId === undefined || request.opensThread === true;
+    const cached = opensThread ? await this.cachedOpening(request, audience) : undefined;
+    const result = cached ? { ...cached, latency_ms: Math.round(performance.now() - started) } : undefined;
+    if (result) {
+      this.hooks.onAnswered?.({ result, question: request.question, tenantId: audience.tenantId });
+      return result;
+    }
+    return this.viaGraph(request, audience, opensThread, started);
+  }
+
+  private async cachedOpening(request: AnswerRequest, audience: Audience): Promise<AnswerResult | undefined> {
+    const { cache } = this.cacheFirst;
+    const hit = await cache.get(await answerCacheKey(cache, audience, this.answeredBy, request.question));
+    if (!hit) return undefined;
+    const answer = stripMentions(hit.answer);
+    if (request.threadId)
+      await cache.rememberOpeningTurn(request.threadId, {
+        question: request.question,
+        standalone: request.question,
+        answer,
+      });
+    return {
+      id: randomUUID(),
+      answer,
+      sources: hit.sources.map((s) => ({ ...s, score: Number(s.score.toFixed(6)) })),
+      route: 'cached',
+      model: hit.model,
+      cached: true,
+      latency_ms: 0,
+      tokens: { input: 0, output: 0 },
+      cost_usd: 0,
+    };
+  }
+
+  private async viaGraph(
+    request: AnswerRequest,
+    audience: Audience,
+    opensThread: boolean,
+    started: number,
+  ): Promise<AnswerResult> {
     let result: AnswerResult;
     try {
+      // A thread opened from the cache hands its first turn over now.
+      const opening =
+        request.threadId && !opensThread
+          ? await this.cacheFirst.cache.takeOpeningTurn(request.threadId)
+          : undefined;
       const state = await this.graph.invoke(
         // Every per-turn field is reset here; only `history` carries over from the thread.
         {
+          ...(opening ? { history: [opening] } : {}),
           question: request.question,
           audience,
           intent: 'question',

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ModelPrice } from '../../src/config.js';
 import type { TokenBudget } from '../../src/core/daily-token-budget.js';
 import type { KnowledgeBase } from '../../src/core/knowledge-base.js';
@@ -10,6 +9,7 @@ import { costOf, type TokenUsage } from '../../src/llm/pricing.js';
 import { stripMentions } from '../../src/llm/sanitize.js';
 import type { AnswerCache, CachedAnswer } from '../../src/stores/answer-cache.js';
 import { reciprocalRankFusion } from '../../src/stores/rank-fusion.js';
+import { answerCacheKey, EXTRACTIVE, modelsLabel } from './cache-key.js';
 import { ANSWER_SYSTEM, answerPrompt, CLASSIFY_SYSTEM, classifyPrompt } from './prompts.js';
 import { type AnswerStateType, type AnswerUpdate, addUsage, type Usage } from './state.js';
 
@@ -30,16 +30,6 @@ export const MODEL_DOWN_NOTE =
   'The language model is unavailable right now, so this answer is quoted from the most relevant passages.';
 export const BUDGET_SPENT_NOTE =
   "Your team's daily model budget is used up, so answers are quoted from your documents until 00:00 UTC.";
-
-const EXTRACTIVE = 'extractive';
-
-export function normaliseQuestion(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKC')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
 
 function fromCache(hit: CachedAnswer): AnswerUpdate {
   const passages: Passage[] = hit.sources.map((s) => ({
@@ -110,20 +100,9 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
   }
 
   /** Tenant, scopes, their knowledge versions and the models in use: a change to any is a miss. */
-  async function cacheKeyFor(state: AnswerStateType, question: string): Promise<string> {
-    const { tenantId, scopes } = state.audience;
-    const sorted = [...scopes].sort();
-    const versions = await Promise.all(sorted.map((s) => deps.cache.knowledgeVersion(tenantId, s)));
-    const models = `${deps.models.cheap?.name ?? EXTRACTIVE}/${deps.models.strong?.name ?? EXTRACTIVE}`;
-    const material = [
-      tenantId,
-      sorted.join(','),
-      versions.join(','),
-      models,
-      normaliseQuestion(question),
-    ].join('\u0000');
-    return createHash('sha256').update(material).digest('hex');
-  }
+  const answeredBy = modelsLabel(deps.models);
+  const cacheKeyFor = (state: AnswerStateType, question: string) =>
+    answerCacheKey(deps.cache, state.audience, answeredBy, question);
 
   function extractive(state: AnswerStateType, note = ''): AnswerUpdate {
     const focus = state.standalone !== state.question ? state.question : undefined;

@@ -31,6 +31,8 @@ export interface AnswerRequest {
   context: AskContext;
   /** The platform thread; turns with the same id share history. Omit for a one-off question. */
   threadId?: string;
+  /** The question starts its thread (a slash command, a new session): it has no history yet. */
+  opensThread?: boolean;
 }
 
 /** The port every surface asks through; the answer graph implements it. */

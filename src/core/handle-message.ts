@@ -72,6 +72,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
           return deps.answerer.answer({
             question,
             threadId: `${message.platform}:${message.tenantId}:${message.threadId}`,
+            opensThread: message.opensThread,
             context: {
               tenantId: message.tenantId,
               channelId: message.channelId,

@@ -26,6 +26,8 @@ export interface InboundMessage {
   userId: string;
   /** The conversation a follow-up belongs to. */
   threadId: string;
+  /** The message starts a new conversation (a slash command, a mention outside any thread). */
+  opensThread?: boolean;
   isDirectMessage: boolean;
   /** A channel not everyone in the tenant can read: its files stay in that channel. */
   isPrivateChannel: boolean;

@@ -8,6 +8,13 @@ export interface CachedAnswer {
   route: string;
 }
 
+/** One question and its answer, as thread memory keeps them. */
+export interface OpeningTurn {
+  question: string;
+  standalone: string;
+  answer: string;
+}
+
 /**
  * Answers and the knowledge versions that key them. Every call is bounded in time and never
  * throws: a slow or dead backend is a cache miss, not a failed answer.
@@ -18,6 +25,10 @@ export interface AnswerCache {
   /** An opaque token that changes whenever a document in this scope changes. */
   knowledgeVersion(tenantId: string, scope: Scope): Promise<string>;
   bumpKnowledgeVersion(tenantId: string, scope: Scope): Promise<void>;
+  /** The first turn of a thread that was answered from the cache without running the graph. */
+  rememberOpeningTurn(threadId: string, turn: OpeningTurn): Promise<void>;
+  /** That turn, once: reading it removes it, as the thread's memory takes it over. */
+  takeOpeningTurn(threadId: string): Promise<OpeningTurn | undefined>;
   flush(): Promise<void>;
   close(): Promise<void>;
 }

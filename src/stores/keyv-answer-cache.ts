@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type Keyv from 'keyv';
 import type { Scope } from '../core/types.js';
 import { withTimeout } from '../core/with-timeout.js';
-import type { AnswerCache, CachedAnswer } from './answer-cache.js';
+import type { AnswerCache, CachedAnswer, OpeningTurn } from './answer-cache.js';
 
 export interface KeyvAnswerCacheOptions {
   ttlMs: number;
+  /** How long a thread's opening turn waits for the thread's next question. */
+  turnTtlMs: number;
   /** Upper bound on any one cache call; past it the call counts as a miss. */
   timeoutMs: number;
   onError?: (error: unknown) => void;
@@ -35,6 +37,16 @@ export class KeyvAnswerCache implements AnswerCache {
   async bumpKnowledgeVersion(tenantId: string, scope: Scope): Promise<void> {
     // A fresh random token needs no read-modify-write, so concurrent bumps from several instances are safe.
     await this.bounded(() => this.keyv.set(versionKey(tenantId, scope), randomUUID()));
+  }
+
+  async rememberOpeningTurn(threadId: string, turn: OpeningTurn): Promise<void> {
+    await this.bounded(() => this.keyv.set(`turn:${threadId}`, turn, this.options.turnTtlMs));
+  }
+
+  async takeOpeningTurn(threadId: string): Promise<OpeningTurn | undefined> {
+    const turn = await this.bounded(() => this.keyv.get<OpeningTurn>(`turn:${threadId}`));
+    if (turn) await this.bounded(() => this.keyv.delete(`turn:${threadId}`));
+    return turn;
   }
 
   async flush(): Promise<void> {

@@ -51,6 +51,19 @@ function answerCacheContract(name: string, open: (ttlMs: number) => AnswerCache)
       expect(await cache.knowledgeVersion(tenant, 'channel:C1')).toBe(other);
     });
 
+    it('keeps a thread’s opening turn until it is taken, once', async () => {
+      const thread = `slack:T1:C1:${randomUUID()}`;
+      const turn = {
+        question: 'when do backups run?',
+        standalone: 'when do backups run?',
+        answer: 'At 02:00 [1].',
+      };
+      await cache.rememberOpeningTurn(thread, turn);
+      expect(await cache.takeOpeningTurn(`${thread}-other`)).toBeUndefined();
+      expect(await cache.takeOpeningTurn(thread)).toEqual(turn);
+      expect(await cache.takeOpeningTurn(thread)).toBeUndefined();
+    });
+
     it('forgets everything on flush', async () => {
       const key = randomUUID();
       await cache.set(key, value);
@@ -65,6 +78,7 @@ answerCacheContract(
   (ttlMs) =>
     new KeyvAnswerCache(new Keyv({ store: new BoundedMap(100), namespace: 'docent' }), {
       ttlMs,
+      turnTtlMs: 60_000,
       timeoutMs: 50,
     }),
 );
@@ -79,6 +93,7 @@ answerCacheContract(
       }),
       {
         ttlMs,
+        turnTtlMs: 60_000,
         timeoutMs: 500,
       },
     ),
@@ -91,7 +106,12 @@ describe('a dead Redis', () => {
       store: new KeyvRedis('redis://127.0.0.1:1', { throwOnConnectError: false, connectionTimeout: 200 }),
     });
     keyv.on('error', (e: unknown) => errors.push(e));
-    const cache = new KeyvAnswerCache(keyv, { ttlMs: 1000, timeoutMs: 50, onError: (e) => errors.push(e) });
+    const cache = new KeyvAnswerCache(keyv, {
+      ttlMs: 1000,
+      turnTtlMs: 1000,
+      timeoutMs: 50,
+      onError: (e) => errors.push(e),
+    });
     const started = performance.now();
     expect(await cache.get('k')).toBeUndefined();
     await cache.set('k', value);

@@ -29,6 +29,8 @@ export async function apiRoutes(app: FastifyInstance, { services }: { services: 
       channelId: 'api',
       userId: `api:${session}`,
       threadId: session,
+      // Without a session id the conversation is new; with one it may continue.
+      opensThread: body.session_id === undefined,
       isDirectMessage: false,
       isPrivateChannel: false,
       text: body.question,

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createServices, type Services } from '../../src/main.js';
+import { ScriptedModel } from '../helpers/scripted-model.js';
+import { bytesOf } from '../helpers/temp-kb.js';
+
+// A question that opens a thread is answered from the cache before the graph runs; the thread's
+// next question must still see it as history.
+let dir: string;
+let services: Services;
+const cheap = new ScriptedModel('gpt-4o-mini');
+const strong = new ScriptedModel('gpt-4o');
+const context = { tenantId: 'acme' };
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'docent-cache-first-'));
+  services = await createServices(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' }), {
+    models: { cheap, strong },
+  });
+  await services.knowledgeBase.ingest({
+    tenantId: 'acme',
+    scope: 'tenant',
+    source: 'keys.md',
+    fetchData: bytesOf(
+      '# Keys\n\nRotate production keys in Settings.\n\n## Staging\n\nStaging keys rotate nightly.',
+    ),
+  });
+});
+
+afterAll(async () => {
+  await services.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+it('serves a cached opening question at once, and its thread remembers it', async () => {
+  const question = 'how do I rotate production keys?';
+  const first = await services.answerer.answer({
+    question,
+    context,
+    threadId: randomUUID(),
+    opensThread: true,
+  });
+  expect(first).toMatchObject({ cached: false, route: 'cheap' });
+  const callsBefore = cheap.calls;
+
+  const thread = randomUUID();
+  const again = await services.answerer.answer({ question, context, threadId: thread, opensThread: true });
+  expect(again).toMatchObject({
+    cached: true,
+    route: 'cached',
+    answer: first.answer,
+    sources: first.sources,
+  });
+  expect(cheap.calls).toBe(callsBefore);
+
+  // The follow-up is rewritten with the cached opening turn in view, once.
+  await services.answerer.answer({ question: 'and for staging?', context, threadId: thread });
+  expect(cheap.prompts.at(-1)).toContain(`User: ${question}`);
+  await services.answerer.answer({ question: 'and how often?', context, threadId: thread });
+  const third = cheap.prompts.at(-1) ?? '';
+  expect(third.split(`User: ${question}`)).toHaveLength(2);
+  expect(third).toContain('User: and for staging?');
+});
+
+it('answers a follow-up in a continuing thread through the graph, not from the opening cache', async () => {
+  const thread = randomUUID();
+  await services.answerer.answer({ question: 'how do I rotate production keys?', context, threadId: thread });
+  const before = cheap.calls;
+  // Cached as a standalone question, but in a thread with history it must be read in context.
+  const followUp = await services.answerer.answer({
+    question: 'how do I rotate production keys?',
+    context,
+    threadId: thread,
+  });
+  expect(cheap.calls).toBeGreaterThan(before);
+  expect(followUp.answer).toBeTruthy();
+});
+
+it('misses after ingestion changes the documents, even for an opening question', async () => {
+  const question = `where are production keys rotated ${randomUUID().slice(0, 4)}?`;
+  await services.answerer.answer({ question, context, opensThread: true, threadId: randomUUID() });
+  await services.knowledgeBase.ingest({
+    tenantId: 'acme',
+    scope: 'tenant',
+    source: 'keys-2.md',
+    fetchData: bytesOf('# Key vault\n\nProduction keys are also kept in the vault.'),
+  });
+  const after = await services.answerer.answer({
+    question,
+    context,
+    opensThread: true,
+    threadId: randomUUID(),
+  });
+  expect(after.cached).toBe(false);
+});
