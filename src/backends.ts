@@ -106,7 +106,14 @@ export async function createAnswerCache(config: Config, logger: Logger): Promise
     const store = new KeyvRedis(config.redisUrl, { throwOnConnectError: false, connectionTimeout: 1000 });
     keyv = new Keyv({ store, namespace: 'docent', useKeyPrefix: false });
   } else {
-    keyv = new Keyv({ store: new BoundedMap(MEMORY_CACHE_ENTRIES), namespace: 'docent' });
+    // In memory the entries are kept as they are: serialising them to JSON and back on every hit
+    // was the largest cost of a cached answer.
+    keyv = new Keyv({
+      store: new BoundedMap(MEMORY_CACHE_ENTRIES),
+      namespace: 'docent',
+      serialize: undefined,
+      deserialize: undefined,
+    });
   }
   const warn = warnOnce(logger, 'answer cache unavailable; answering without it');
   keyv.on('error', warn);

@@ -76,11 +76,20 @@ function answerCacheContract(name: string, open: (ttlMs: number) => AnswerCache)
 answerCacheContract(
   'keyv in memory',
   (ttlMs) =>
-    new KeyvAnswerCache(new Keyv({ store: new BoundedMap(100), namespace: 'docent' }), {
-      ttlMs,
-      turnTtlMs: 60_000,
-      timeoutMs: 50,
-    }),
+    new KeyvAnswerCache(
+      // As the service builds it: entries kept as objects, not serialised.
+      new Keyv({
+        store: new BoundedMap(100),
+        namespace: 'docent',
+        serialize: undefined,
+        deserialize: undefined,
+      }),
+      {
+        ttlMs,
+        turnTtlMs: 60_000,
+        timeoutMs: 50,
+      },
+    ),
 );
 answerCacheContract(
   'keyv on Redis',
