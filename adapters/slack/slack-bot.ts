@@ -125,7 +125,7 @@ export class SlackBot {
       const user = e.user;
       if (e.bot_id || !user || (e.subtype && e.subtype !== 'file_share')) return;
       if (e.subtype === 'file_share' && e.files?.length) {
-        const origin = await this.origin(client, context, e.channel, user, e.channel_type);
+        const origin = await this.origin(client, context, e.channel, user, e.channel_type, undefined, true);
         const text = origin.isDirectMessage ? stripBotMention(e.text ?? '', this.botUserId) : '';
         await this.ingestShare(client, origin, e, text);
         return;
@@ -147,7 +147,15 @@ export class SlackBot {
         | (SlackFile & { shares?: Record<string, Record<string, { ts: string }[]>> })
         | undefined;
       if (!file) return;
-      const origin = await this.origin(client, context, event.channel_id, event.user_id);
+      const origin = await this.origin(
+        client,
+        context,
+        event.channel_id,
+        event.user_id,
+        undefined,
+        undefined,
+        true,
+      );
       const share =
         file.shares?.public?.[event.channel_id]?.[0] ?? file.shares?.private?.[event.channel_id]?.[0];
       const ts = share?.ts ?? event.event_ts;
@@ -359,12 +367,25 @@ export class SlackBot {
     userId: string,
     channelType?: string,
     channelName?: string,
+    forFiles = false,
   ): Promise<SlackOrigin> {
     const tenantId = context.teamId ?? context.enterpriseId ?? 'unknown';
     let privacy =
       privacyOf(channelType) ??
       (channelName === 'directmessage' ? privacyOf('im') : undefined) ??
       this.privacy.get(channelId);
+    if (!privacy && !forFiles) {
+      // A question's scopes depend only on whether it is a DM (a D… channel); where a file may be
+      // read is the only thing that needs the channel's privacy, so a question skips the lookup.
+      if (this.threads.size > MAX_KNOWN_THREADS) this.threads.clear();
+      return {
+        tenantId,
+        channelId,
+        userId,
+        isDirectMessage: channelId.startsWith('D'),
+        isPrivateChannel: true,
+      };
+    }
     if (!privacy) {
       const info = await client.conversations.info({ channel: channelId }).catch(() => undefined);
       const c = info?.channel as { is_im?: boolean; is_private?: boolean; is_mpim?: boolean } | undefined;
