@@ -19,6 +19,9 @@ export function userLimiterOptions(limits: ThrottleLimits): Bottleneck.Construct
     reservoir: limits.perMinute,
     reservoirRefreshAmount: limits.perMinute,
     reservoirRefreshInterval: MINUTE,
+    // Each user's limiter wakes on this beat to refill; Bottleneck's 250 ms default costs thousands of
+    // wake-ups a second with many people active, and a second is precision enough for a minute.
+    heartbeatInterval: 1000,
     // The one in flight plus the queue; past that, new questions are refused at once.
     highWater: limits.queue,
     strategy: Bottleneck.strategy.OVERFLOW,
