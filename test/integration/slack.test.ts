@@ -66,6 +66,8 @@ beforeAll(async () => {
     OPENAI_API_KEY: 'test',
     OPENAI_BASE_URL: openai.url,
     EMBEDDINGS: 'local',
+    // Longer than the slowest scripted model (30 s), which must answer rather than time out.
+    LLM_TIMEOUT_MS: '45000',
   });
   const metrics = createMetrics();
   services = await createServices(config, { observers: [metrics.observer] });
@@ -126,10 +128,10 @@ describe('Slack through Bolt over HTTP', () => {
     expect(res.status).toBe(401);
   });
 
-  it('acknowledges /ask in well under 3 s even when the model takes 4 s', async () => {
+  it('acknowledges /ask in well under 3 s even when the model takes 30 s, then answers', async () => {
     const form = new URLSearchParams({
       command: '/ask',
-      text: 'rotate the API key slowly?',
+      text: 'rotate the API key glacially?',
       team_id: 'T1',
       channel_id: 'CSLOW',
       channel_name: 'general',
@@ -141,13 +143,18 @@ describe('Slack through Bolt over HTTP', () => {
     const ack = await send(form.toString(), 'application/x-www-form-urlencoded');
     expect(ack.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(1000);
+    // The placeholder shows at once, while the model works.
+    const placeholder = await until(() =>
+      slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'CSLOW'),
+    );
+    expect(placeholder.at - started).toBeLessThan(2000);
     const update = await until(
       () => slack.callsTo('chat.update').find((c) => c.args.channel === 'CSLOW'),
-      15_000,
+      40_000,
     );
-    expect(update.at - started).toBeGreaterThanOrEqual(4000);
+    expect(update.at - started).toBeGreaterThanOrEqual(30_000);
     expect(answersInChannel('CSLOW')[0]).toContain('Rotate the production API key');
-  }, 20_000);
+  }, 45_000);
 
   it('acknowledges /ask at once, shows a placeholder, then replaces it with the answer in Block Kit', async () => {
     const started = Date.now();
