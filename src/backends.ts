@@ -23,6 +23,21 @@ import { MemoryTokenUsageStore } from './stores/token-usage-store.js';
 // Factories for the composition root: each picks the embedded default or the shared backend.
 
 const MEMORY_CACHE_ENTRIES = 10_000;
+// One per tenant and scope (channel, DM): far fewer than answers, and never to be pushed out by them.
+const MEMORY_VERSION_ENTRIES = 100_000;
+
+/**
+ * A bounded in-memory keyv. Entries are kept as they are: serialising them to JSON and back on
+ * every hit was the largest cost of a cached answer.
+ */
+function memoryKeyv(entries: number): Keyv {
+  return new Keyv({
+    store: new BoundedMap(entries),
+    namespace: 'docent',
+    serialize: undefined,
+    deserialize: undefined,
+  });
+}
 
 export function errorSummary(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -101,28 +116,27 @@ export function createThreadSaver(
 
 export async function createAnswerCache(config: Config, logger: Logger): Promise<AnswerCache> {
   let keyv: Keyv;
+  let separate: { versions?: Keyv; turns?: Keyv } = {};
   if (config.redisUrl) {
     const { default: KeyvRedis } = await import('@keyv/redis');
     const store = new KeyvRedis(config.redisUrl, { throwOnConnectError: false, connectionTimeout: 1000 });
     keyv = new Keyv({ store, namespace: 'docent', useKeyPrefix: false });
   } else {
-    // In memory the entries are kept as they are: serialising them to JSON and back on every hit
-    // was the largest cost of a cached answer.
-    keyv = new Keyv({
-      store: new BoundedMap(MEMORY_CACHE_ENTRIES),
-      namespace: 'docent',
-      serialize: undefined,
-      deserialize: undefined,
-    });
+    keyv = memoryKeyv(MEMORY_CACHE_ENTRIES);
+    separate = { versions: memoryKeyv(MEMORY_VERSION_ENTRIES), turns: memoryKeyv(MEMORY_CACHE_ENTRIES) };
   }
   const warn = warnOnce(logger, 'answer cache unavailable; answering without it');
   keyv.on('error', warn);
-  return new KeyvAnswerCache(keyv, {
-    ttlMs: config.cache.ttlSeconds * 1000,
-    turnTtlMs: config.threads.ttlSeconds * 1000,
-    timeoutMs: config.cache.timeoutMs,
-    onError: warn,
-  });
+  return new KeyvAnswerCache(
+    keyv,
+    {
+      ttlMs: config.cache.ttlSeconds * 1000,
+      turnTtlMs: config.threads.ttlSeconds * 1000,
+      timeoutMs: config.cache.timeoutMs,
+      onError: warn,
+    },
+    separate,
+  );
 }
 
 /** The durable ingestion queue: BullMQ on Redis when configured, else a journal under DATA_DIR. */

@@ -15,12 +15,23 @@ export interface KeyvAnswerCacheOptions {
 
 const INITIAL_VERSION = '0';
 
-/** The answer cache on keyv: in memory by default, Redis (or any keyv store) when configured. */
+/**
+ * The answer cache on keyv: in memory by default, Redis (or any keyv store) when configured.
+ * Knowledge versions and opening turns may live in stores of their own: in a bounded memory
+ * store, a stream of one-off conversations must not push out the answers or the versions.
+ */
 export class KeyvAnswerCache implements AnswerCache {
+  private readonly versions: Keyv;
+  private readonly turns: Keyv;
+
   constructor(
     private readonly keyv: Keyv,
     private readonly options: KeyvAnswerCacheOptions,
-  ) {}
+    separate: { versions?: Keyv; turns?: Keyv } = {},
+  ) {
+    this.versions = separate.versions ?? keyv;
+    this.turns = separate.turns ?? keyv;
+  }
 
   async get(key: string): Promise<CachedAnswer | undefined> {
     return this.bounded(() => this.keyv.get<CachedAnswer>(`answer:${key}`));
@@ -31,26 +42,28 @@ export class KeyvAnswerCache implements AnswerCache {
   }
 
   async knowledgeVersion(tenantId: string, scope: Scope): Promise<string> {
-    return (await this.bounded(() => this.keyv.get<string>(versionKey(tenantId, scope)))) ?? INITIAL_VERSION;
+    return (await this.bounded(() => this.versions.get<string>(versionKey(tenantId, scope)))) ?? INITIAL_VERSION;
   }
 
   async bumpKnowledgeVersion(tenantId: string, scope: Scope): Promise<void> {
     // A fresh random token needs no read-modify-write, so concurrent bumps from several instances are safe.
-    await this.bounded(() => this.keyv.set(versionKey(tenantId, scope), randomUUID()));
+    await this.bounded(() => this.versions.set(versionKey(tenantId, scope), randomUUID()));
   }
 
   async rememberOpeningTurn(threadId: string, turn: OpeningTurn): Promise<void> {
-    await this.bounded(() => this.keyv.set(`turn:${threadId}`, turn, this.options.turnTtlMs));
+    await this.bounded(() => this.turns.set(`turn:${threadId}`, turn, this.options.turnTtlMs));
   }
 
   async takeOpeningTurn(threadId: string): Promise<OpeningTurn | undefined> {
-    const turn = await this.bounded(() => this.keyv.get<OpeningTurn>(`turn:${threadId}`));
-    if (turn) await this.bounded(() => this.keyv.delete(`turn:${threadId}`));
+    const turn = await this.bounded(() => this.turns.get<OpeningTurn>(`turn:${threadId}`));
+    if (turn) await this.bounded(() => this.turns.delete(`turn:${threadId}`));
     return turn;
   }
 
   async flush(): Promise<void> {
     await this.bounded(() => this.keyv.clear());
+    // Versions survive a flush: they are what keeps older answers from coming back.
+    if (this.turns !== this.keyv) await this.bounded(() => this.turns.clear());
   }
 
   async close(): Promise<void> {

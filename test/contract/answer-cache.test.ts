@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAnswerCache } from '../../src/backends.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
 import type { AnswerCache, CachedAnswer } from '../../src/stores/answer-cache.js';
 import { BoundedMap, KeyvAnswerCache } from '../../src/stores/keyv-answer-cache.js';
 
@@ -133,5 +136,23 @@ describe('a dead Redis', () => {
     const map = new BoundedMap<string, number>(2);
     map.set('a', 1).set('b', 2).set('a', 3).set('c', 4);
     expect([...map.keys()]).toEqual(['a', 'c']);
+  });
+});
+
+describe('the in-memory cache as the service builds it', () => {
+  it('keeps answers and knowledge versions while many one-off conversations come and go', async () => {
+    const cache = await createAnswerCache(
+      loadConfig({ DATA_DIR: '/tmp/unused', LOG_LEVEL: 'silent' }),
+      createLogger('silent'),
+    );
+    await cache.bumpKnowledgeVersion('acme', 'tenant');
+    const version = await cache.knowledgeVersion('acme', 'tenant');
+    await cache.set('answer-key', value);
+    // Each conversation opened from the cache leaves its first turn behind.
+    for (let i = 0; i < 12_000; i++)
+      await cache.rememberOpeningTurn(`thread-${i}`, { question: 'q', standalone: 'q', answer: 'a' });
+    expect(await cache.get('answer-key')).toEqual(value);
+    expect(await cache.knowledgeVersion('acme', 'tenant')).toBe(version);
+    await cache.close();
   });
 });
