@@ -42,7 +42,9 @@ export class KeyvAnswerCache implements AnswerCache {
   }
 
   async knowledgeVersion(tenantId: string, scope: Scope): Promise<string> {
-    return (await this.bounded(() => this.versions.get<string>(versionKey(tenantId, scope)))) ?? INITIAL_VERSION;
+    return (
+      (await this.bounded(() => this.versions.get<string>(versionKey(tenantId, scope)))) ?? INITIAL_VERSION
+    );
   }
 
   async bumpKnowledgeVersion(tenantId: string, scope: Scope): Promise<void> {
