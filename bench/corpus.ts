@@ -67,3 +67,17 @@ export async function writeMixedCorpus(dir: string, megabytes: number, seed = 7)
   }
   return written;
 }
+
+/** Draws from `items` Zipf-like over their rank: the first few very often, most rarely. */
+export function zipfDraw<T>(items: readonly T[], random: () => number): () => T {
+  const weights = items.map((_, rank) => 1 / (rank + 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  return () => {
+    let u = random() * total;
+    for (let i = 0; i < items.length; i++) {
+      u -= weights[i] as number;
+      if (u <= 0) return items[i] as T;
+    }
+    return items.at(-1) as T;
+  };
+}

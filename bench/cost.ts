@@ -14,7 +14,7 @@ import { costOf } from '../src/llm/pricing.js';
 import { createServices } from '../src/main.js';
 import { startFakeOpenAI } from '../test/fakes/openai-server.js';
 import { grounded, scriptModel } from '../test/helpers/model-brain.js';
-import { rng } from './corpus.js';
+import { rng, zipfDraw } from './corpus.js';
 
 const QUESTIONS = 2000;
 const DISTINCT = 200;
@@ -32,16 +32,7 @@ const complex = new Set(distinct.filter(() => random() < 0.2));
 const shaky = new Set(distinct.filter(() => random() < 0.1));
 
 // Zipf over ranks: a few questions are asked very often, most rarely.
-const weights = distinct.map((_, r) => 1 / (r + 1));
-const total = weights.reduce((a, b) => a + b, 0);
-const draw = () => {
-  let u = random() * total;
-  for (let i = 0; i < weights.length; i++) {
-    u -= weights[i] as number;
-    if (u <= 0) return distinct[i] as string;
-  }
-  return distinct.at(-1) as string;
-};
+const draw = zipfDraw(distinct, random);
 const stream = Array.from({ length: QUESTIONS }, draw);
 
 const server = await startFakeOpenAI();

@@ -12,7 +12,7 @@ import { createServices } from '../src/main.js';
 import { startFakeOpenAI } from '../test/fakes/openai-server.js';
 import { scriptModel } from '../test/helpers/model-brain.js';
 import { startServeProcess } from '../test/helpers/serve-process.js';
-import { rng } from './corpus.js';
+import { rng, zipfDraw } from './corpus.js';
 
 const USERS = 200;
 const TENANTS = 20;
@@ -29,16 +29,7 @@ const questions = (await readFile('test/fixtures/eval/questions.jsonl', 'utf8'))
   .split('\n')
   .map((l) => JSON.parse(l).question as string);
 // Zipf over the labelled questions: a few are asked often, most rarely.
-const weights = questions.map((_, r) => 1 / (r + 1));
-const total = weights.reduce((a, b) => a + b, 0);
-const draw = () => {
-  let u = random() * total;
-  for (let i = 0; i < questions.length; i++) {
-    u -= weights[i] as number;
-    if (u <= 0) return questions[i] as string;
-  }
-  return questions.at(-1) as string;
-};
+const draw = zipfDraw(questions, random);
 
 const openai = await startFakeOpenAI();
 scriptModel(openai, 'gpt-4o-mini', {

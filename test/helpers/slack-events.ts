@@ -19,6 +19,26 @@ export function eventCallback(event: Record<string, unknown>, eventId: string) {
   };
 }
 
+/** Posts an Events API callback, signed with `secret`, to a service's /slack/events. */
+export function postSignedEvent(
+  base: string,
+  secret: string,
+  event: Record<string, unknown>,
+  eventId: string,
+): Promise<Response> {
+  const body = JSON.stringify(eventCallback(event, eventId));
+  const ts = Math.floor(Date.now() / 1000);
+  return fetch(`${base}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': slackSignature(secret, ts, body),
+    },
+    body,
+  });
+}
+
 /** The text of every answer posted or updated in a channel (its sections joined). */
 export function answersIn(slack: FakeSlack, channel: string): string[] {
   return [...slack.callsTo('chat.update'), ...slack.callsTo('chat.postMessage')]

@@ -40,6 +40,29 @@ const answer =
   () =>
     new Promise<string>((resolve) => setTimeout(() => resolve('answer'), ms));
 
+/** Two instances on the shared Redis with their own key prefix, once both share limits. */
+async function sharedPair(limits: ThrottleLimits) {
+  const prefix = `test:${randomUUID()}`;
+  const a = instance(SHARED_REDIS, prefix, limits);
+  const b = instance(SHARED_REDIS, prefix, limits);
+  await until(() => a.throttle.shared && b.throttle.shared, 3000);
+  return [a, b] as const;
+}
+
+/** A task taking `ms` that records how many copies of it ran at once. */
+function concurrencyProbe(ms: number) {
+  let running = 0;
+  let peak = 0;
+  const task = async () => {
+    running++;
+    peak = Math.max(peak, running);
+    await answer(ms)();
+    running--;
+    return 'answer';
+  };
+  return { task, peak: () => peak };
+}
+
 async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const started = performance.now();
   const result = await call();
@@ -48,11 +71,7 @@ async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms: number
 
 describe('ClusteredThrottle', () => {
   it('shares one user’s per-minute limit across two instances', async () => {
-    const prefix = `test:${randomUUID()}`;
-    const limits = { perMinute: 2, queue: 0, tenantConcurrency: 8 };
-    const a = instance(SHARED_REDIS, prefix, limits);
-    const b = instance(SHARED_REDIS, prefix, limits);
-    await until(() => a.throttle.shared && b.throttle.shared, 3000);
+    const [a, b] = await sharedPair({ perMinute: 2, queue: 0, tenantConcurrency: 8 });
 
     expect(await a.throttle.run('acme:slack:u1', answer())).toEqual({ ok: true, value: 'answer' });
     expect(await b.throttle.run('acme:slack:u1', answer())).toEqual({ ok: true, value: 'answer' });
@@ -67,21 +86,9 @@ describe('ClusteredThrottle', () => {
   });
 
   it('answers one question per user at a time across both instances', async () => {
-    const prefix = `test:${randomUUID()}`;
-    const limits = { perMinute: 10, queue: 2, tenantConcurrency: 8 };
-    const a = instance(SHARED_REDIS, prefix, limits);
-    const b = instance(SHARED_REDIS, prefix, limits);
-    await until(() => a.throttle.shared && b.throttle.shared, 3000);
+    const [a, b] = await sharedPair({ perMinute: 10, queue: 2, tenantConcurrency: 8 });
 
-    let running = 0;
-    let peak = 0;
-    const task = async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await answer(80)();
-      running--;
-      return 'answer';
-    };
+    const { task, peak } = concurrencyProbe(80);
     const results = await Promise.all([
       a.throttle.run('acme:discord:u1', task),
       b.throttle.run('acme:discord:u1', task),
@@ -89,32 +96,20 @@ describe('ClusteredThrottle', () => {
       b.throttle.run('acme:discord:u1', task),
     ]);
     expect(results.every((r) => r.ok)).toBe(true);
-    expect(peak).toBe(1);
+    expect(peak()).toBe(1);
   });
 
   it('caps one tenant’s questions answered at once across both instances', async () => {
-    const prefix = `test:${randomUUID()}`;
-    const limits = { perMinute: 10, queue: 2, tenantConcurrency: 1 };
-    const a = instance(SHARED_REDIS, prefix, limits);
-    const b = instance(SHARED_REDIS, prefix, limits);
-    await until(() => a.throttle.shared && b.throttle.shared, 3000);
+    const [a, b] = await sharedPair({ perMinute: 10, queue: 2, tenantConcurrency: 1 });
 
-    let running = 0;
-    let peak = 0;
-    const task = async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await answer(60)();
-      running--;
-      return 'answer';
-    };
+    const { task, peak } = concurrencyProbe(60);
     const results = await Promise.all([
       a.throttle.run('busy:slack:u1', task),
       b.throttle.run('busy:slack:u2', task),
       a.throttle.run('busy:slack:u3', task),
     ]);
     expect(results.every((r) => r.ok)).toBe(true);
-    expect(peak).toBe(1);
+    expect(peak()).toBe(1);
   });
 
   it('falls back to per-instance limits while Redis is down, says so once, and shares again when it returns', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { startServeProcess } from '../helpers/serve-process.js';
-import { eventCallback, slackSignature } from '../helpers/slack-events.js';
+import { postSignedEvent } from '../helpers/slack-events.js';
 import { until } from '../helpers/until.js';
 
 const SECRET = 'crash-secret';
@@ -18,19 +18,8 @@ afterAll(async () => {
   await slack.close();
 });
 
-function sendEvent(base: string, event: Record<string, unknown>, eventId: string): Promise<Response> {
-  const body = JSON.stringify(eventCallback(event, eventId));
-  const ts = Math.floor(Date.now() / 1000);
-  return fetch(`${base}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-slack-request-timestamp': String(ts),
-      'x-slack-signature': slackSignature(SECRET, ts, body),
-    },
-    body,
-  });
-}
+const sendEvent = (base: string, event: Record<string, unknown>, eventId: string) =>
+  postSignedEvent(base, SECRET, event, eventId);
 
 describe.each([
   { queue: 'the local journal', env: {} as Record<string, string> },

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { type ServeProcess, startServeProcess } from '../helpers/serve-process.js';
-import { answersIn, eventCallback, slackSignature } from '../helpers/slack-events.js';
+import { answersIn, postSignedEvent } from '../helpers/slack-events.js';
 import { until } from '../helpers/until.js';
 
 // Two `docent serve` processes, as two machines behind a load balancer: one data directory
@@ -47,19 +47,8 @@ async function start(): Promise<ServeProcess> {
   return service;
 }
 
-function sendEvent(base: string, event: Record<string, unknown>, eventId: string): Promise<Response> {
-  const body = JSON.stringify(eventCallback(event, eventId));
-  const ts = Math.floor(Date.now() / 1000);
-  return fetch(`${base}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-slack-request-timestamp': String(ts),
-      'x-slack-signature': slackSignature(SECRET, ts, body),
-    },
-    body,
-  });
-}
+const sendEvent = (base: string, event: Record<string, unknown>, eventId: string) =>
+  postSignedEvent(base, SECRET, event, eventId);
 
 function ask(base: string, question: string, session: string): Promise<Response> {
   return fetch(`${base}/api/v1/query`, {
