@@ -47,19 +47,24 @@ export class GraphAnswerer implements Answerer {
     const started = performance.now();
     const audience = audienceFor(request.context);
     const opensThread = request.threadId === undefined || request.opensThread === true;
-    const cached = opensThread ? await this.cachedOpening(request, audience) : undefined;
-    const result = cached ? { ...cached, latency_ms: Math.round(performance.now() - started) } : undefined;
-    if (result) {
+    const opening = opensThread ? await this.cachedOpening(request, audience) : undefined;
+    if (opening?.result) {
+      const result = { ...opening.result, latency_ms: Math.round(performance.now() - started) };
       this.hooks.onAnswered?.({ result, question: request.question, tenantId: audience.tenantId });
       return result;
     }
-    return this.viaGraph(request, audience, opensThread, started);
+    return this.viaGraph(request, audience, opensThread, opening?.key ?? '', started);
   }
 
-  private async cachedOpening(request: AnswerRequest, audience: Audience): Promise<AnswerResult | undefined> {
+  /** The opening question's cache key, and its cached answer when there is one. */
+  private async cachedOpening(
+    request: AnswerRequest,
+    audience: Audience,
+  ): Promise<{ key: string; result?: AnswerResult }> {
     const { cache } = this.cacheFirst;
-    const hit = await cache.get(await answerCacheKey(cache, audience, this.answeredBy, request.question));
-    if (!hit) return undefined;
+    const key = await answerCacheKey(cache, audience, this.answeredBy, request.question);
+    const hit = await cache.get(key);
+    if (!hit) return { key };
     const answer = stripMentions(hit.answer);
     if (request.threadId)
       await cache.rememberOpeningTurn(request.threadId, {
@@ -67,7 +72,7 @@ export class GraphAnswerer implements Answerer {
         standalone: request.question,
         answer,
       });
-    return {
+    const result: AnswerResult = {
       id: randomUUID(),
       answer,
       sources: hit.sources.map((s) => ({ ...s, score: Number(s.score.toFixed(6)) })),
@@ -78,12 +83,15 @@ export class GraphAnswerer implements Answerer {
       tokens: { input: 0, output: 0 },
       cost_usd: 0,
     };
+    return { key, result };
   }
 
   private async viaGraph(
     request: AnswerRequest,
     audience: Audience,
     opensThread: boolean,
+    /** The opening question's key, already looked up and missed: the graph need not look again. */
+    missedKey: string,
     started: number,
   ): Promise<AnswerResult> {
     let result: AnswerResult;
@@ -103,7 +111,7 @@ export class GraphAnswerer implements Answerer {
           complexity: 'simple',
           standalone: '',
           cacheKey: '',
-          quickKey: '',
+          quickKey: missedKey,
           passages: [],
           answer: '',
           cited: [],

@@ -162,7 +162,8 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
      * paying for classification; a hit then costs no model call at all.
      */
     async quickLookup(state: AnswerStateType): Promise<AnswerUpdate> {
-      if (state.history.length > 0) return {};
+      // A thread's later turns need the classifier; a key given in was looked up before the graph.
+      if (state.history.length > 0 || state.quickKey) return {};
       const quickKey = await cacheKeyFor(state, state.question);
       const hit = await deps.cache.get(quickKey);
       return hit ? { ...fromCache(hit), quickKey, standalone: state.question } : { quickKey };
