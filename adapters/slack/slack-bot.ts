@@ -374,10 +374,10 @@ export class SlackBot {
       privacyOf(channelType) ??
       (channelName === 'directmessage' ? privacyOf('im') : undefined) ??
       this.privacy.get(channelId);
-    if (!privacy && !forFiles) {
-      // A question's scopes depend only on whether it is a DM (a D… channel); where a file may be
-      // read is the only thing that needs the channel's privacy, so a question skips the lookup.
-      if (this.threads.size > MAX_KNOWN_THREADS) this.threads.clear();
+    if (this.threads.size > MAX_KNOWN_THREADS) this.threads.clear();
+    // A question's scopes depend only on whether it is a DM (a D… channel); where a file may be
+    // read is the only thing that needs the channel's privacy, so a question skips the lookup.
+    if (!privacy && !forFiles)
       return {
         tenantId,
         channelId,
@@ -385,19 +385,22 @@ export class SlackBot {
         isDirectMessage: channelId.startsWith('D'),
         isPrivateChannel: true,
       };
-    }
-    if (!privacy) {
-      const info = await client.conversations.info({ channel: channelId }).catch(() => undefined);
-      const c = info?.channel as { is_im?: boolean; is_private?: boolean; is_mpim?: boolean } | undefined;
-      // Unknown privacy is treated as private: a file must never leak to the whole workspace.
-      privacy = {
-        isDirectMessage: c?.is_im === true,
-        isPrivateChannel: c ? c.is_private === true || c.is_mpim === true : true,
-      };
-    }
+    privacy ??= await this.lookUpPrivacy(client, channelId);
     this.privacy.set(channelId, privacy);
-    if (this.threads.size > MAX_KNOWN_THREADS) this.threads.clear();
     return { tenantId, channelId, userId, ...privacy };
+  }
+
+  private async lookUpPrivacy(
+    client: WebClient,
+    channelId: string,
+  ): Promise<{ isDirectMessage: boolean; isPrivateChannel: boolean }> {
+    const info = await client.conversations.info({ channel: channelId }).catch(() => undefined);
+    const c = info?.channel as { is_im?: boolean; is_private?: boolean; is_mpim?: boolean } | undefined;
+    // Unknown privacy is treated as private: a file must never leak to the whole workspace.
+    return {
+      isDirectMessage: c?.is_im === true,
+      isPrivateChannel: c ? c.is_private === true || c.is_mpim === true : true,
+    };
   }
 }
 

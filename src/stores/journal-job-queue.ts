@@ -120,17 +120,18 @@ export class JournalJobQueue implements JobQueue {
         await this.append({ op: 'done', id: job.id, outcome });
         return this.finish(job.id, { ok: true, outcome });
       } catch (error) {
-        if (lastAttempt || isPermanent(error) || this.closed) {
-          const reason = describeError(error);
-          // A job cut short by shutdown stays pending in the journal and runs after the restart.
-          if (this.closed && !lastAttempt && !isPermanent(error)) return;
-          await this.append({ op: 'failed', job, reason, at: new Date().toISOString() });
-          this.failedJobs = [...this.failedJobs, { job, reason, failedAt: new Date().toISOString() }].slice(
-            -KEEP_FAILED,
-          );
-          return this.finish(job.id, { ok: false, reason });
+        const final = lastAttempt || isPermanent(error);
+        // Cut short by shutdown: the job stays pending in the journal and runs after the restart.
+        if (!final && this.closed) return;
+        if (!final) {
+          await new Promise((r) => setTimeout(r, this.policy.backoffMs * 2 ** (attempt - 1)));
+          continue;
         }
-        await new Promise((r) => setTimeout(r, this.policy.backoffMs * 2 ** (attempt - 1)));
+        const reason = describeError(error);
+        const failedAt = new Date().toISOString();
+        await this.append({ op: 'failed', job, reason, at: failedAt });
+        this.failedJobs = [...this.failedJobs, { job, reason, failedAt }].slice(-KEEP_FAILED);
+        return this.finish(job.id, { ok: false, reason });
       }
     }
   }
