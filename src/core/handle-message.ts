@@ -113,22 +113,17 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       }),
     );
     // On disk (or in Redis) before anyone is told the file was received: a crash now loses nothing.
-    const added = await Promise.all(
-      jobs.map((job) =>
-        deps.jobs.add(job).then(
-          (isNew) => (isNew ? 'new' : 'known'),
-          (): FileOutcome => ({ name: job.file.name, status: 'failed', reason: NOT_RECORDED }),
-        ),
-      ),
-    );
+    // true: recorded now; false: already known; undefined: the queue could not record it.
+    const added = await Promise.all(jobs.map((job) => deps.jobs.add(job).catch(() => undefined)));
     hooks.onRecorded?.();
     // Every job already known: the event was handled before a restart that forgot its dedupe key.
-    if (added.every((a) => a === 'known')) return undefined;
+    if (added.every((isNew) => isNew === false)) return undefined;
     const outcomes = await Promise.all(
-      jobs.map((job, i) => {
-        const result = added[i];
-        return typeof result === 'object' ? result : deps.jobs.outcome(job);
-      }),
+      jobs.map((job, i): FileOutcome | Promise<FileOutcome> =>
+        added[i] === undefined
+          ? { name: job.file.name, status: 'failed', reason: NOT_RECORDED }
+          : deps.jobs.outcome(job),
+      ),
     );
     deps.observer?.ingested?.(message, outcomes);
     return outcomes;
