@@ -132,7 +132,7 @@ export async function createAnswerCache(config: Config, logger: Logger): Promise
     {
       ttlMs: config.cache.ttlSeconds * 1000,
       turnTtlMs: config.threads.ttlSeconds * 1000,
-      timeoutMs: config.cache.timeoutMs,
+      ...(config.redisUrl ? { timeoutMs: config.cache.timeoutMs } : {}),
       onError: warn,
     },
     separate,

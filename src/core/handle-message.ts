@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DedupeStore } from '../stores/dedupe-store.js';
 import type { Throttle } from '../stores/throttle.js';
 import type { Answerer, AnswerResult } from './ask.js';
@@ -52,11 +53,17 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     message: InboundMessage,
     hooks: MessageHooks = {},
   ): Promise<MessageOutcome> {
-    const dedupeKey = `${message.platform}:${message.tenantId}:${message.eventId}`;
-    if (!(await deps.dedupe.claim(dedupeKey, DEDUPE_TTL_MS))) {
+    const dedupeKey =
+      message.eventId === undefined
+        ? undefined
+        : `${message.platform}:${message.tenantId}:${message.eventId}`;
+    if (dedupeKey !== undefined && !(await deps.dedupe.claim(dedupeKey, DEDUPE_TTL_MS))) {
       hooks.onRecorded?.();
       return { kind: 'duplicate' };
     }
+    const release = async () => {
+      if (dedupeKey !== undefined) await deps.dedupe.release(dedupeKey);
+    };
     try {
       let files: FileOutcome[] | undefined;
       if (message.files.length > 0 && deps.ingestsFrom(message)) {
@@ -84,7 +91,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       );
       if (!throttled.ok) {
         // Not handled: a retry of the same event after the wait should be answered.
-        await deps.dedupe.release(dedupeKey);
+        await release();
         deps.observer?.throttled?.(message, throttled.retryAfterMs);
         return { kind: 'throttled', retryAfterMs: throttled.retryAfterMs };
       }
@@ -94,7 +101,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
         : { kind: 'answer', result: throttled.value };
     } catch (error) {
       // The event was not handled: let the platform's retry try again.
-      await deps.dedupe.release(dedupeKey);
+      await release();
       throw error;
     }
   };
@@ -102,9 +109,10 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
   /** The outcome of each shared file, or undefined when they were all handled before. */
   async function ingest(message: InboundMessage, hooks: MessageHooks): Promise<FileOutcome[] | undefined> {
     const scope = scopeForShare(message);
+    const eventId = message.eventId ?? randomUUID();
     const jobs = message.files.map(
       (file, index): IngestJob => ({
-        id: ingestJobId(message.platform, message.tenantId, message.eventId, index),
+        id: ingestJobId(message.platform, message.tenantId, eventId, index),
         platform: message.platform,
         tenantId: message.tenantId,
         scope,

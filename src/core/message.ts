@@ -19,8 +19,11 @@ export interface SharedFile {
 /** What every platform adapter turns its events into. Identity comes from verified envelopes only. */
 export interface InboundMessage {
   platform: Platform;
-  /** Unique per delivery of the same event: retries carry the same id. */
-  eventId: string;
+  /**
+   * Unique per event, and the same on each redelivery of it. Absent where nothing is ever
+   * delivered twice (the HTTP API answers on the request itself): there is nothing to deduplicate.
+   */
+  eventId?: string;
   tenantId: string;
   channelId: string;
   userId: string;

@@ -28,11 +28,12 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   await app.register(multipart, { limits: { fileSize: services.config.maxFileBytes, files: 10 } });
   const isShuttingDown = options.isShuttingDown ?? (() => false);
   // During shutdown, responses close their connection: a kept-alive socket would hold close() open.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (isShuttingDown()) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration.observe(
       {
         method: request.method,
@@ -41,6 +42,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
       },
       reply.elapsedTime / 1000,
     );
+    done();
   });
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;

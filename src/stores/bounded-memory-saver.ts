@@ -1,5 +1,6 @@
 import type { RunnableConfig } from '@langchain/core/runnables';
 import { type Checkpoint, type CheckpointMetadata, MemorySaver } from '@langchain/langgraph';
+import { trimOldest } from './trim-oldest.js';
 
 /**
  * LangGraph's in-memory checkpointer keeps every thread forever; a bot that lives for weeks in
@@ -20,11 +21,7 @@ export class BoundedMemorySaver extends MemorySaver {
     const threadId = String(config.configurable?.thread_id ?? '');
     this.recent.delete(threadId);
     this.recent.set(threadId, true);
-    while (this.recent.size > this.maxThreads) {
-      const oldest = this.recent.keys().next().value as string;
-      this.recent.delete(oldest);
-      await this.deleteThread(oldest);
-    }
+    for (const oldest of trimOldest(this.recent, this.maxThreads)) await this.deleteThread(oldest);
     return super.put(config, checkpoint, metadata);
   }
 }

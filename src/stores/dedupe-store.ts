@@ -1,3 +1,5 @@
+import { trimOldest } from './trim-oldest.js';
+
 /** Remembers which events were already taken on, so platform retries do no work twice. */
 export interface DedupeStore {
   /** True for the first caller with this key within `ttlMs`; false for every later one. Atomic. */
@@ -18,8 +20,7 @@ export class MemoryDedupeStore implements DedupeStore {
     if (expiry !== undefined && expiry > now) return false;
     this.expiries.delete(key);
     this.expiries.set(key, now + ttlMs);
-    while (this.expiries.size > this.maxKeys)
-      this.expiries.delete(this.expiries.keys().next().value as string);
+    trimOldest(this.expiries, this.maxKeys);
     return true;
   }
 

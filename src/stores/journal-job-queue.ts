@@ -4,6 +4,7 @@ import type { FailedJob, IngestJob, JobQueue, JobResult, JobRunInfo } from '../c
 import { isPermanent } from '../core/ingest-jobs.js';
 import type { FileOutcome } from '../core/message.js';
 import { describeError } from '../errors.js';
+import { trimOldest } from './trim-oldest.js';
 
 export interface RetryPolicy {
   /** Tries per job, the first included. */
@@ -146,7 +147,7 @@ export class JournalJobQueue implements JobQueue {
 
   private remember(id: string, result: JobResult): void {
     this.finished.set(id, result);
-    if (this.finished.size > KEEP_FINISHED) this.finished.delete(this.finished.keys().next().value as string);
+    trimOldest(this.finished, KEEP_FINISHED);
   }
 
   /** One entry per line, on disk before the caller goes on; writes are serialised so lines never interleave. */

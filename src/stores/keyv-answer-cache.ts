@@ -3,13 +3,17 @@ import type Keyv from 'keyv';
 import type { Scope } from '../core/types.js';
 import { withTimeout } from '../core/with-timeout.js';
 import type { AnswerCache, CachedAnswer, OpeningTurn } from './answer-cache.js';
+import { trimOldest } from './trim-oldest.js';
 
 export interface KeyvAnswerCacheOptions {
   ttlMs: number;
   /** How long a thread's opening turn waits for the thread's next question. */
   turnTtlMs: number;
-  /** Upper bound on any one cache call; past it the call counts as a miss. */
-  timeoutMs: number;
+  /**
+   * Upper bound on any one call to a remote store; past it the call counts as a miss. Left out
+   * for an in-process store, which cannot hang: a timer per call would cost more than the call.
+   */
+  timeoutMs?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -72,8 +76,15 @@ export class KeyvAnswerCache implements AnswerCache {
     await this.bounded(() => this.keyv.disconnect());
   }
 
-  private bounded<T>(call: () => Promise<T>): Promise<T | undefined> {
-    return withTimeout(call, this.options.timeoutMs, this.options.onError);
+  private async bounded<T>(call: () => Promise<T>): Promise<T | undefined> {
+    if (this.options.timeoutMs !== undefined)
+      return withTimeout(call, this.options.timeoutMs, this.options.onError);
+    try {
+      return await call();
+    } catch (error) {
+      this.options.onError?.(error);
+      return undefined;
+    }
   }
 }
 
@@ -88,7 +99,7 @@ export class BoundedMap<K, V> extends Map<K, V> {
   override set(key: K, value: V): this {
     super.delete(key);
     super.set(key, value);
-    while (this.size > this.maxEntries) super.delete(this.keys().next().value as K);
+    trimOldest(this, this.maxEntries);
     return this;
   }
 }

@@ -1,4 +1,5 @@
 import { NOT_IN_DOCUMENTS } from '../llm/extractive-answerer.js';
+import { trimOldest } from './trim-oldest.js';
 
 export interface AnsweredRecord {
   answerId: string;
@@ -61,8 +62,7 @@ export class MemoryStatsStore implements StatsStore {
 
   async recordAnswer(record: AnsweredRecord): Promise<void> {
     this.answers.set(record.answerId, record);
-    while (this.answers.size > this.maxRecords)
-      this.answers.delete(this.answers.keys().next().value as string);
+    trimOldest(this.answers, this.maxRecords);
   }
 
   async findAnswer(answerId: string): Promise<AnsweredRecord | undefined> {

@@ -24,7 +24,6 @@ export async function apiRoutes(app: FastifyInstance, { services }: { services: 
     const session = body.session_id ?? randomUUID();
     const outcome = await services.handleMessage({
       platform: 'http',
-      eventId: randomUUID(),
       tenantId: body.tenant ?? 'default',
       channelId: 'api',
       userId: `api:${session}`,
