@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Answerer, AnswerRequest, AnswerResult } from '../../src/core/ask.js';
+import type { Answerer, AnswerRequest, AnswerResult, CacheLookup } from '../../src/core/ask.js';
 import { toSources } from '../../src/core/ask.js';
 import { audienceFor } from '../../src/core/scope.js';
-import type { Audience } from '../../src/core/types.js';
 import type { ModelTiers } from '../../src/llm/chat-models.js';
 import { stripMentions } from '../../src/llm/sanitize.js';
 import type { AnswerCache } from '../../src/stores/answer-cache.js';
@@ -45,60 +44,57 @@ export class GraphAnswerer implements Answerer {
 
   async answer(request: AnswerRequest): Promise<AnswerResult> {
     const started = performance.now();
-    const audience = audienceFor(request.context);
-    const opensThread = request.threadId === undefined || request.opensThread === true;
-    const opening = opensThread ? await this.cachedOpening(request, audience) : undefined;
-    if (opening?.result) {
-      const result = { ...opening.result, latency_ms: Math.round(performance.now() - started) };
-      this.hooks.onAnswered?.({ result, question: request.question, tenantId: audience.tenantId });
-      return result;
-    }
-    return this.viaGraph(request, audience, opensThread, opening?.key ?? '', started);
+    const lookup = request.lookup ?? (await this.lookUpCached(request));
+    if (lookup && 'found' in lookup) return this.serveCached(request, lookup.found, started);
+    return this.viaGraph(request, lookup?.missedKey ?? '', started);
   }
 
-  /** The opening question's cache key, and its cached answer when there is one. */
-  private async cachedOpening(
-    request: AnswerRequest,
-    audience: Audience,
-  ): Promise<{ key: string; result?: AnswerResult }> {
+  async lookUpCached(request: AnswerRequest): Promise<CacheLookup | undefined> {
+    if (!opensThread(request)) return undefined;
     const { cache } = this.cacheFirst;
-    const key = await answerCacheKey(cache, audience, this.answeredBy, request.question);
+    const key = await answerCacheKey(cache, audienceFor(request.context), this.answeredBy, request.question);
     const hit = await cache.get(key);
-    if (!hit) return { key };
-    const answer = stripMentions(hit.answer);
+    if (!hit) return { missedKey: key };
+    return {
+      found: {
+        id: randomUUID(),
+        answer: stripMentions(hit.answer),
+        sources: hit.sources.map((s) => ({ ...s, score: Number(s.score.toFixed(6)) })),
+        route: 'cached',
+        model: hit.model,
+        cached: true,
+        latency_ms: 0,
+        tokens: { input: 0, output: 0 },
+        cost_usd: 0,
+      },
+    };
+  }
+
+  /** A cached answer becomes the thread's first turn, for its next question to build on. */
+  private async serveCached(request: AnswerRequest, found: AnswerResult, started: number) {
     if (request.threadId)
-      await cache.rememberOpeningTurn(request.threadId, {
+      await this.cacheFirst.cache.rememberOpeningTurn(request.threadId, {
         question: request.question,
         standalone: request.question,
-        answer,
+        answer: found.answer,
       });
-    const result: AnswerResult = {
-      id: randomUUID(),
-      answer,
-      sources: hit.sources.map((s) => ({ ...s, score: Number(s.score.toFixed(6)) })),
-      route: 'cached',
-      model: hit.model,
-      cached: true,
-      latency_ms: 0,
-      tokens: { input: 0, output: 0 },
-      cost_usd: 0,
-    };
-    return { key, result };
+    const result = { ...found, latency_ms: Math.round(performance.now() - started) };
+    this.hooks.onAnswered?.({ result, question: request.question, tenantId: request.context.tenantId });
+    return result;
   }
 
   private async viaGraph(
     request: AnswerRequest,
-    audience: Audience,
-    opensThread: boolean,
     /** The opening question's key, already looked up and missed: the graph need not look again. */
     missedKey: string,
     started: number,
   ): Promise<AnswerResult> {
+    const audience = audienceFor(request.context);
     let result: AnswerResult;
     try {
       // A thread opened from the cache hands its first turn over now.
       const opening =
-        request.threadId && !opensThread
+        request.threadId && !opensThread(request)
           ? await this.cacheFirst.cache.takeOpeningTurn(request.threadId)
           : undefined;
       const state = await this.graph.invoke(
@@ -156,3 +152,7 @@ export class GraphAnswerer implements Answerer {
     return result;
   }
 }
+
+/** A question with no history yet: its cached answer needs no rewriting with the thread's turns. */
+const opensThread = (request: AnswerRequest) =>
+  request.threadId === undefined || request.opensThread === true;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DedupeStore } from '../stores/dedupe-store.js';
 import type { Throttle } from '../stores/throttle.js';
-import type { Answerer, AnswerResult } from './ask.js';
+import type { Answerer, AnswerRequest, AnswerResult, CacheLookup } from './ask.js';
 import { type IngestJob, type IngestJobs, ingestJobId } from './ingest-jobs.js';
 import type { FileOutcome, InboundMessage, MessageOutcome } from './message.js';
 import type { Scope } from './types.js';
@@ -72,21 +72,34 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       } else hooks.onRecorded?.();
       const question = message.text.trim();
       if (!question) return files ? { kind: 'ingested', files } : { kind: 'ignored' };
+      // Built when asked: showing progress may move the conversation (into a new thread).
+      const request = (lookup?: CacheLookup): AnswerRequest => ({
+        question,
+        threadId: `${message.platform}:${message.tenantId}:${message.threadId}`,
+        opensThread: message.opensThread,
+        context: {
+          tenantId: message.tenantId,
+          channelId: message.channelId,
+          userId: message.userId,
+          isDirectMessage: message.isDirectMessage,
+        },
+        ...(lookup ? { lookup } : {}),
+      });
+      const answered = (result: AnswerResult): MessageOutcome => {
+        deps.observer?.answered?.(message, result);
+        return files ? { kind: 'ingested', files, answer: result } : { kind: 'answer', result };
+      };
+      const lookup = await deps.answerer.lookUpCached(request());
+      if (lookup && 'found' in lookup) {
+        // No model call to guard: neither counted against the user's limits nor queued behind them.
+        await hooks.onStart?.();
+        return answered(await deps.answerer.answer(request(lookup)));
+      }
       const throttled = await deps.throttle.run(
         `${message.tenantId}:${message.platform}:${message.userId}`,
         async () => {
           await hooks.onStart?.();
-          return deps.answerer.answer({
-            question,
-            threadId: `${message.platform}:${message.tenantId}:${message.threadId}`,
-            opensThread: message.opensThread,
-            context: {
-              tenantId: message.tenantId,
-              channelId: message.channelId,
-              userId: message.userId,
-              isDirectMessage: message.isDirectMessage,
-            },
-          });
+          return deps.answerer.answer(request(lookup));
         },
       );
       if (!throttled.ok) {
@@ -95,10 +108,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
         deps.observer?.throttled?.(message, throttled.retryAfterMs);
         return { kind: 'throttled', retryAfterMs: throttled.retryAfterMs };
       }
-      deps.observer?.answered?.(message, throttled.value);
-      return files
-        ? { kind: 'ingested', files, answer: throttled.value }
-        : { kind: 'answer', result: throttled.value };
+      return answered(throttled.value);
     } catch (error) {
       // The event was not handled: let the platform's retry try again.
       await release();

@@ -4,11 +4,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 const FAILURE_WINDOW_MS = 60_000;
 const FREE_FAILURES = 5;
 
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
 /** Compares digests, so neither the token's content nor its length leaks through timing. */
-export function tokensMatch(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+function matchesDigest(given: string, expected: Buffer): boolean {
+  return timingSafeEqual(digest(given), expected);
 }
 
 /**
@@ -17,8 +17,9 @@ export function tokensMatch(given: string, expected: string): boolean {
  */
 export function bearerGuard(token: string | undefined, variable: string) {
   const failures = new Map<string, { count: number; since: number }>();
+  const expected = token ? digest(token) : undefined;
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!token) {
+    if (!expected) {
       return reply.code(403).send({
         error: 'disabled',
         message: `Set ${variable} to enable ${request.url.split('/')[1] ? `/${request.url.split('/')[1]}` : 'this route'}.`,
@@ -37,7 +38,7 @@ export function bearerGuard(token: string | undefined, variable: string) {
     }
     const header = request.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!given || !tokensMatch(given, token)) {
+    if (!given || !matchesDigest(given, expected)) {
       failures.set(request.ip, { count: (current?.count ?? 0) + 1, since: current?.since ?? now });
       return reply.code(401).send({ error: 'unauthorized', message: 'Send Authorization: Bearer <token>.' });
     }

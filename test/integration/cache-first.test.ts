@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import type { InboundMessage } from '../../src/core/message.js';
 import { createServices, type Services } from '../../src/main.js';
 import { ScriptedModel } from '../helpers/scripted-model.js';
 import { bytesOf } from '../helpers/temp-kb.js';
@@ -97,3 +98,80 @@ it('misses after ingestion changes the documents, even for an opening question',
   });
   expect(after.cached).toBe(false);
 });
+
+it("serves a cached answer ahead of the limits: past the person's allowance, and while the workspace is busy", async () => {
+  const limitedDir = await mkdtemp(path.join(tmpdir(), 'docent-cache-first-limits-'));
+  let openGate = () => {};
+  const gate = new Promise<void>((resolve) => {
+    openGate = resolve;
+  });
+  // Holds any question about holidays until the gate opens: it keeps the workspace's one slot busy.
+  class GatedModel extends ScriptedModel {
+    override async classify(system: string, prompt: string) {
+      if (prompt.includes('holiday')) await gate;
+      return super.classify(system, prompt);
+    }
+  }
+  const limited = await createServices(
+    loadConfig({
+      DATA_DIR: limitedDir,
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_PER_MINUTE: '1',
+      RATE_LIMIT_QUEUE: '0',
+      TENANT_MAX_CONCURRENT: '1',
+    }),
+    { models: { cheap: new GatedModel('gpt-4o-mini'), strong } },
+  );
+  try {
+    await limited.knowledgeBase.ingest({
+      tenantId: 'acme',
+      scope: 'tenant',
+      source: 'keys.md',
+      fetchData: bytesOf(
+        '# Keys\n\nRotate production keys in Settings.\n\nHolidays are booked in the portal.',
+      ),
+    });
+    const ask = (userId: string, text: string): Promise<Awaited<ReturnType<Services['handleMessage']>>> =>
+      limited.handleMessage(message(userId, text));
+    const first = await ask('ana', 'how do I rotate production keys?');
+    expect(first).toMatchObject({ kind: 'answer', result: { cached: false } });
+
+    // Ben's question takes the workspace's only answering slot and holds it.
+    let bensDone = false;
+    const bens = ask('ben', 'how do I book a holiday?').then((outcome) => {
+      bensDone = true;
+      return outcome;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // Ana has used her one question a minute, and the workspace is busy: the cached answer still comes.
+    const again = await ask('ana', 'how do I rotate production keys?');
+    expect(again).toMatchObject({ kind: 'answer', result: { cached: true, route: 'cached' } });
+    expect(bensDone).toBe(false);
+    // A question that needs the model is still held to her allowance.
+    expect(await ask('ana', 'where are staging keys kept?')).toMatchObject({ kind: 'throttled' });
+
+    openGate();
+    expect(await bens).toMatchObject({ kind: 'answer', result: { cached: false } });
+  } finally {
+    openGate();
+    await limited.close();
+    await rm(limitedDir, { recursive: true, force: true });
+  }
+});
+
+function message(userId: string, text: string): InboundMessage {
+  return {
+    platform: 'slack',
+    eventId: randomUUID(),
+    tenantId: 'acme',
+    channelId: 'C1',
+    userId,
+    threadId: randomUUID(),
+    opensThread: true,
+    isDirectMessage: false,
+    isPrivateChannel: false,
+    text,
+    files: [],
+  };
+}
