@@ -6,11 +6,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { percentile } from '../src/eval/evaluate.js';
-import { startFakeOpenAI } from '../test/fakes/openai-server.js';
-import { startFakeSlack } from '../test/fakes/slack-api.js';
-import { grounded, scriptModel } from '../test/helpers/model-brain.js';
 import { slackSignature } from '../test/helpers/slack-events.js';
 
 const { values } = parseArgs({
@@ -20,14 +18,19 @@ const rate = Number(values.rate);
 const total = rate * Number(values.seconds);
 const SECRET = 'bench-secret';
 
-const slack = await startFakeSlack();
-const openai = await startFakeOpenAI();
-scriptModel(openai, 'gpt-4o-mini', {
-  answer: () => ({ structured: grounded('From the runbook [1].'), delayMs: 2000 }),
+// Docent runs as `docent serve` pinned to core 0. Core 1 holds this process (the load, which
+// times acknowledgements) and, in a process of their own, the fake Slack API and the fake model.
+const remote = spawn('taskset', ['-c', '1', process.execPath, '--import', 'tsx', 'bench/slack-remote.ts'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
 });
+const remoteReady = await createInterface({ input: remote.stdout })[Symbol.asyncIterator]().next();
+const services = JSON.parse(String(remoteReady.value)) as {
+  slackApiUrl: string;
+  botToken: string;
+  openaiUrl: string;
+  statusUrl: string;
+};
 const dir = await mkdtemp(path.join(tmpdir(), 'docent-bench-slack-'));
-// Docent runs as `docent serve` pinned to core 0; this process (the load, the fake Slack API and
-// the fake model, which are remote in production) keeps core 1.
 const port = 18600 + Math.floor(Math.random() * 300);
 const docent = spawn('taskset', ['-c', '0', process.execPath, 'bin/docent.js', 'serve'], {
   env: {
@@ -37,11 +40,11 @@ const docent = spawn('taskset', ['-c', '0', process.execPath, 'bin/docent.js', '
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
-    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_BOT_TOKEN: services.botToken,
     SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
+    SLACK_API_URL: services.slackApiUrl,
     OPENAI_API_KEY: 'bench',
-    OPENAI_BASE_URL: openai.url,
+    OPENAI_BASE_URL: services.openaiUrl,
     EMBEDDINGS: 'local',
     DOCENT_ADMIN_TOKEN: 'bench',
   },
@@ -102,6 +105,8 @@ async function sendCommands(team: string, prefix: string, count: number, perSeco
         (res) => {
           acks.push(performance.now() - sent);
           if (res.status !== 200) failed++;
+          // Read to the end, so the connection is free for the next command (as Slack keeps its own).
+          return res.arrayBuffer().then(() => undefined);
         },
         () => {
           failed++;
@@ -120,20 +125,15 @@ const started = performance.now();
 const { acks, failed, seconds: sendSeconds } = await sendCommands('T1', 'C', total, rate);
 // The workspace ceiling answers 8 at a time: give every command time to be answered.
 const deadline = Date.now() + 400_000;
-const answeredChannels = () =>
-  new Set(
-    slack
-      .callsTo('chat.update')
-      .map((c) => String(c.args.channel))
-      .filter((c) => c.startsWith('C')),
-  ).size;
-while (answeredChannels() < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-const answered = answeredChannels();
+const answeredChannels = async () =>
+  ((await (await fetch(`${services.statusUrl}/answered?prefix=C`)).json()) as { answered: number }).answered;
+while ((await answeredChannels()) < total && Date.now() < deadline)
+  await new Promise((r) => setTimeout(r, 500));
+const answered = await answeredChannels();
 const allDone = (performance.now() - started) / 1000;
 
 docent.kill('SIGKILL');
-await slack.close();
-await openai.close();
+remote.kill('SIGTERM');
 await rm(dir, { recursive: true, force: true });
 const round = (x: number) => Number(x.toFixed(1));
 console.log(

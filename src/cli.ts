@@ -78,7 +78,9 @@ program
   .description('run the HTTP service, and Slack and Discord when configured')
   .action(async () => {
     try {
-      process.exitCode = await serveCommand(loadConfig());
+      // Shutdown is over, cleanly or out of time: whatever still holds the event loop (a model
+      // call that never returns) must not keep the process, and the deployment, waiting.
+      process.exit(await serveCommand(loadConfig()));
     } catch (err) {
       process.stderr.write(`${err instanceof ConfigError ? err.message : `error: ${describeError(err)}`}\n`);
       if (process.env.DOCENT_DEBUG) console.error(err);

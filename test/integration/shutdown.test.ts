@@ -23,17 +23,7 @@ it('finishes an answer in flight on SIGTERM, then exits 0', async () => {
   });
   const { base, child, exited } = service;
   try {
-    const form = new FormData();
-    form.append('file', new Blob(['# Backups\n\nBackups run nightly at 02:00 UTC.']), 'backups.md');
-    expect(
-      (
-        await fetch(`${base}/admin/documents`, {
-          method: 'POST',
-          headers: { authorization: 'Bearer a' },
-          body: form,
-        })
-      ).status,
-    ).toBe(201);
+    expect(await uploadBackupsDoc(base)).toBe(201);
     const inFlight = fetch(`${base}/api/v1/query`, {
       method: 'POST',
       headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
@@ -59,3 +49,56 @@ it('finishes an answer in flight on SIGTERM, then exits 0', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+it('exits 1 once SHUTDOWN_TIMEOUT_MS has passed, even with an answer still in flight', async () => {
+  const server = await startFakeOpenAI();
+  const dir = await mkdtemp(path.join(tmpdir(), 'docent-shutdown-'));
+  scriptModel(server, 'gpt-4o-mini', {
+    answer: () => ({ structured: grounded('Nightly at 02:00 [1].'), delayMs: 30_000 }),
+  });
+  const service = await startServeProcess({
+    DATA_DIR: dir,
+    OPENAI_API_KEY: 'test',
+    OPENAI_BASE_URL: server.url,
+    EMBEDDINGS: 'local',
+    DOCENT_API_TOKEN: 't',
+    DOCENT_ADMIN_TOKEN: 'a',
+    SHUTDOWN_TIMEOUT_MS: '1000',
+    LLM_TIMEOUT_MS: '60000',
+  });
+  const { base, child, exited } = service;
+  try {
+    expect(await uploadBackupsDoc(base)).toBe(201);
+    const inFlight = fetch(`${base}/api/v1/query`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+      body: JSON.stringify({ question: 'when do backups run?' }),
+    }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 500));
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 8000)),
+    ]);
+    expect(code).toBe(1);
+    expect(Date.now() - signalled).toBeLessThan(8000);
+    expect(service.logs()).toContain('shutdown timed out; exiting with work unfinished');
+    await inFlight;
+  } finally {
+    child.kill('SIGKILL');
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+async function uploadBackupsDoc(base: string): Promise<number> {
+  const form = new FormData();
+  form.append('file', new Blob(['# Backups\n\nBackups run nightly at 02:00 UTC.']), 'backups.md');
+  const response = await fetch(`${base}/admin/documents`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer a' },
+    body: form,
+  });
+  return response.status;
+}
