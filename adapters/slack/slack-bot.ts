@@ -51,15 +51,15 @@ export class SlackBot {
 
   constructor(private readonly options: SlackBotOptions) {
     const logger = boltLogger(options.logger);
-    const clientOptions = options.apiUrl ? { slackApiUrl: options.apiUrl } : undefined;
+    const common = {
+      token: options.botToken,
+      logger,
+      clientOptions: options.apiUrl ? { slackApiUrl: options.apiUrl } : undefined,
+      // Docent keeps its own thread memory: Bolt's conversation store would be work on every event.
+      convoStore: false as const,
+    };
     if (options.appToken) {
-      this.app = new App({
-        token: options.botToken,
-        appToken: options.appToken,
-        socketMode: true,
-        logger,
-        clientOptions,
-      });
+      this.app = new App({ ...common, appToken: options.appToken, socketMode: true });
     } else {
       this.receiver = new HTTPReceiver({
         signingSecret: options.signingSecret ?? '',
@@ -69,7 +69,7 @@ export class SlackBot {
         processBeforeResponse: true,
         logger,
       });
-      this.app = new App({ token: options.botToken, receiver: this.receiver, logger, clientOptions });
+      this.app = new App({ ...common, receiver: this.receiver });
     }
     this.poster = new ChannelPoster(this.app.client);
     this.registerListeners();

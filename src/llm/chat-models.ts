@@ -37,26 +37,37 @@ export interface ModelTiers {
 
 /** Structured output through any LangChain chat model, keeping the raw message for token usage. */
 export class StructuredChatModel implements LanguageModel {
+  // Built once: binding a schema converts it to JSON Schema and wraps the model, which per
+  // question would be CPU spent on the event loop that also acknowledges Slack and Discord.
+  private readonly classifier: StructuredCall<ClassificationOutput>;
+  private readonly answerer: StructuredCall<AnswerOutput>;
+
   constructor(
     readonly name: string,
-    private readonly chat: BaseChatModel,
-  ) {}
+    chat: BaseChatModel,
+  ) {
+    this.classifier = structuredCall(chat, classificationSchema, 'classification');
+    this.answerer = structuredCall(chat, answerSchema, 'grounded_answer');
+  }
 
   classify(system: string, prompt: string): Promise<ModelReply<ClassificationOutput>> {
-    return this.call(classificationSchema, 'classification', system, prompt);
+    return this.classifier(system, prompt);
   }
 
   answer(system: string, prompt: string): Promise<ModelReply<AnswerOutput>> {
-    return this.call(answerSchema, 'grounded_answer', system, prompt);
+    return this.answerer(system, prompt);
   }
+}
 
-  private async call<T extends z.ZodType>(
-    schema: T,
-    name: string,
-    system: string,
-    prompt: string,
-  ): Promise<ModelReply<z.infer<T>>> {
-    const runnable = this.chat.withStructuredOutput(schema, { name, includeRaw: true });
+type StructuredCall<T> = (system: string, prompt: string) => Promise<ModelReply<T>>;
+
+function structuredCall<T extends z.ZodType>(
+  chat: BaseChatModel,
+  schema: T,
+  name: string,
+): StructuredCall<z.infer<T>> {
+  const runnable = chat.withStructuredOutput(schema, { name, includeRaw: true });
+  return async (system, prompt) => {
     const { raw, parsed } = (await runnable.invoke([
       { role: 'system', content: system },
       { role: 'user', content: prompt },
@@ -69,5 +80,5 @@ export class StructuredChatModel implements LanguageModel {
       value: validated,
       usage: { input: raw.usage_metadata?.input_tokens ?? 0, output: raw.usage_metadata?.output_tokens ?? 0 },
     };
-  }
+  };
 }
