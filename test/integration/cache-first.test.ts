@@ -67,6 +67,17 @@ it('serves a cached opening question at once, and its thread remembers it', asyn
   expect(third).toContain('User: and for staging?');
 });
 
+it('serves a rephrasing of a cached question from the cache, but not a question one word apart', async () => {
+  await services.answerer.answer({ question: 'How do I rotate the production keys?', context });
+  const callsBefore = cheap.calls;
+  const rephrased = await services.answerer.answer({ question: 'how can I rotate production keys', context });
+  expect(rephrased).toMatchObject({ cached: true, route: 'cached' });
+  expect(cheap.calls).toBe(callsBefore);
+  const other = await services.answerer.answer({ question: 'How do I rotate the staging keys?', context });
+  expect(other.cached).toBe(false);
+  expect(cheap.calls).toBeGreaterThan(callsBefore);
+});
+
 it('answers a follow-up in a continuing thread through the graph, not from the opening cache', async () => {
   const thread = randomUUID();
   await services.answerer.answer({ question: 'how do I rotate production keys?', context, threadId: thread });

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { questionSignature } from '../../graphs/answer/cache-key.js';
+
+const pairs = readFileSync('test/fixtures/eval/near-duplicates.jsonl', 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => JSON.parse(line) as { a: string; b: string; same: boolean });
+
+describe('the question signature the answer cache is keyed by', () => {
+  it('never gives two different questions of the labelled pairs the same key', () => {
+    const confused = pairs.filter((p) => !p.same && questionSignature(p.a) === questionSignature(p.b));
+    expect(confused).toEqual([]);
+  });
+
+  it('gives rephrasings of a question its key (16 of the 23 labelled ones)', () => {
+    const found = pairs.filter((p) => p.same && questionSignature(p.a) === questionSignature(p.b));
+    expect(found.length).toBeGreaterThanOrEqual(16);
+    expect(questionSignature('How do I rotate the production API key?')).toBe(
+      questionSignature('how can I rotate production API keys'),
+    );
+  });
+
+  it('keeps a question made only of phrasing words apart from other such questions', () => {
+    expect(questionSignature('Can you?')).not.toBe(questionSignature('Do you?'));
+  });
+});
