@@ -37,7 +37,10 @@ export function scopeForShare(message: InboundMessage): Scope {
 }
 
 export interface MessageHooks {
-  /** Called once the message is known to be new and admitted, before the slow part: show progress here. */
+  /**
+   * Called once the message is known to be new and the person's limits admit it, before the slow
+   * part (waiting for the workspace's turn, then the model): show progress here.
+   */
   onStart?: () => Promise<void>;
   /** Called once its shared files are recorded as durable jobs: the platform may be acknowledged now. */
   onRecorded?: () => void;
@@ -97,10 +100,9 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       }
       const throttled = await deps.throttle.run(
         `${message.tenantId}:${message.platform}:${message.userId}`,
-        async () => {
-          await hooks.onStart?.();
-          return deps.answerer.answer(request(lookup));
-        },
+        // Built after the progress sign: showing it may move the conversation.
+        () => deps.answerer.answer(request(lookup)),
+        async () => hooks.onStart?.(),
       );
       if (!throttled.ok) {
         // Not handled: a retry of the same event after the wait should be answered.

@@ -60,12 +60,15 @@ export class BottleneckThrottle implements Throttle {
     this.users.on('created', (_limiter, key) => this.createdAt.set(key, Date.now()));
   }
 
-  async run<T>(key: string, task: () => Promise<T>) {
+  async run<T>(key: string, task: () => Promise<T>, admitted?: () => Promise<void>) {
     const tenant = key.split(':')[0] ?? key;
     const user = this.users.key(key);
     if (await minuteUsedUp(user)) return { ok: false as const, retryAfterMs: this.untilRefill(key) };
     try {
-      const value = await user.schedule(() => this.tenants.key(tenant).schedule(task));
+      const value = await user.schedule(async () => {
+        await admitted?.();
+        return this.tenants.key(tenant).schedule(task);
+      });
       return { ok: true as const, value };
     } catch (error) {
       // OVERFLOW drops a job that finds the queue full: that user hears when to try again.

@@ -93,16 +93,17 @@ export class ClusteredThrottle implements Throttle {
     return this.link.up;
   }
 
-  async run<T>(key: string, task: () => Promise<T>) {
-    if (!this.link.up) return this.local.run(key, task);
+  async run<T>(key: string, task: () => Promise<T>, admitted?: () => Promise<void>) {
+    if (!this.link.up) return this.local.run(key, task, admitted);
     const limiter = this.users.key(key);
     // An unanswered check (Redis slow or gone) lets the claim below decide.
     if (await withTimeout(() => minuteUsedUp(limiter), this.redisTimeoutMs))
       return { ok: false as const, retryAfterMs: await this.untilRefill(key) };
     const user = await claimSharedSlot(limiter, this.link, this.bounds);
     if (user.kind === 'refused') return { ok: false as const, retryAfterMs: await this.untilRefill(key) };
-    if (user.kind === 'unavailable') return this.local.run(key, task);
+    if (user.kind === 'unavailable') return this.local.run(key, task, admitted);
     try {
+      await admitted?.();
       const tenant = await claimSharedSlot(this.tenants.key(tenantOf(key)), this.link, this.bounds);
       // The tenant ceiling queues rather than refuses, so anything but a turn means Redis left.
       if (tenant.kind !== 'granted') return this.local.run(key, task);

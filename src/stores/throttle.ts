@@ -1,15 +1,21 @@
 /** Per-user admission: rate, one question in flight, a bounded queue. */
 export interface Throttle {
-  /** Runs `task` when the key's limits allow, or reports when to try again. */
+  /**
+   * Runs `task` when the key's limits allow, or reports when to try again. `admitted` runs once
+   * the person's own limits let the question through, before it waits for the tenant's ceiling:
+   * a busy workspace delays the answer, not the sign that it is coming.
+   */
   run<T>(
     key: string,
     task: () => Promise<T>,
+    admitted?: () => Promise<void>,
   ): Promise<{ ok: true; value: T } | { ok: false; retryAfterMs: number }>;
 }
 
 /** No limits: the default until limits are configured. */
 export class UnlimitedThrottle implements Throttle {
-  async run<T>(_key: string, task: () => Promise<T>) {
+  async run<T>(_key: string, task: () => Promise<T>, admitted?: () => Promise<void>) {
+    await admitted?.();
     return { ok: true as const, value: await task() };
   }
 }

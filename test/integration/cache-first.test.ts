@@ -142,8 +142,12 @@ it("serves a cached answer ahead of the limits: past the person's allowance, and
         '# Keys\n\nRotate production keys in Settings.\n\nHolidays are booked in the portal.',
       ),
     });
-    const ask = (userId: string, text: string): Promise<Awaited<ReturnType<Services['handleMessage']>>> =>
-      limited.handleMessage(message(userId, text));
+    const ask = (
+      userId: string,
+      text: string,
+      hooks?: Parameters<Services['handleMessage']>[1],
+    ): Promise<Awaited<ReturnType<Services['handleMessage']>>> =>
+      limited.handleMessage(message(userId, text), hooks);
     const first = await ask('ana', 'how do I rotate production keys?');
     expect(first).toMatchObject({ kind: 'answer', result: { cached: false } });
 
@@ -161,9 +165,20 @@ it("serves a cached answer ahead of the limits: past the person's allowance, and
     expect(bensDone).toBe(false);
     // A question that needs the model is still held to her allowance.
     expect(await ask('ana', 'where are staging keys kept?')).toMatchObject({ kind: 'throttled' });
+    // Cy's question must wait for the workspace, but Cy sees it is coming at once.
+    let cyShown = false;
+    const cys = ask('cy', 'where do I rotate production keys?', {
+      onStart: async () => {
+        cyShown = true;
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(cyShown).toBe(true);
+    expect(bensDone).toBe(false);
 
     openGate();
     expect(await bens).toMatchObject({ kind: 'answer', result: { cached: false } });
+    expect(await cys).toMatchObject({ kind: 'answer', result: { cached: false } });
   } finally {
     openGate();
     await limited.close();

@@ -190,3 +190,34 @@ describe('ClusteredThrottle', () => {
     expect(a.warnings()).toHaveLength(1);
   });
 });
+
+it('signals a question admitted by the shared limits before it waits for the workspace', async () => {
+  const [a, b] = await sharedPair({ perMinute: 10, queue: 2, tenantConcurrency: 1 });
+  const tenant = `t${randomUUID().slice(0, 8)}`;
+  let openGate = () => {};
+  const gate = new Promise<void>((resolve) => {
+    openGate = resolve;
+  });
+  const first = a.throttle.run(`${tenant}:slack:u1`, async () => {
+    await gate;
+    return 'first';
+  });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const events: string[] = [];
+  const second = b.throttle.run(
+    `${tenant}:slack:u2`,
+    async () => {
+      events.push('answered');
+      return 'second';
+    },
+    async () => {
+      events.push('admitted');
+    },
+  );
+  await until(() => events.length > 0, 3000);
+  expect(events).toEqual(['admitted']);
+  openGate();
+  expect(await first).toEqual({ ok: true, value: 'first' });
+  expect(await second).toEqual({ ok: true, value: 'second' });
+  expect(events).toEqual(['admitted', 'answered']);
+});

@@ -5,6 +5,47 @@ const slow = (ms: number, value: string) => () =>
   new Promise<string>((resolve) => setTimeout(() => resolve(value), ms));
 
 describe('BottleneckThrottle', () => {
+  it("signals a question admitted by the person's limits before it waits for the workspace", async () => {
+    const throttle = new BottleneckThrottle({ perMinute: 10, queue: 2, tenantConcurrency: 1 });
+    let openGate = () => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    const first = throttle.run('t1:slack:u1', async () => {
+      await gate;
+      return 'first';
+    });
+    const events: string[] = [];
+    const second = throttle.run(
+      't1:slack:u2',
+      async () => {
+        events.push('answered');
+        return 'second';
+      },
+      async () => {
+        events.push('admitted');
+      },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The workspace's only slot is still taken, yet u2 already knows the question is coming.
+    expect(events).toEqual(['admitted']);
+    openGate();
+    expect(await second).toEqual({ ok: true, value: 'second' });
+    expect(await first).toEqual({ ok: true, value: 'first' });
+    expect(events).toEqual(['admitted', 'answered']);
+  });
+
+  it("does not signal a question the person's limits refuse", async () => {
+    const throttle = new BottleneckThrottle({ perMinute: 1, queue: 0, tenantConcurrency: 8 });
+    expect((await throttle.run('t1:slack:u1', slow(1, 'x'))).ok).toBe(true);
+    let admitted = false;
+    const refused = await throttle.run('t1:slack:u1', slow(1, 'y'), async () => {
+      admitted = true;
+    });
+    expect(refused.ok).toBe(false);
+    expect(admitted).toBe(false);
+  });
+
   it('runs one question per user at a time and refuses past the queue, saying when to retry', async () => {
     const throttle = new BottleneckThrottle({ perMinute: 10, queue: 1, tenantConcurrency: 8 });
     const order: string[] = [];
