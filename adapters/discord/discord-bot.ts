@@ -159,7 +159,7 @@ export class DiscordBot {
     const inbound = this.fromMessage(message, question, files);
     let target: ReplyTarget | undefined;
     const outcome = await this.handle(inbound, {
-      onStart: async () => {
+      onAdmitted: async () => {
         // Once the message is known to be new: open the reply thread (its id becomes the
         // conversation's, so follow-ups there share history) and show "Docent is typing…".
         target = await this.replyTarget(message, isDm || inOurThread || !mentioned);

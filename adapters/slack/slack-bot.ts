@@ -34,6 +34,7 @@ export interface SlackBotOptions extends SlackConfig {
 type SlackConfig = NonNullable<Config['slack']>;
 
 const THINKING = '_Looking through your documents…_';
+const ACKNOWLEDGED = 'Looking into it…';
 const MAX_KNOWN_THREADS = 50_000;
 
 /** Docent in Slack through Bolt: /ask, mentions, DMs, thread follow-ups, file shares and feedback. */
@@ -106,7 +107,10 @@ export class SlackBot {
     const app = this.app;
 
     app.command(this.options.command, async ({ command, ack, context, client }) => {
-      await ack();
+      // The acknowledgement itself tells the asker the answer is coming (only they see it): no
+      // extra call to Slack, however busy the workspace. The channel's placeholder follows when
+      // the question's turn comes.
+      await ack(command.text.trim() ? { response_type: 'ephemeral', text: ACKNOWLEDGED } : undefined);
       this.detach(() => this.answerCommand(command, context, client));
     });
 
@@ -211,8 +215,8 @@ export class SlackBot {
       await this.replyEphemeral(client, origin, outcome);
       return;
     }
-    // Once admitted, a placeholder gives the answer a thread to live in (its ts names the
-    // conversation, so replies there are follow-ups) and the user something to see.
+    // When the question's turn comes, a placeholder gives the answer a thread to live in (its ts
+    // names the conversation, so replies there are follow-ups) and the channel something to see.
     const inbound = commandToInbound(command, origin, command.trigger_id);
     let placeholderTs: string | undefined;
     const outcome = await this.handle(inbound, {
@@ -240,7 +244,7 @@ export class SlackBot {
     let placeholderTs: string | undefined;
     // The placeholder appears only once the event is known to be new: a Slack retry shows nothing twice.
     const outcome = await this.handle(messageToInbound(e, origin, text), {
-      onStart: async () => {
+      onAdmitted: async () => {
         const placeholder = await this.poster.post({
           channel: e.channel,
           thread_ts: threadTs,

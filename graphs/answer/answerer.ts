@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Answerer, AnswerRequest, AnswerResult, CacheLookup } from '../../src/core/ask.js';
+import type { Answerer, AnswerRequest, AnswerResult } from '../../src/core/ask.js';
 import { toSources } from '../../src/core/ask.js';
 import { audienceFor } from '../../src/core/scope.js';
 import type { ModelTiers } from '../../src/llm/chat-models.js';
@@ -7,6 +7,8 @@ import { stripMentions } from '../../src/llm/sanitize.js';
 import type { AnswerCache } from '../../src/stores/answer-cache.js';
 import { answerCacheKey, modelsLabel } from './cache-key.js';
 import type { AnswerGraph } from './graph.js';
+
+type CacheLookup = { found: AnswerResult } | { missedKey: string };
 
 export const APOLOGY = 'Sorry, something went wrong while answering. Please try again in a moment.';
 
@@ -44,12 +46,19 @@ export class GraphAnswerer implements Answerer {
 
   async answer(request: AnswerRequest): Promise<AnswerResult> {
     const started = performance.now();
-    const lookup = request.lookup ?? (await this.lookUpCached(request));
+    if (request.cached) return this.serveCached(request, request.cached, started);
+    const lookup = await this.lookUp(request);
     if (lookup && 'found' in lookup) return this.serveCached(request, lookup.found, started);
     return this.viaGraph(request, lookup?.missedKey ?? '', started);
   }
 
-  async lookUpCached(request: AnswerRequest): Promise<CacheLookup | undefined> {
+  async lookUpCached(request: AnswerRequest): Promise<AnswerResult | undefined> {
+    const lookup = await this.lookUp(request);
+    return lookup && 'found' in lookup ? lookup.found : undefined;
+  }
+
+  /** An opening question's cached answer, or the key it missed under (the graph need not look again). */
+  private async lookUp(request: AnswerRequest): Promise<CacheLookup | undefined> {
     if (!opensThread(request)) return undefined;
     const { cache } = this.cacheFirst;
     const key = await answerCacheKey(cache, audienceFor(request.context), this.answeredBy, request.question);

@@ -33,22 +33,19 @@ export interface AnswerRequest {
   threadId?: string;
   /** The question starts its thread (a slash command, a new session): it has no history yet. */
   opensThread?: boolean;
-  /** What `lookUpCached` found for this question already, so answering does not look again. */
-  lookup?: CacheLookup;
+  /** The cached answer `lookUpCached` found for this question: answering serves it as it is. */
+  cached?: AnswerResult;
 }
-
-/** A cache lookup's outcome: the cached answer, or the key it was looked up under and missed. */
-export type CacheLookup = { found: AnswerResult } | { missedKey: string };
 
 /** The port every surface asks through; the answer graph implements it. */
 export interface Answerer {
   answer(request: AnswerRequest): Promise<AnswerResult>;
   /**
-   * Looks up the cached answer to a question that opens a conversation, and changes nothing;
-   * undefined for a follow-up, which only answering can rewrite into a question to look up.
+   * The cached answer to a question that opens a conversation, if there is one; changes nothing.
+   * Undefined for a follow-up too, which only answering can rewrite into a question to look up.
    * A cached answer costs no model call, so it need not wait for the limits that guard them.
    */
-  lookUpCached(request: AnswerRequest): Promise<CacheLookup | undefined>;
+  lookUpCached(request: AnswerRequest): Promise<AnswerResult | undefined>;
 }
 
 export function toSources(passages: Passage[]): SourceView[] {

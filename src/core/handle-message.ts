@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DedupeStore } from '../stores/dedupe-store.js';
 import type { Throttle } from '../stores/throttle.js';
-import type { Answerer, AnswerRequest, AnswerResult, CacheLookup } from './ask.js';
+import type { Answerer, AnswerRequest, AnswerResult } from './ask.js';
 import { type IngestJob, type IngestJobs, ingestJobId } from './ingest-jobs.js';
 import type { FileOutcome, InboundMessage, MessageOutcome } from './message.js';
 import type { Scope } from './types.js';
@@ -38,9 +38,11 @@ export function scopeForShare(message: InboundMessage): Scope {
 
 export interface MessageHooks {
   /**
-   * Called once the message is known to be new and the person's limits admit it, before the slow
-   * part (waiting for the workspace's turn, then the model): show progress here.
+   * Called once the message is known to be new and the person's limits admit it, before it waits
+   * for the workspace's turn: show that an answer is coming.
    */
+  onAdmitted?: () => Promise<void>;
+  /** Called when answering starts (the workspace's turn came, or the answer is cached): make it a home. */
   onStart?: () => Promise<void>;
   /** Called once its shared files are recorded as durable jobs: the platform may be acknowledged now. */
   onRecorded?: () => void;
@@ -76,7 +78,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       const question = message.text.trim();
       if (!question) return files ? { kind: 'ingested', files } : { kind: 'ignored' };
       // Built when asked: showing progress may move the conversation (into a new thread).
-      const request = (lookup?: CacheLookup): AnswerRequest => ({
+      const request = (cached?: AnswerResult): AnswerRequest => ({
         question,
         threadId: `${message.platform}:${message.tenantId}:${message.threadId}`,
         opensThread: message.opensThread,
@@ -86,23 +88,27 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
           userId: message.userId,
           isDirectMessage: message.isDirectMessage,
         },
-        ...(lookup ? { lookup } : {}),
+        ...(cached ? { cached } : {}),
       });
       const answered = (result: AnswerResult): MessageOutcome => {
         deps.observer?.answered?.(message, result);
         return files ? { kind: 'ingested', files, answer: result } : { kind: 'answer', result };
       };
-      const lookup = await deps.answerer.lookUpCached(request());
-      if (lookup && 'found' in lookup) {
+      const cached = await deps.answerer.lookUpCached(request());
+      if (cached) {
         // No model call to guard: neither counted against the user's limits nor queued behind them.
+        await hooks.onAdmitted?.();
         await hooks.onStart?.();
-        return answered(await deps.answerer.answer(request(lookup)));
+        return answered(await deps.answerer.answer(request(cached)));
       }
       const throttled = await deps.throttle.run(
         `${message.tenantId}:${message.platform}:${message.userId}`,
-        // Built after the progress sign: showing it may move the conversation.
-        () => deps.answerer.answer(request(lookup)),
-        async () => hooks.onStart?.(),
+        async () => {
+          await hooks.onStart?.();
+          // Looked up again now: the same question asked just before may be cached by its turn.
+          return deps.answerer.answer(request());
+        },
+        async () => hooks.onAdmitted?.(),
       );
       if (!throttled.ok) {
         // Not handled: a retry of the same event after the wait should be answered.

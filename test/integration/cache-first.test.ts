@@ -110,7 +110,7 @@ it('misses after ingestion changes the documents, even for an opening question',
   expect(after.cached).toBe(false);
 });
 
-it("serves a cached answer ahead of the limits: past the person's allowance, and while the workspace is busy", async () => {
+it('serves a cached answer ahead of the limits, and shows progress at once for a question that waits for the workspace', async () => {
   const limitedDir = await mkdtemp(path.join(tmpdir(), 'docent-cache-first-limits-'));
   let openGate = () => {};
   const gate = new Promise<void>((resolve) => {
@@ -123,6 +123,7 @@ it("serves a cached answer ahead of the limits: past the person's allowance, and
       return super.classify(system, prompt);
     }
   }
+  const gated = new GatedModel('gpt-4o-mini');
   const limited = await createServices(
     loadConfig({
       DATA_DIR: limitedDir,
@@ -131,7 +132,7 @@ it("serves a cached answer ahead of the limits: past the person's allowance, and
       RATE_LIMIT_QUEUE: '0',
       TENANT_MAX_CONCURRENT: '1',
     }),
-    { models: { cheap: new GatedModel('gpt-4o-mini'), strong } },
+    { models: { cheap: gated, strong } },
   );
   try {
     await limited.knowledgeBase.ingest({
@@ -168,7 +169,7 @@ it("serves a cached answer ahead of the limits: past the person's allowance, and
     // Cy's question must wait for the workspace, but Cy sees it is coming at once.
     let cyShown = false;
     const cys = ask('cy', 'where do I rotate production keys?', {
-      onStart: async () => {
+      onAdmitted: async () => {
         cyShown = true;
       },
     });
@@ -176,9 +177,14 @@ it("serves a cached answer ahead of the limits: past the person's allowance, and
     expect(cyShown).toBe(true);
     expect(bensDone).toBe(false);
 
+    // Dana asks what Ben asked, while his question holds the workspace's slot: hers waits.
+    const danas = ask('dana', 'how do I book a holiday?');
     openGate();
     expect(await bens).toMatchObject({ kind: 'answer', result: { cached: false } });
     expect(await cys).toMatchObject({ kind: 'answer', result: { cached: false } });
+    // By her turn Ben's answer is cached: she gets it without a second model call.
+    expect(await danas).toMatchObject({ kind: 'answer', result: { cached: true } });
+    expect(gated.prompts.filter((p) => p.includes('holiday'))).toHaveLength(1);
   } finally {
     openGate();
     await limited.close();

@@ -171,6 +171,8 @@ describe('Slack through Bolt over HTTP', () => {
     const ack = await send(form.toString(), 'application/x-www-form-urlencoded');
     expect(ack.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(3000);
+    // The acknowledgement tells the asker, and only them, that the answer is coming.
+    expect(await ack.json()).toEqual({ response_type: 'ephemeral', text: 'Looking into it…' });
     const update = await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'CPUB'));
     const placeholder = slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'CPUB');
     expect(placeholder?.args.text).toContain('Looking through your documents');
