@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { normaliseQuestion, questionSignature } from '../graphs/answer/cache-key.js';
 import { embedLocally } from '../src/ingestion/local-embedder.js';
+import { stem } from '../src/ingestion/tokenize.js';
 
 interface Pair {
   a: string;
@@ -23,6 +24,16 @@ const similarity = (a: string, b: string) => {
   return x.reduce((sum, v, i) => sum + v * (y[i] ?? 0), 0);
 };
 const sortedWords = (q: string) => questionSignature(q).split(' ').sort().join(' ');
+// A looser signature tried first: auxiliaries and modals dropped too, words stemmed.
+const LOOSE_PHRASING = new Set(
+  'a an the do does did i me you we us is are am be can could would please tell to just kindly s'.split(' '),
+);
+const looseSignature = (q: string) =>
+  [...q.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)]
+    .map((m) => m[0])
+    .filter((w) => !LOOSE_PHRASING.has(w))
+    .map(stem)
+    .join(' ');
 
 function judge(name: string, matches: (p: Pair) => boolean) {
   const matched = pairs.filter(matches);
@@ -41,6 +52,10 @@ const strategies = [
   judge(
     'the same signature: same words in the same order (the cache key)',
     (p) => questionSignature(p.a) === questionSignature(p.b),
+  ),
+  judge(
+    'auxiliaries and modals dropped too, words stemmed',
+    (p) => looseSignature(p.a) === looseSignature(p.b),
   ),
   ...[0, 0.8, 0.9, 0.95].map((t) =>
     judge(

@@ -77,15 +77,17 @@ program
   .command('serve')
   .description('run the HTTP service, and Slack and Discord when configured')
   .action(async () => {
+    let code: number;
     try {
-      // Shutdown is over, cleanly or out of time: whatever still holds the event loop (a model
-      // call that never returns) must not keep the process, and the deployment, waiting.
-      process.exit(await serveCommand(loadConfig()));
+      code = await serveCommand(loadConfig());
     } catch (err) {
       process.stderr.write(`${err instanceof ConfigError ? err.message : `error: ${describeError(err)}`}\n`);
       if (process.env.DOCENT_DEBUG) console.error(err);
-      process.exitCode = err instanceof ConfigError ? 2 : 1;
+      code = err instanceof ConfigError ? 2 : 1;
     }
+    // Shutdown is over (cleanly, out of time, or a failed start): whatever still holds the event
+    // loop (a model call that never returns, a Redis connection) must not keep the process alive.
+    process.exit(code);
   });
 
 program

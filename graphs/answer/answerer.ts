@@ -46,7 +46,8 @@ export class GraphAnswerer implements Answerer {
 
   async answer(request: AnswerRequest): Promise<AnswerResult> {
     const started = performance.now();
-    if (request.cached) return this.serveCached(request, request.cached, started);
+    // Only an opening question may be answered from the cache as it is; a follow-up needs its history.
+    if (request.cached && opensThread(request)) return this.serveCached(request, request.cached, started);
     const lookup = await this.lookUp(request);
     if (lookup && 'found' in lookup) return this.serveCached(request, lookup.found, started);
     return this.viaGraph(request, lookup?.missedKey ?? '', started);

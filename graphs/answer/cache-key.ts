@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Audience } from '../../src/core/types.js';
-import { stem } from '../../src/ingestion/tokenize.js';
 import type { ModelTiers } from '../../src/llm/chat-models.js';
 import type { AnswerCache } from '../../src/stores/answer-cache.js';
 
@@ -15,36 +14,48 @@ export function normaliseQuestion(text: string): string {
 }
 
 /**
- * Words that change how a question is phrased, not what it asks. Question words, negations,
- * prepositions other than "to", numbers, tense and possessives all stay: "when" and "where",
- * "from" and "over", "not", "8080" and "8081", "my" and "your" ask for different answers.
+ * Words that only phrase a question: articles, "please", and who is asking. Auxiliaries and
+ * modals stay ("did" and "does", "are" and "can" ask different things), as do question words,
+ * negations, prepositions, numbers and possessives: "when" and "where", "from" and "over",
+ * "not", "8080" and "8081", "my" and "your" ask for different answers.
  */
-const PHRASING = new Set(
-  'a an the do does did i me you we us is are am be can could would please tell to just kindly s'.split(' '),
-);
+const PHRASING = new Set(['a', 'an', 'the', 'please', 'just', 'kindly', 'i', 'me', 'we', 'us']);
+const ARTICLE = new Set(['a', 'an', 'the']);
+
+/** Plural to singular only: other suffixes carry tense ("approved", "approves") or change meaning. */
+function singular(word: string): string {
+  if (word.length <= 3 || /\d/.test(word)) return word;
+  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (/(?:ss|us|is)$/.test(word) || !word.endsWith('s')) return word;
+  return /(?:ches|shes|xes|sses)$/.test(word) ? word.slice(0, -2) : word.slice(0, -1);
+}
 
 /**
- * What a question asks, as the cache keys it: its words without the phrasing ones, stemmed, in
- * their order. The same for "How do I rotate the production API key?" and "how can I rotate
- * production API keys"; different for "staging", "revoke", "when", "not", and for the same words
- * in another order ("from staging to production" and back).
+ * What a question asks, as the cache keys it: its words without the phrasing ones, plurals made
+ * singular, in their order; identifiers ("KEY_A", "on-call") stay whole, and a capital letter
+ * that is not an article ("plan A") stays. The same for "How do I rotate the production API
+ * key?" and "how do I rotate production API keys, please"; different for "staging", "revoke",
+ * "when", "not", "did" for "does", and for the same words in another order ("from staging to
+ * production" and back).
  *
  * Measured on the labelled pairs in test/fixtures/eval/near-duplicates.jsonl (`npm run
- * bench:near-duplicates`): it finds 16 of 23 rephrasings (the normalised text alone finds 3) and
- * matches no two different questions; looser matches (the same words in any order, or embedding
- * similarity at any threshold that finds more) served another question's answer, and a wrong
- * cached answer is worse than a miss.
+ * bench:near-duplicates`): it matches no two different questions, and finds more rephrasings
+ * than the normalised text; looser matches (dropping auxiliaries, the same words in any order,
+ * or embedding similarity at any threshold that finds more) served another question's answer,
+ * and a wrong cached answer is worse than a miss.
  */
 export function questionSignature(question: string): string {
   const words: string[] = [];
-  for (const match of question
-    .toLowerCase()
-    .normalize('NFKC')
-    .matchAll(/[\p{L}\p{N}]+/gu)) {
-    const word = match[0];
-    if (!PHRASING.has(word)) words.push(stem(word));
+  const text = question.normalize('NFKC').replace(/['’]s\b/gu, '');
+  for (const match of text.matchAll(/[\p{L}\p{N}]+(?:[_-][\p{L}\p{N}]+)*/gu)) {
+    const original = match[0];
+    const word = original.toLowerCase();
+    // "A" in "plan A" names something; "a" before a word, or opening the question, is an article.
+    const isArticle = ARTICLE.has(word) && (original === word || words.length === 0);
+    if (PHRASING.has(word) && (!ARTICLE.has(word) || isArticle)) continue;
+    words.push(singular(word));
   }
-  // A question of phrasing words only ("can you?") keeps its own text rather than an empty key.
+  // A question of phrasing words only ("the?") keeps its own text rather than an empty key.
   return words.length > 0 ? words.join(' ') : normaliseQuestion(question);
 }
 

@@ -50,8 +50,8 @@ export interface MessageHooks {
 
 /**
  * The one path from every platform into Docent: deduplicate before any work, record shared
- * files as durable ingestion jobs and wait for them, then answer the question, within the
- * user's limits.
+ * files as durable ingestion jobs and wait for them, then answer the question: from the cache at
+ * once when it opens a conversation and is cached, otherwise within the user's limits.
  */
 export function createMessageHandler(deps: MessageHandlerDeps) {
   return async function handleMessage(

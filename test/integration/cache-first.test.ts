@@ -70,7 +70,10 @@ it('serves a cached opening question at once, and its thread remembers it', asyn
 it('serves a rephrasing of a cached question from the cache, but not a question one word apart', async () => {
   await services.answerer.answer({ question: 'How do I rotate the production keys?', context });
   const callsBefore = cheap.calls;
-  const rephrased = await services.answerer.answer({ question: 'how can I rotate production keys', context });
+  const rephrased = await services.answerer.answer({
+    question: 'how do I rotate production keys, please',
+    context,
+  });
   expect(rephrased).toMatchObject({ cached: true, route: 'cached' });
   expect(cheap.calls).toBe(callsBefore);
   const other = await services.answerer.answer({ question: 'How do I rotate the staging keys?', context });

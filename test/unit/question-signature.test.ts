@@ -13,15 +13,24 @@ describe('the question signature the answer cache is keyed by', () => {
     expect(confused).toEqual([]);
   });
 
-  it('gives rephrasings of a question its key (16 of the 23 labelled ones)', () => {
+  it('gives rephrasings of a question its key (11 of the 25 labelled ones)', () => {
     const found = pairs.filter((p) => p.same && questionSignature(p.a) === questionSignature(p.b));
-    expect(found.length).toBeGreaterThanOrEqual(16);
+    expect(found.length).toBeGreaterThanOrEqual(11);
     expect(questionSignature('How do I rotate the production API key?')).toBe(
-      questionSignature('how can I rotate production API keys'),
+      questionSignature('how do I rotate production API keys, please'),
     );
   });
 
+  it('keeps tense, modals and named things apart', () => {
+    expect(questionSignature('When did the backup run?')).not.toBe(
+      questionSignature('When does the backup run?'),
+    );
+    expect(questionSignature('Who approved it?')).not.toBe(questionSignature('Who approves it?'));
+    expect(questionSignature('Is plan A available?')).not.toBe(questionSignature('Is plan available?'));
+    expect(questionSignature('What does KEY_A do?')).not.toBe(questionSignature('What does KEY do?'));
+  });
+
   it('keeps a question made only of phrasing words apart from other such questions', () => {
-    expect(questionSignature('Can you?')).not.toBe(questionSignature('Do you?'));
+    expect(questionSignature('The?')).not.toBe(questionSignature('Please?'));
   });
 });

@@ -35,6 +35,19 @@ describe('BottleneckThrottle', () => {
     expect(events).toEqual(['admitted', 'answered']);
   });
 
+  it("does not signal a question refused because the person's queue is full", async () => {
+    const throttle = new BottleneckThrottle({ perMinute: 10, queue: 0, tenantConcurrency: 8 });
+    const inFlight = throttle.run('t1:slack:u1', slow(100, 'x'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    let admitted = false;
+    const refused = await throttle.run('t1:slack:u1', slow(1, 'y'), async () => {
+      admitted = true;
+    });
+    expect(refused.ok).toBe(false);
+    expect(admitted).toBe(false);
+    expect((await inFlight).ok).toBe(true);
+  });
+
   it("does not signal a question the person's limits refuse", async () => {
     const throttle = new BottleneckThrottle({ perMinute: 1, queue: 0, tenantConcurrency: 8 });
     expect((await throttle.run('t1:slack:u1', slow(1, 'x'))).ok).toBe(true);
