@@ -159,12 +159,15 @@ export class DiscordBot {
     const inbound = this.fromMessage(message, question, files);
     let target: ReplyTarget | undefined;
     const outcome = await this.handle(inbound, {
+      // Once the message is known to be new and admitted: show "Docent is typing…" while it waits.
       onAdmitted: async () => {
-        // Once the message is known to be new: open the reply thread (its id becomes the
-        // conversation's, so follow-ups there share history) and show "Docent is typing…".
+        if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => undefined);
+      },
+      // When answering starts: open the reply thread (its id becomes the conversation's, so
+      // follow-ups there share history).
+      onStart: async () => {
         target = await this.replyTarget(message, isDm || inOurThread || !mentioned);
         if (target.threadId) inbound.threadId = target.threadId;
-        if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => undefined);
       },
     });
     if (outcome.kind === 'duplicate' || outcome.kind === 'ignored') return;

@@ -39,7 +39,8 @@ export function scopeForShare(message: InboundMessage): Scope {
 export interface MessageHooks {
   /**
    * Called once the message is known to be new and the person's limits admit it, before it waits
-   * for the workspace's turn: show that an answer is coming.
+   * for the workspace's turn: show that an answer is coming. Not called for a cached answer,
+   * which comes at once.
    */
   onAdmitted?: () => Promise<void>;
   /** Called when answering starts (the workspace's turn came, or the answer is cached): make it a home. */
@@ -97,7 +98,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       const cached = await deps.answerer.lookUpCached(request());
       if (cached) {
         // No model call to guard: neither counted against the user's limits nor queued behind them.
-        await hooks.onAdmitted?.();
+        // The answer is already here, so there is no wait to show (no onAdmitted).
         await hooks.onStart?.();
         return answered(await deps.answerer.answer(request(cached)));
       }

@@ -213,6 +213,28 @@ describe('Slack through Bolt over HTTP', () => {
     expect(answersInChannel('CMENT')[0]).toContain('Staging keys rotate automatically every night');
   });
 
+  it('posts a cached answer to a mention straight into its thread, with no placeholder first', async () => {
+    const mention = (ts: string) => ({
+      type: 'app_mention',
+      user: 'U1',
+      text: '<@UBOT> where do I rotate the production API key?',
+      ts,
+      channel: 'CCACHED',
+    });
+    await sendEvent(mention('1800000100.000100'));
+    await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'CCACHED'));
+    await sendEvent(mention('1800000200.000100'));
+    const second = await until(() =>
+      slack
+        .callsTo('chat.postMessage')
+        .find((c) => c.args.channel === 'CCACHED' && c.args.thread_ts === '1800000200.000100'),
+    );
+    // The answer itself, not a placeholder to be replaced.
+    expect(Array.isArray(second.args.blocks)).toBe(true);
+    expect(answersInChannel('CCACHED').at(-1)).toContain('Rotate the production API key');
+    expect(slack.callsTo('chat.update').filter((c) => c.args.channel === 'CCACHED')).toHaveLength(1);
+  });
+
   it('follows up in a thread where it answered, without a mention, using the thread', async () => {
     await sendEvent({
       type: 'app_mention',
