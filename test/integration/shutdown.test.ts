@@ -7,28 +7,11 @@ import { grounded, scriptModel } from '../helpers/model-brain.js';
 import { startServeProcess } from '../helpers/serve-process.js';
 
 it('finishes an answer in flight on SIGTERM, then exits 0', async () => {
-  const server = await startFakeOpenAI();
-  const dir = await mkdtemp(path.join(tmpdir(), 'docent-shutdown-'));
   // The answer model takes 1.5 s: long enough to send SIGTERM while it works.
-  scriptModel(server, 'gpt-4o-mini', {
-    answer: () => ({ structured: grounded('Nightly at 02:00 [1].'), delayMs: 1500 }),
-  });
-  const service = await startServeProcess({
-    DATA_DIR: dir,
-    OPENAI_API_KEY: 'test',
-    OPENAI_BASE_URL: server.url,
-    EMBEDDINGS: 'local',
-    DOCENT_API_TOKEN: 't',
-    DOCENT_ADMIN_TOKEN: 'a',
-  });
+  const { service, askAboutBackups, stop } = await serveWithDocument(1500);
   const { base, child, exited } = service;
   try {
-    expect(await uploadBackupsDoc(base)).toBe(201);
-    const inFlight = fetch(`${base}/api/v1/query`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
-      body: JSON.stringify({ question: 'when do backups run?' }),
-    });
+    const inFlight = askAboutBackups();
     await new Promise((r) => setTimeout(r, 700));
     child.kill('SIGTERM');
     const response = await inFlight;
@@ -44,36 +27,18 @@ it('finishes an answer in flight on SIGTERM, then exits 0', async () => {
       ),
     ).toBe('refused');
   } finally {
-    child.kill('SIGKILL');
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
+    await stop();
   }
 }, 60_000);
 
 it('exits 1 once SHUTDOWN_TIMEOUT_MS has passed, even with an answer still in flight', async () => {
-  const server = await startFakeOpenAI();
-  const dir = await mkdtemp(path.join(tmpdir(), 'docent-shutdown-'));
-  scriptModel(server, 'gpt-4o-mini', {
-    answer: () => ({ structured: grounded('Nightly at 02:00 [1].'), delayMs: 30_000 }),
-  });
-  const service = await startServeProcess({
-    DATA_DIR: dir,
-    OPENAI_API_KEY: 'test',
-    OPENAI_BASE_URL: server.url,
-    EMBEDDINGS: 'local',
-    DOCENT_API_TOKEN: 't',
-    DOCENT_ADMIN_TOKEN: 'a',
+  const { service, askAboutBackups, stop } = await serveWithDocument(30_000, {
     SHUTDOWN_TIMEOUT_MS: '1000',
     LLM_TIMEOUT_MS: '60000',
   });
-  const { base, child, exited } = service;
+  const { child, exited } = service;
   try {
-    expect(await uploadBackupsDoc(base)).toBe(201);
-    const inFlight = fetch(`${base}/api/v1/query`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
-      body: JSON.stringify({ question: 'when do backups run?' }),
-    }).catch(() => undefined);
+    const inFlight = askAboutBackups().catch(() => undefined);
     await new Promise((r) => setTimeout(r, 500));
     const signalled = Date.now();
     child.kill('SIGTERM');
@@ -86,19 +51,48 @@ it('exits 1 once SHUTDOWN_TIMEOUT_MS has passed, even with an answer still in fl
     expect(service.logs()).toContain('shutdown timed out; exiting with work unfinished');
     await inFlight;
   } finally {
-    child.kill('SIGKILL');
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
+    await stop();
   }
 }, 60_000);
 
-async function uploadBackupsDoc(base: string): Promise<number> {
+/** `docent serve` with one document on backups and a model that takes `answerDelayMs` to answer. */
+async function serveWithDocument(answerDelayMs: number, env: Record<string, string> = {}) {
+  const server = await startFakeOpenAI();
+  const dir = await mkdtemp(path.join(tmpdir(), 'docent-shutdown-'));
+  scriptModel(server, 'gpt-4o-mini', {
+    answer: () => ({ structured: grounded('Nightly at 02:00 [1].'), delayMs: answerDelayMs }),
+  });
+  const service = await startServeProcess({
+    DATA_DIR: dir,
+    OPENAI_API_KEY: 'test',
+    OPENAI_BASE_URL: server.url,
+    EMBEDDINGS: 'local',
+    DOCENT_API_TOKEN: 't',
+    DOCENT_ADMIN_TOKEN: 'a',
+    ...env,
+  });
+  const stop = async () => {
+    service.child.kill('SIGKILL');
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  };
   const form = new FormData();
   form.append('file', new Blob(['# Backups\n\nBackups run nightly at 02:00 UTC.']), 'backups.md');
-  const response = await fetch(`${base}/admin/documents`, {
+  const upload = await fetch(`${service.base}/admin/documents`, {
     method: 'POST',
     headers: { authorization: 'Bearer a' },
     body: form,
   });
-  return response.status;
+  if (upload.status !== 201) await stop();
+  expect(upload.status).toBe(201);
+  return {
+    service,
+    askAboutBackups: () =>
+      fetch(`${service.base}/api/v1/query`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+        body: JSON.stringify({ question: 'when do backups run?' }),
+      }),
+    stop,
+  };
 }
