@@ -134,6 +134,38 @@ describe('query API and admin API', () => {
       body: JSON.stringify({ question: 'x'.repeat(100_000) }),
     });
     expect(huge.status).toBe(413);
+    // Streamed with no length given: refused once the limit is passed.
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode('x'.repeat(10_000)));
+        controller.close();
+      },
+    });
+    const streamed = await call('/api/v1/query', {
+      method: 'POST',
+      token: API,
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    const broken = await call('/api/v1/query', {
+      method: 'POST',
+      token: API,
+      headers: { 'content-type': 'application/json' },
+      body: '{"question": "how do I',
+    });
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).message).toMatch(/not valid JSON/);
+    const form = await call('/api/v1/query', {
+      method: 'POST',
+      token: API,
+      headers: { 'content-type': 'text/plain' },
+      body: 'how do I rotate the key?',
+    });
+    // Plain text is read, but a question must come as a JSON object.
+    expect(form.status).toBe(400);
+    expect((await form.json()).fields.body).toMatch(/expected object/);
   });
 
   it('uploads a file, answers from it, lists and deletes it', async () => {
