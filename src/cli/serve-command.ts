@@ -30,12 +30,14 @@ export async function serveCommand(config: Config): Promise<number> {
     { address, models: config.openai ? [config.llm.cheapModel, config.llm.strongModel] : 'offline' },
     'docent is serving',
   );
-  // Folds new passages into the indexes and compacts old versions while the service runs.
-  const maintenance = setInterval(() => {
+  // Folds new passages into the indexes and compacts old versions while the service runs; the
+  // first run, at start, also loads the indexes so the first questions do not wait for the disk.
+  const maintain = () =>
     services.knowledgeBase
       .maintain()
       .catch((error) => logger.warn({ err: error }, 'index maintenance failed'));
-  }, MAINTENANCE_INTERVAL_MS);
+  void maintain();
+  const maintenance = setInterval(maintain, MAINTENANCE_INTERVAL_MS);
   maintenance.unref();
 
   return new Promise((resolve) => {
