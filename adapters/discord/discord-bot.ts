@@ -158,31 +158,40 @@ export class DiscordBot {
     const question = isDm || mentioned || inOurThread ? text : '';
     const inbound = this.fromMessage(message, question, files);
     let target: ReplyTarget | undefined;
-    const outcome = await this.handle(inbound, {
-      // Once the message is known to be new and admitted: show "Docent is typing…" while it waits.
-      onAdmitted: async () => {
-        if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => undefined);
-      },
-      // When answering starts: open the reply thread (its id becomes the conversation's, so
-      // follow-ups there share history).
-      onStart: async () => {
-        target = await this.replyTarget(message, isDm || inOurThread || !mentioned);
-        if (target.threadId) inbound.threadId = target.threadId;
-      },
-    });
-    if (outcome.kind === 'duplicate' || outcome.kind === 'ignored') return;
-    if (outcome.kind === 'throttled') {
-      await message.reply(plainPayload(throttledText(outcome.retryAfterMs)));
-      return;
+    let stopTyping = () => {};
+    try {
+      const outcome = await this.handle(inbound, {
+        // Once the message is known to be new and admitted: "Docent is typing…" until the reply.
+        onAdmitted: async () => {
+          if ('sendTyping' in message.channel) stopTyping = keepTyping(message.channel);
+        },
+        // When answering starts: open the reply thread (its id becomes the conversation's, so
+        // follow-ups there share history), and type there instead.
+        onStart: async () => {
+          target = await this.replyTarget(message, isDm || inOurThread || !mentioned);
+          if (target.threadId) inbound.threadId = target.threadId;
+          if (target.channel) {
+            stopTyping();
+            stopTyping = keepTyping(target.channel);
+          }
+        },
+      });
+      if (outcome.kind === 'duplicate' || outcome.kind === 'ignored') return;
+      if (outcome.kind === 'throttled') {
+        await message.reply(plainPayload(throttledText(outcome.retryAfterMs)));
+        return;
+      }
+      target ??= await this.replyTarget(message, true);
+      if (outcome.kind === 'ingested') {
+        await target.send(plainPayload(outcome.files.map(describeFileOutcome).join('\n')));
+        if (!outcome.answer) return;
+      }
+      const result = outcome.kind === 'answer' ? outcome.result : outcome.answer;
+      if (!result) return;
+      for (const payload of answerPayloads(result)) await target.send(payload);
+    } finally {
+      stopTyping();
     }
-    target ??= await this.replyTarget(message, true);
-    if (outcome.kind === 'ingested') {
-      await target.send(plainPayload(outcome.files.map(describeFileOutcome).join('\n')));
-      if (!outcome.answer) return;
-    }
-    const result = outcome.kind === 'answer' ? outcome.result : outcome.answer;
-    if (!result) return;
-    for (const payload of answerPayloads(result)) await target.send(payload);
   }
 
   /** Where a reply goes: a new thread on a mention (when allowed), else the message's channel as a reply. */
@@ -199,7 +208,7 @@ export class DiscordBot {
               .slice(0, 90) || 'Docent',
         });
         this.threads.add(thread.id);
-        return { threadId: thread.id, send: (p) => thread.send(p) };
+        return { threadId: thread.id, channel: thread, send: (p) => thread.send(p) };
       } catch {
         // No permission to create threads: reply in the channel instead.
       }
@@ -284,9 +293,23 @@ export class DiscordBot {
 interface ReplyTarget {
   /** Set when the reply opened a thread: the conversation continues there. */
   threadId?: string;
+  /** The opened thread, to show typing in. */
+  channel?: { sendTyping(): Promise<unknown> };
   send: (payload: BaseMessageOptions) => Promise<Message>;
 }
 
 function throttledText(retryAfterMs: number): string {
   return `You're asking faster than I can answer. Please try again in ${Math.ceil(retryAfterMs / 1000)} s.`;
+}
+
+/** Discord shows "typing" for about 10 s after each request: renewed until the reply is sent. */
+const TYPING_RENEW_MS = 8_000;
+
+/** Shows typing in a channel now and every few seconds; returns what stops it. */
+function keepTyping(channel: { sendTyping(): Promise<unknown> }): () => void {
+  const send = () => void channel.sendTyping().catch(() => undefined);
+  send();
+  const timer = setInterval(send, TYPING_RENEW_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }

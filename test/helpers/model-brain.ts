@@ -60,7 +60,7 @@ export const requestsFor = (server: FakeOpenAI, model: string, schema: string) =
 
 /**
  * A model that behaves plausibly: the classifier resolves "what about it?" from the thread, the
- * answerer quotes the first passage, and a question containing "slowly" takes 4 s ("glacially": 30 s).
+ * answerer quotes the first passage, and a question containing "slowly" takes 4 s ("haltingly": 9 s, "glacially": 30 s).
  */
 export function scriptQuotingModel(server: FakeOpenAI) {
   scriptModel(server, 'gpt-4o-mini', {
@@ -78,6 +78,7 @@ export function scriptQuotingModel(server: FakeOpenAI) {
         confidence: 'high' as const,
       };
       if (/Question: .*glacially/.test(prompt)) return { structured: reply, delayMs: 30_000 };
+      if (/Question: .*haltingly/.test(prompt)) return { structured: reply, delayMs: 9000 };
       return /Question: .*slowly/.test(prompt) ? { structured: reply, delayMs: 4000 } : reply;
     },
   });

@@ -145,6 +145,38 @@ describe('Discord through discord.js', () => {
     expect(String(followUps[1]?.body.content)).toContain('Rotate the production API key');
   });
 
+  it('keeps showing typing in the reply thread while a slow answer is written, and stops with the reply', async () => {
+    const sent = Date.now();
+    discord.postMessage({
+      channelId: PUBLIC_CHANNEL,
+      authorId: '6',
+      content: '<@100> how do I rotate the API key haltingly?',
+      mentionBot: true,
+    });
+    const typing = () =>
+      discord.calls.filter((c) => c.at >= sent && /^\/channels\/\d+\/typing$/.test(c.path));
+    const answer = await until(
+      () =>
+        discord.calls.find(
+          (c) =>
+            c.at >= sent &&
+            c.method === 'POST' &&
+            /^\/channels\/\d+\/messages$/.test(c.path) &&
+            String(c.body.content).includes('Rotate'),
+        ),
+      15_000,
+    );
+    const threadId = answer.path.split('/')[2] as string;
+    expect(threadId).not.toBe(PUBLIC_CHANNEL);
+    const inThread = typing().filter((c) => c.path === `/channels/${threadId}/typing`);
+    // Discord shows typing for about 10 s: renewed before it lapses during the 9 s answer.
+    expect(inThread.length).toBeGreaterThanOrEqual(2);
+    expect((inThread[1]?.at ?? 0) - (inThread[0]?.at ?? 0)).toBeLessThan(10_000);
+    // Nothing renews it once the reply is there.
+    await new Promise((r) => setTimeout(r, 9000));
+    expect(typing().filter((c) => c.at > answer.at)).toEqual([]);
+  }, 30_000);
+
   it('answers a direct message in the DM, from what that person shared with Docent', async () => {
     // A DM belongs to no guild: its tenant is the person, who first shares a file there.
     discord.postMessage({
