@@ -11,6 +11,7 @@ import {
   toDocument,
 } from './lance-schema.js';
 import { TenantChunks } from './lance-tenant-chunks.js';
+import { ensureLanceCpuThreads } from './lance-threads.js';
 import { embedderMismatch } from './memory-vector-store.js';
 import { serialQueue } from './serial.js';
 import type { EmbedderIdentity, VectorStore } from './vector-store.js';
@@ -39,6 +40,7 @@ export class LanceVectorStore implements VectorStore {
   ) {}
 
   static async open(uri: string): Promise<LanceVectorStore> {
+    ensureLanceCpuThreads();
     const db = await lancedb.connect(uri);
     const documents = await db.createEmptyTable('documents', documentSchema, { existOk: true });
     const meta = await db.createEmptyTable('meta', metaSchema, { existOk: true });
