@@ -4,7 +4,7 @@ import * as lancedb from '@lancedb/lancedb';
 export const VECTOR_INDEX_MIN_ROWS = 5_000;
 const SCALAR_INDEX_MIN_ROWS = 5_000;
 // A denser graph than LanceDB's default of 20 neighbours a node: on a 100,000-passage table it
-// reaches recall@10 0.98 at search width 500 where the default reaches 0.93-0.96 at 300-800,
+// reaches recall@10 0.98 at search width 500 where the default reaches 0.87-0.96 at 300-800,
 // for ~40% more build time (48 neighbours and width 600 reached 0.98 at 300 but took 2.6 times
 // as long to build). Measured with bench:retrieve's generated passages (BENCHMARKS.md).
 const HNSW_NEIGHBOURS = 32;

@@ -111,7 +111,7 @@ export class TenantChunks {
    * question after a start or a rebuild waits a second or more while they are read from disk.
    */
   private async warmIndexes(): Promise<void> {
-    const table = this.snapshot?.empty ? undefined : this.snapshot?.table;
+    const table = this.searchable();
     if (!table) return;
     const vector = new Array<number>(this.deps.dimension).fill(1 / Math.sqrt(this.deps.dimension));
     await Promise.all([
@@ -171,6 +171,11 @@ export class TenantChunks {
           this.refreshing = undefined;
         });
     }
+    return this.searchable();
+  }
+
+  /** The pinned table, unless it has nothing to search. */
+  private searchable(): lancedb.Table | undefined {
     return this.snapshot?.empty ? undefined : this.snapshot?.table;
   }
 

@@ -7,7 +7,7 @@ const MIN_CPU_THREADS = 4;
  * core count minus two kept for I/O, so on a two-core machine it has one thread, and building a
  * full-text index big enough to write its posting lists in more than one batch then waits for
  * itself forever: the producer holds the only thread while the writer waits for one (LanceDB
- * issue 3568, fixed in later releases). Here it stopped `bench:retrieve` at 0% CPU on its first
+ * issue 3568). Here it stopped `bench:retrieve` at 0% CPU on its first
  * table of 100,000 realistic passages. Four threads, or one per core on larger machines; a value
  * the operator set is kept.
  */

@@ -18,13 +18,18 @@ const call = (path: string, init: RequestInit & { token?: string } = {}) =>
       ...(init.headers as Record<string, string>),
     },
   });
-const ask = (question: string, extra: Record<string, unknown> = {}) =>
+/** Any body, as it is, to the query API with the API token. */
+const postQuery = (body: BodyInit, contentType = 'application/json') =>
   call('/api/v1/query', {
     method: 'POST',
     token: API,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ question, ...extra }),
-  });
+    headers: { 'content-type': contentType },
+    body,
+    // A stream body must say it is sent while the response may already come.
+    ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+  } as RequestInit);
+const ask = (question: string, extra: Record<string, unknown> = {}) =>
+  postQuery(JSON.stringify({ question, ...extra }));
 const upload = (name: string, content: string, query = '') => {
   const form = new FormData();
   form.append('file', new Blob([content]), name);
@@ -116,23 +121,13 @@ describe('auth', () => {
 
 describe('query API and admin API', () => {
   it('validates requests field by field', async () => {
-    const res = await call('/api/v1/query', {
-      method: 'POST',
-      token: API,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ question: '', tenant: 'bad tenant!' }),
-    });
+    const res = await postQuery(JSON.stringify({ question: '', tenant: 'bad tenant!' }));
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
       error: 'invalid_request',
       fields: { question: 'must not be empty', tenant: 'letters, digits, ".", "_" or "-"' },
     });
-    const huge = await call('/api/v1/query', {
-      method: 'POST',
-      token: API,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ question: 'x'.repeat(100_000) }),
-    });
+    const huge = await postQuery(JSON.stringify({ question: 'x'.repeat(100_000) }));
     expect(huge.status).toBe(413);
     // Streamed with no length given: refused once the limit is passed.
     const stream = new ReadableStream({
@@ -141,28 +136,12 @@ describe('query API and admin API', () => {
         controller.close();
       },
     });
-    const streamed = await call('/api/v1/query', {
-      method: 'POST',
-      token: API,
-      headers: { 'content-type': 'application/json' },
-      body: stream,
-      duplex: 'half',
-    } as RequestInit);
+    const streamed = await postQuery(stream);
     expect(streamed.status).toBe(413);
-    const broken = await call('/api/v1/query', {
-      method: 'POST',
-      token: API,
-      headers: { 'content-type': 'application/json' },
-      body: '{"question": "how do I',
-    });
+    const broken = await postQuery('{"question": "how do I');
     expect(broken.status).toBe(400);
     expect((await broken.json()).message).toMatch(/not valid JSON/);
-    const form = await call('/api/v1/query', {
-      method: 'POST',
-      token: API,
-      headers: { 'content-type': 'text/plain' },
-      body: 'how do I rotate the key?',
-    });
+    const form = await postQuery('how do I rotate the key?', 'text/plain');
     // Plain text is read, but a question must come as a JSON object.
     expect(form.status).toBe(400);
     expect((await form.json()).fields.body).toMatch(/expected object/);
