@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Audience } from '../../src/core/types.js';
 import type { ModelTiers } from '../../src/llm/chat-models.js';
 import type { AnswerCache } from '../../src/stores/answer-cache.js';
+import { trimOldest } from '../../src/stores/trim-oldest.js';
 
 export const EXTRACTIVE = 'extractive';
 
@@ -45,6 +46,20 @@ function singular(word: string): string {
  * and a wrong cached answer is worse than a miss.
  */
 export function questionSignature(question: string): string {
+  const known = recentSignatures.get(question);
+  if (known !== undefined) return known;
+  const signature = computeSignature(question);
+  recentSignatures.set(question, signature);
+  trimOldest(recentSignatures, RECENT_SIGNATURES);
+  return signature;
+}
+
+// Popular questions come back word for word; their signatures (a few µs of Unicode regular
+// expressions each) are kept rather than worked out on every cache hit.
+const RECENT_SIGNATURES = 2_000;
+const recentSignatures = new Map<string, string>();
+
+function computeSignature(question: string): string {
   const words: string[] = [];
   const text = question.normalize('NFKC').replace(/['’]s\b/gu, '');
   for (const match of text.matchAll(/[\p{L}\p{N}]+(?:[_-][\p{L}\p{N}]+)*/gu)) {
@@ -75,7 +90,7 @@ export async function answerCacheKey(
   question: string,
 ): Promise<string> {
   const sorted = [...audience.scopes].sort();
-  const versions = await Promise.all(sorted.map((s) => cache.knowledgeVersion(audience.tenantId, s)));
+  const versions = await cache.knowledgeVersions(audience.tenantId, sorted);
   const material = [
     audience.tenantId,
     sorted.join(','),
@@ -83,5 +98,5 @@ export async function answerCacheKey(
     models,
     questionSignature(question),
   ];
-  return createHash('sha256').update(material.join('\u0000')).digest('hex');
+  return hash('sha256', material.join('\u0000'), 'hex');
 }

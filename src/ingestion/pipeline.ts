@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Chunk, DocumentRecord, Scope } from '../core/types.js';
 import { IngestError } from '../errors.js';
 import type { VectorStore } from '../stores/vector-store.js';
@@ -30,7 +30,7 @@ export interface IngestionDeps {
 
 const EMBED_BATCH = 128;
 
-export const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+export const sha256 = (data: string | Uint8Array) => hash('sha256', data, 'hex');
 
 export function documentId(tenantId: string, scope: Scope, source: string): string {
   return sha256(`${tenantId}\u0000${scope}\u0000${source}`).slice(0, 24);

@@ -22,8 +22,8 @@ export interface OpeningTurn {
 export interface AnswerCache {
   get(key: string): Promise<CachedAnswer | undefined>;
   set(key: string, value: CachedAnswer): Promise<void>;
-  /** An opaque token that changes whenever a document in this scope changes. */
-  knowledgeVersion(tenantId: string, scope: Scope): Promise<string>;
+  /** For each scope, an opaque token that changes whenever a document in that scope changes. */
+  knowledgeVersions(tenantId: string, scopes: readonly Scope[]): Promise<string[]>;
   bumpKnowledgeVersion(tenantId: string, scope: Scope): Promise<void>;
   /** The first turn of a thread that was answered from the cache without running the graph. */
   rememberOpeningTurn(threadId: string, turn: OpeningTurn): Promise<void>;

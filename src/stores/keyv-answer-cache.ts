@@ -45,10 +45,14 @@ export class KeyvAnswerCache implements AnswerCache {
     await this.bounded(() => this.keyv.set(`answer:${key}`, value, this.options.ttlMs));
   }
 
-  async knowledgeVersion(tenantId: string, scope: Scope): Promise<string> {
-    return (
-      (await this.bounded(() => this.versions.get<string>(versionKey(tenantId, scope)))) ?? INITIAL_VERSION
-    );
+  async knowledgeVersions(tenantId: string, scopes: readonly Scope[]): Promise<string[]> {
+    // One read for all of them: a single MGET on Redis.
+    const keys = scopes.map((scope) => versionKey(tenantId, scope));
+    const found =
+      keys.length === 1
+        ? [await this.bounded(() => this.versions.get<string>(keys[0] as string))]
+        : await this.bounded(() => this.versions.getMany<string>(keys));
+    return scopes.map((_, i) => found?.[i] ?? INITIAL_VERSION);
   }
 
   async bumpKnowledgeVersion(tenantId: string, scope: Scope): Promise<void> {

@@ -44,14 +44,26 @@ function answerCacheContract(name: string, open: (ttlMs: number) => AnswerCache)
 
     it('changes a scope’s knowledge version on every bump and leaves other scopes alone', async () => {
       const tenant = `t-${randomUUID()}`;
-      const before = await cache.knowledgeVersion(tenant, 'tenant');
-      const other = await cache.knowledgeVersion(tenant, 'channel:C1');
+      const before = (await cache.knowledgeVersions(tenant, ['tenant']))[0];
+      const other = (await cache.knowledgeVersions(tenant, ['channel:C1']))[0];
       await cache.bumpKnowledgeVersion(tenant, 'tenant');
-      const after = await cache.knowledgeVersion(tenant, 'tenant');
+      const after = (await cache.knowledgeVersions(tenant, ['tenant']))[0];
       expect(after).not.toBe(before);
       await cache.bumpKnowledgeVersion(tenant, 'tenant');
-      expect(await cache.knowledgeVersion(tenant, 'tenant')).not.toBe(after);
-      expect(await cache.knowledgeVersion(tenant, 'channel:C1')).toBe(other);
+      expect((await cache.knowledgeVersions(tenant, ['tenant']))[0]).not.toBe(after);
+      expect((await cache.knowledgeVersions(tenant, ['channel:C1']))[0]).toBe(other);
+    });
+
+    it('reads several scopes’ versions in one call, each its own', async () => {
+      const tenant = `t-${randomUUID()}`;
+      await cache.bumpKnowledgeVersion(tenant, 'channel:C1');
+      const [channel, workspace] = await cache.knowledgeVersions(tenant, ['channel:C1', 'tenant']);
+      expect(channel).not.toBe('0');
+      expect(workspace).toBe('0');
+      await cache.bumpKnowledgeVersion(tenant, 'tenant');
+      const again = await cache.knowledgeVersions(tenant, ['channel:C1', 'tenant']);
+      expect(again[0]).toBe(channel);
+      expect(again[1]).not.toBe('0');
     });
 
     it('keeps a thread’s opening turn until it is taken, once', async () => {
@@ -124,7 +136,7 @@ describe('a dead Redis', () => {
     const started = performance.now();
     expect(await cache.get('k')).toBeUndefined();
     await cache.set('k', value);
-    expect(await cache.knowledgeVersion('t', 'tenant')).toBe('0');
+    expect((await cache.knowledgeVersions('t', ['tenant']))[0]).toBe('0');
     expect(performance.now() - started).toBeLessThan(3 * 50 + 100);
     await cache.close();
   });
@@ -143,13 +155,13 @@ describe('the in-memory cache as the service builds it', () => {
       createLogger('silent'),
     );
     await cache.bumpKnowledgeVersion('acme', 'tenant');
-    const version = await cache.knowledgeVersion('acme', 'tenant');
+    const version = (await cache.knowledgeVersions('acme', ['tenant']))[0];
     await cache.set('answer-key', value);
     // Each conversation opened from the cache leaves its first turn behind.
     for (let i = 0; i < 12_000; i++)
       await cache.rememberOpeningTurn(`thread-${i}`, { question: 'q', standalone: 'q', answer: 'a' });
     expect(await cache.get('answer-key')).toEqual(value);
-    expect(await cache.knowledgeVersion('acme', 'tenant')).toBe(version);
+    expect((await cache.knowledgeVersions('acme', ['tenant']))[0]).toBe(version);
     await cache.close();
   });
 });
