@@ -14,11 +14,16 @@ import { TenantChunks } from './lance-tenant-chunks.js';
 import { ensureLanceCpuThreads } from './lance-threads.js';
 import { embedderMismatch } from './memory-vector-store.js';
 import { serialQueue } from './serial.js';
+import { trimOldest } from './trim-oldest.js';
 import type { EmbedderIdentity, VectorStore } from './vector-store.js';
 
 const CHUNKS_PREFIX = 'chunks__';
 // Documents written by other processes appear in listings and idempotency checks within this time.
 const DOCUMENT_INDEX_MAX_AGE_MS = 5_000;
+// A tenant without passages is looked for again after this long: its table may be created by
+// another process sharing the data directory.
+const ABSENT_TENANT_RECHECK_MS = 1_000;
+const ABSENT_TENANTS_REMEMBERED = 10_000;
 
 /**
  * LanceDB in a local directory or on object storage: one `chunks__<tenant>` table of passages
@@ -27,6 +32,8 @@ const DOCUMENT_INDEX_MAX_AGE_MS = 5_000;
 export class LanceVectorStore implements VectorStore {
   private dimension = 0;
   private readonly tenants = new Map<string, TenantChunks>();
+  /** Tenants found without a passage table, and until when that answer stands. */
+  private readonly absentTenants = new Map<string, number>();
   // The documents table is small (a row per document) and read on every ingestion; keep it in memory.
   private documentIndex?: { byId: Map<string, DocumentRecord>; loadedAt: number };
   // One writer for every table of this store: LanceDB commits from one process must not race.
@@ -115,8 +122,27 @@ export class LanceVectorStore implements VectorStore {
 
   async search(request: SearchRequest): Promise<Passage[]> {
     assertAudience(request.audience);
-    const tenant = await this.tenant(request.audience.tenantId, false);
+    const tenant = await this.existingTenant(request.audience.tenantId);
     return tenant ? tenant.search(request) : [];
+  }
+
+  /**
+   * The tenant's passage table if it has one. A question from a workspace that has ingested
+   * nothing must not wait behind another workspace's ingestion (the write queue) to learn that,
+   * nor list the data directory on every question.
+   */
+  private async existingTenant(tenantId: string): Promise<TenantChunks | undefined> {
+    const known = this.tenants.get(tenantId);
+    if (known) return known;
+    assertTenant(tenantId);
+    const absentUntil = this.absentTenants.get(tenantId);
+    if (absentUntil !== undefined && Date.now() < absentUntil) return undefined;
+    if (!(await this.db.tableNames()).includes(`${CHUNKS_PREFIX}${tenantId}`)) {
+      this.absentTenants.set(tenantId, Date.now() + ABSENT_TENANT_RECHECK_MS);
+      trimOldest(this.absentTenants, ABSENT_TENANTS_REMEMBERED);
+      return undefined;
+    }
+    return this.tenant(tenantId, false);
   }
 
   async maintain(): Promise<void> {
@@ -165,6 +191,7 @@ export class LanceVectorStore implements VectorStore {
         },
       });
       this.tenants.set(tenantId, tenant);
+      this.absentTenants.delete(tenantId);
       return tenant;
     });
   }

@@ -58,6 +58,13 @@ export function vectorStoreContract(name: string, open: () => Promise<VectorStor
       expect(deploy[0]?.docId).toBe('deploy');
     });
 
+    it('finds a new tenant’s first passages at once, though it was searched before it had any', async () => {
+      expect(await search(store, 'fresh', ['tenant'], 'backup schedule')).toEqual([]);
+      await put(store, doc('backups', 'fresh', 'tenant'), ['Backups run nightly at 02:00 UTC.']);
+      const hits = await search(store, 'fresh', ['tenant'], 'backup schedule');
+      expect(hits[0]?.docId).toBe('backups');
+    });
+
     it('returns at most k passages', async () => {
       await put(
         store,
