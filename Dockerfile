@@ -2,13 +2,13 @@
 # Docent: the HTTP service, plus Slack and Discord when configured. State lives on the /data volume.
 
 # Stage 1: production dependencies only (LanceDB's native build comes from its npm package).
-FROM node:22-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # Stage 2: the runtime image, without npm's cache or dev tooling.
-FROM node:22-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     DATA_DIR=/data \
     PORT=8080 \
