@@ -60,9 +60,10 @@ export function createMetrics() {
       if (result.route !== 'smalltalk' && result.route !== 'out_of_scope')
         cache.inc({ result: result.cached ? 'hit' : 'miss' });
       if (result.route === 'escalated') escalations.inc();
-      tokens.inc({ direction: 'input' }, result.tokens.input);
-      tokens.inc({ direction: 'output' }, result.tokens.output);
-      cost.inc(result.cost_usd);
+      // A cached answer spends nothing; skipping its zero increments keeps the hit path short.
+      if (result.tokens.input > 0) tokens.inc({ direction: 'input' }, result.tokens.input);
+      if (result.tokens.output > 0) tokens.inc({ direction: 'output' }, result.tokens.output);
+      if (result.cost_usd > 0) cost.inc(result.cost_usd);
     },
     ingested(_message, files) {
       for (const f of files) ingestion.inc({ status: f.status });
