@@ -1,5 +1,5 @@
 import { hash, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 
 const FAILURE_WINDOW_MS = 60_000;
 const FREE_FAILURES = 5;
@@ -18,12 +18,15 @@ function matchesDigest(given: string, expected: Buffer): boolean {
 export function bearerGuard(token: string | undefined, variable: string) {
   const failures = new Map<string, { count: number; since: number }>();
   const expected = token ? digest(token) : undefined;
-  return async (request: FastifyRequest, reply: FastifyReply) => {
+  // Callback style: it runs before every API request, and an async hook costs a promise each time.
+  // Replying ends the request; only a request that may go on calls done().
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     if (!expected) {
-      return reply.code(403).send({
+      reply.code(403).send({
         error: 'disabled',
         message: `Set ${variable} to enable ${request.url.split('/')[1] ? `/${request.url.split('/')[1]}` : 'this route'}.`,
       });
+      return;
     }
     const now = Date.now();
     const record = failures.get(request.ip);
@@ -32,16 +35,19 @@ export function bearerGuard(token: string | undefined, variable: string) {
     if (current && current.count >= FREE_FAILURES) {
       const waitSeconds = Math.min(300, 2 ** (current.count - FREE_FAILURES));
       reply.header('retry-after', String(waitSeconds));
-      return reply
+      reply
         .code(429)
         .send({ error: 'too_many_failures', message: `Too many failed attempts; wait ${waitSeconds} s.` });
+      return;
     }
     const header = request.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7) : '';
     if (!given || !matchesDigest(given, expected)) {
       failures.set(request.ip, { count: (current?.count ?? 0) + 1, since: current?.since ?? now });
-      return reply.code(401).send({ error: 'unauthorized', message: 'Send Authorization: Bearer <token>.' });
+      reply.code(401).send({ error: 'unauthorized', message: 'Send Authorization: Bearer <token>.' });
+      return;
     }
     failures.delete(request.ip);
+    done();
   };
 }

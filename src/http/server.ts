@@ -1,4 +1,3 @@
-import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Services } from '../main.js';
 import type { Metrics } from './metrics.js';
@@ -25,7 +24,6 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     bodyLimit: JSON_BODY_LIMIT,
     genReqId: () => crypto.randomUUID(),
   });
-  await app.register(multipart, { limits: { fileSize: services.config.maxFileBytes, files: 10 } });
   const isShuttingDown = options.isShuttingDown ?? (() => false);
   // During shutdown, responses close their connection: a kept-alive socket would hold close() open.
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
