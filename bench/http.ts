@@ -103,6 +103,7 @@ const ratios = (name: keyof typeof targets) =>
 console.log(
   JSON.stringify(
     {
+      node: process.version,
       connections: CONNECTIONS,
       seconds_per_run: SECONDS,
       rounds: rounds.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.requests_per_s]))),

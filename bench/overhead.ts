@@ -36,7 +36,7 @@ const loader = await measure();
 const sentence = await loadSyntheticPassages(loader.store, Number(values.passages), TENANTS);
 await loader.close();
 
-const results: Record<string, unknown> = { passages: Number(values.passages) };
+const results: Record<string, unknown> = { node: process.version, passages: Number(values.passages) };
 for (const [label, redisUrl] of [
   ['memory', undefined],
   ['redis', values.redis],

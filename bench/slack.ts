@@ -139,6 +139,7 @@ const round = (x: number) => Number(x.toFixed(1));
 console.log(
   JSON.stringify(
     {
+      node: process.version,
       commands: total,
       target_rate_per_s: rate,
       achieved_rate_per_s: round(total / sendSeconds),
