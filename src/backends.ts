@@ -13,12 +13,13 @@ import { BottleneckThrottle } from './stores/bottleneck-throttle.js';
 import { BoundedMemorySaver } from './stores/bounded-memory-saver.js';
 import { type DedupeStore, MemoryDedupeStore } from './stores/dedupe-store.js';
 import { JournalJobQueue } from './stores/journal-job-queue.js';
-import { BoundedMap, KeyvAnswerCache } from './stores/keyv-answer-cache.js';
+import { KeyvAnswerCache } from './stores/keyv-answer-cache.js';
 import { RedisDedupeStore } from './stores/redis-dedupe-store.js';
 import { RedisThreadSaver } from './stores/redis-thread-saver.js';
 import { RedisTokenUsageStore } from './stores/redis-token-usage-store.js';
 import { type Throttle, UnlimitedThrottle } from './stores/throttle.js';
 import { MemoryTokenUsageStore } from './stores/token-usage-store.js';
+import { BoundedMap } from './stores/trim-oldest.js';
 
 // Factories for the composition root: each picks the embedded default or the shared backend.
 

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import type { Audience } from '../../src/core/types.js';
 import type { ModelTiers } from '../../src/llm/chat-models.js';
 import type { AnswerCache } from '../../src/stores/answer-cache.js';
-import { trimOldest } from '../../src/stores/trim-oldest.js';
+import { BoundedMap } from '../../src/stores/trim-oldest.js';
 
 export const EXTRACTIVE = 'extractive';
 
@@ -50,14 +50,12 @@ export function questionSignature(question: string): string {
   if (known !== undefined) return known;
   const signature = computeSignature(question);
   recentSignatures.set(question, signature);
-  trimOldest(recentSignatures, RECENT_SIGNATURES);
   return signature;
 }
 
 // Popular questions come back word for word; their signatures (a few µs of Unicode regular
 // expressions each) are kept rather than worked out on every cache hit.
-const RECENT_SIGNATURES = 2_000;
-const recentSignatures = new Map<string, string>();
+const recentSignatures = new BoundedMap<string, string>(2_000);
 
 function computeSignature(question: string): string {
   const words: string[] = [];

@@ -3,7 +3,6 @@ import type Keyv from 'keyv';
 import type { Scope } from '../core/types.js';
 import { withTimeout } from '../core/with-timeout.js';
 import type { AnswerCache, CachedAnswer, OpeningTurn } from './answer-cache.js';
-import { trimOldest } from './trim-oldest.js';
 
 export interface KeyvAnswerCacheOptions {
   ttlMs: number;
@@ -46,7 +45,8 @@ export class KeyvAnswerCache implements AnswerCache {
   }
 
   async knowledgeVersions(tenantId: string, scopes: readonly Scope[]): Promise<string[]> {
-    // One read for all of them: a single MGET on Redis.
+    // One read for all of them: a single MGET on Redis. One scope (the usual case) takes keyv's
+    // plain get, which costs fewer promises than its getMany.
     const keys = scopes.map((scope) => versionKey(tenantId, scope));
     const found =
       keys.length === 1
@@ -93,17 +93,3 @@ export class KeyvAnswerCache implements AnswerCache {
 }
 
 const versionKey = (tenantId: string, scope: Scope) => `version:${tenantId}:${scope}`;
-
-/** A Map that forgets its oldest entries beyond a size: keyv's in-memory store, bounded. */
-export class BoundedMap<K, V> extends Map<K, V> {
-  constructor(private readonly maxEntries: number) {
-    super();
-  }
-
-  override set(key: K, value: V): this {
-    super.delete(key);
-    super.set(key, value);
-    trimOldest(this, this.maxEntries);
-    return this;
-  }
-}

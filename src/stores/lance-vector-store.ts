@@ -14,7 +14,7 @@ import { TenantChunks } from './lance-tenant-chunks.js';
 import { ensureLanceCpuThreads } from './lance-threads.js';
 import { embedderMismatch } from './memory-vector-store.js';
 import { serialQueue } from './serial.js';
-import { trimOldest } from './trim-oldest.js';
+import { BoundedMap } from './trim-oldest.js';
 import type { EmbedderIdentity, VectorStore } from './vector-store.js';
 
 const CHUNKS_PREFIX = 'chunks__';
@@ -23,7 +23,6 @@ const DOCUMENT_INDEX_MAX_AGE_MS = 5_000;
 // A tenant without passages is looked for again after this long: its table may be created by
 // another process sharing the data directory.
 const ABSENT_TENANT_RECHECK_MS = 1_000;
-const ABSENT_TENANTS_REMEMBERED = 10_000;
 
 /**
  * LanceDB in a local directory or on object storage: one `chunks__<tenant>` table of passages
@@ -33,7 +32,7 @@ export class LanceVectorStore implements VectorStore {
   private dimension = 0;
   private readonly tenants = new Map<string, TenantChunks>();
   /** Tenants found without a passage table, and until when that answer stands. */
-  private readonly absentTenants = new Map<string, number>();
+  private readonly absentTenants = new BoundedMap<string, number>(10_000);
   // The documents table is small (a row per document) and read on every ingestion; keep it in memory.
   private documentIndex?: { byId: Map<string, DocumentRecord>; loadedAt: number };
   // One writer for every table of this store: LanceDB commits from one process must not race.
@@ -139,7 +138,6 @@ export class LanceVectorStore implements VectorStore {
     if (absentUntil !== undefined && Date.now() < absentUntil) return undefined;
     if (!(await this.db.tableNames()).includes(`${CHUNKS_PREFIX}${tenantId}`)) {
       this.absentTenants.set(tenantId, Date.now() + ABSENT_TENANT_RECHECK_MS);
-      trimOldest(this.absentTenants, ABSENT_TENANTS_REMEMBERED);
       return undefined;
     }
     return this.tenant(tenantId, false);

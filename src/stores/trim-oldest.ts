@@ -15,3 +15,17 @@ export function trimOldest<K, V>(map: Map<K, V>, max: number): K[] {
   }
   return dropped;
 }
+
+/** A Map that forgets its oldest entries beyond a size: the oldest being the least recently set. */
+export class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly maxEntries: number) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    super.delete(key);
+    super.set(key, value);
+    trimOldest(this, this.maxEntries);
+    return this;
+  }
+}

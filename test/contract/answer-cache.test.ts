@@ -6,7 +6,8 @@ import { createAnswerCache } from '../../src/backends.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { AnswerCache, CachedAnswer } from '../../src/stores/answer-cache.js';
-import { BoundedMap, KeyvAnswerCache } from '../../src/stores/keyv-answer-cache.js';
+import { KeyvAnswerCache } from '../../src/stores/keyv-answer-cache.js';
+import { BoundedMap } from '../../src/stores/trim-oldest.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const value: CachedAnswer = {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedMap } from '../../src/stores/keyv-answer-cache.js';
-import { trimOldest } from '../../src/stores/trim-oldest.js';
+import { BoundedMap, trimOldest } from '../../src/stores/trim-oldest.js';
 
 describe('trimOldest', () => {
   it('leaves a map within its bound alone', () => {
