@@ -6,7 +6,8 @@ import { startFakeOpenAI } from '../test/fakes/openai-server.js';
 import { startFakeSlack } from '../test/fakes/slack-api.js';
 import { grounded, scriptModel } from '../test/helpers/model-brain.js';
 
-const MODEL_DELAY_MS = 2000;
+// bench/slack.ts passes its --model-delay-ms here.
+const MODEL_DELAY_MS = Number(process.env.BENCH_MODEL_DELAY_MS ?? 2000);
 
 const slack = await startFakeSlack();
 const openai = await startFakeOpenAI();

@@ -1,4 +1,4 @@
-// npm run bench:slack [-- --rate 200 --seconds 5]: signed slash commands at a steady rate against
+// npm run bench:slack [-- --rate 200 --seconds 5 --model-delay-ms 2000 --acks-only]: signed slash commands at a steady rate against
 // `docent serve`'s HTTP receiver, with a model that takes 2 s: acknowledgement latency, and how
 // long until every command is answered. Default limits apply: each command comes from its own
 // user; the workspace ceiling bounds the answers in flight while acknowledgements stay fast.
@@ -12,7 +12,13 @@ import { percentile } from '../src/eval/evaluate.js';
 import { slackSignature } from '../test/helpers/slack-events.js';
 
 const { values } = parseArgs({
-  options: { rate: { type: 'string', default: '200' }, seconds: { type: 'string', default: '5' } },
+  options: {
+    rate: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '5' },
+    'model-delay-ms': { type: 'string', default: '2000' },
+    // Stop once every command is acknowledged: with a long model delay, acknowledgements alone.
+    'acks-only': { type: 'boolean', default: false },
+  },
 });
 const rate = Number(values.rate);
 const total = rate * Number(values.seconds);
@@ -22,6 +28,7 @@ const SECRET = 'bench-secret';
 // times acknowledgements) and, in a process of their own, the fake Slack API and the fake model.
 const remote = spawn('taskset', ['-c', '1', process.execPath, '--import', 'tsx', 'bench/slack-remote.ts'], {
   stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, BENCH_MODEL_DELAY_MS: values['model-delay-ms'] },
 });
 const remoteReady = await createInterface({ input: remote.stdout })[Symbol.asyncIterator]().next();
 const services = JSON.parse(String(remoteReady.value)) as {
@@ -124,7 +131,7 @@ await new Promise((r) => setTimeout(r, 3000));
 const started = performance.now();
 const { acks, failed, seconds: sendSeconds } = await sendCommands('T1', 'C', total, rate);
 // The workspace ceiling answers 8 at a time: give every command time to be answered.
-const deadline = Date.now() + 400_000;
+const deadline = Date.now() + (values['acks-only'] ? 0 : 400_000);
 const answeredChannels = async () =>
   ((await (await fetch(`${services.statusUrl}/answered?prefix=C`)).json()) as { answered: number }).answered;
 while ((await answeredChannels()) < total && Date.now() < deadline)

@@ -2,11 +2,14 @@ import path from 'node:path';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Redis } from 'ioredis';
 import Keyv from 'keyv';
+import { buildAnswerGraph } from '../graphs/answer/graph.js';
 import type { Config } from './config.js';
 import { DailyTokenBudget, type TokenBudget, UNLIMITED_BUDGET } from './core/daily-token-budget.js';
 import type { JobQueue } from './core/ingest-jobs.js';
+import { KnowledgeBase, type KnowledgeBaseDeps } from './core/knowledge-base.js';
 import type { Embedder } from './ingestion/embedder.js';
 import { LocalEmbedder } from './ingestion/local-embedder.js';
+import type { ModelTiers } from './llm/chat-models.js';
 import type { Logger } from './logger.js';
 import type { AnswerCache } from './stores/answer-cache.js';
 import { BottleneckThrottle } from './stores/bottleneck-throttle.js';
@@ -20,6 +23,7 @@ import { RedisTokenUsageStore } from './stores/redis-token-usage-store.js';
 import { type Throttle, UnlimitedThrottle } from './stores/throttle.js';
 import { MemoryTokenUsageStore } from './stores/token-usage-store.js';
 import { BoundedMap } from './stores/trim-oldest.js';
+import type { VectorStore } from './stores/vector-store.js';
 
 // Factories for the composition root: each picks the embedded default or the shared backend.
 
@@ -170,4 +174,47 @@ export function createTokenBudget(
       })
     : local;
   return new DailyTokenBudget(store, config.budget.tokensPerDay, now);
+}
+
+export function createKnowledgeBase(
+  config: Config,
+  store: VectorStore,
+  embedder: Embedder,
+  onChange?: KnowledgeBaseDeps['onChange'],
+): KnowledgeBase {
+  return new KnowledgeBase({
+    store,
+    embedder,
+    chunking: config.chunking,
+    maxFileBytes: config.maxFileBytes,
+    topK: config.topK,
+    onChange,
+  });
+}
+
+/** The answer graph with its budget and thread memory, wherever it runs (main thread or answer thread). */
+export function composeAnswerGraph(
+  config: Config,
+  parts: {
+    knowledgeBase: KnowledgeBase;
+    models: ModelTiers;
+    cache: AnswerCache;
+    redis: Redis | undefined;
+    logger: Logger;
+    now?: () => Date;
+  },
+) {
+  const { knowledgeBase, models, cache, redis, logger } = parts;
+  return buildAnswerGraph(
+    {
+      knowledgeBase,
+      models,
+      cache,
+      budget: createTokenBudget(config, redis, logger, parts.now),
+      prices: config.llm.prices,
+      historyTurns: config.threads.historyTurns,
+      onModelError: (model, error) => logger.warn({ model, err: errorSummary(error) }, 'model call failed'),
+    },
+    createThreadSaver(config, redis, logger),
+  );
 }

@@ -56,6 +56,7 @@ const schema = z
     MAX_FILE_MB: z.coerce.number().positive().max(1024).default(DEFAULTS.MAX_FILE_MB),
     TOP_K: z.coerce.number().int().min(1).max(50).default(DEFAULTS.TOP_K),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ANSWER_THREAD: z.enum(['worker', 'main']).default('worker'),
     CHEAP_MODEL: z.string().min(1).default(DEFAULTS.CHEAP_MODEL),
     STRONG_MODEL: z.string().min(1).default(DEFAULTS.STRONG_MODEL),
     LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(DEFAULTS.LLM_TIMEOUT_MS),
@@ -157,6 +158,8 @@ export interface Config {
   maxFileBytes: number;
   topK: number;
   logLevel: Env['LOG_LEVEL'];
+  /** Where `docent serve` runs the answer graph: a worker thread of its own, or the main thread. */
+  answerThread: Env['ANSWER_THREAD'];
   llm: {
     cheapModel: string;
     strongModel: string;
@@ -235,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
     topK: e.TOP_K,
     logLevel: e.LOG_LEVEL,
+    answerThread: e.ANSWER_THREAD,
     llm: {
       cheapModel: e.CHEAP_MODEL,
       strongModel: e.STRONG_MODEL,

@@ -1,23 +1,23 @@
 import { mkdir } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { GraphAnswerer } from '../graphs/answer/answerer.js';
-import { buildAnswerGraph } from '../graphs/answer/graph.js';
+import { AnswerThread } from './answer-thread/answer-thread.js';
 import {
+  composeAnswerGraph,
   createAnswerCache,
   createDedupeStore,
   createEmbedder,
   createJobQueue,
+  createKnowledgeBase,
   createRedis,
-  createThreadSaver,
   createThrottle,
-  createTokenBudget,
   errorSummary,
 } from './backends.js';
 import type { Config } from './config.js';
 import type { Answerer } from './core/ask.js';
 import { createMessageHandler, type MessageHandler, type MessageObserver } from './core/handle-message.js';
 import { IngestJobs } from './core/ingest-jobs.js';
-import { KnowledgeBase } from './core/knowledge-base.js';
+import type { KnowledgeBase } from './core/knowledge-base.js';
 import type { Embedder } from './ingestion/embedder.js';
 import { fetchUrl } from './ingestion/fetch-url.js';
 import type { ModelTiers } from './llm/chat-models.js';
@@ -51,6 +51,8 @@ export interface ServiceOverrides {
   observers?: MessageObserver[];
   /** The clock the daily token budget reads, so a test can cross midnight UTC without waiting. */
   now?: () => Date;
+  /** Runs the answer graph in a worker thread (`docent serve`); ignored when `models` is given. */
+  answerThread?: boolean;
 }
 
 /** The composition root: the only place that names concrete classes. */
@@ -64,27 +66,19 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const cache = await createAnswerCache(config, logger);
   const stats = new MemoryStatsStore();
   const limits = await createThrottle(config, logger);
-  const knowledgeBase = new KnowledgeBase({
-    store,
-    embedder,
-    chunking: config.chunking,
-    maxFileBytes: config.maxFileBytes,
-    topK: config.topK,
-    onChange: (tenantId, scope) => cache.bumpKnowledgeVersion(tenantId, scope),
+  let answerThread: AnswerThread | undefined;
+  const knowledgeBase = createKnowledgeBase(config, store, embedder, async (tenantId, scope) => {
+    await cache.bumpKnowledgeVersion(tenantId, scope);
+    // A thread that is restarting reads the latest passages anyway.
+    await answerThread?.refresh(tenantId).catch(() => {});
   });
   const models = overrides.models ?? createOpenAIModels(config);
-  const graph = buildAnswerGraph(
-    {
-      knowledgeBase,
-      models,
-      cache,
-      budget: createTokenBudget(config, redis, logger, overrides.now),
-      prices: config.llm.prices,
-      historyTurns: config.threads.historyTurns,
-      onModelError: (model, error) => logger.warn({ model, err: errorSummary(error) }, 'model call failed'),
-    },
-    createThreadSaver(config, redis, logger),
-  );
+  // Models handed in by a caller live on this thread, so the graph that calls them does too.
+  answerThread =
+    overrides.answerThread && !overrides.models ? new AnswerThread(config, cache, logger) : undefined;
+  const graph =
+    answerThread ??
+    composeAnswerGraph(config, { knowledgeBase, models, cache, redis, logger, now: overrides.now });
   const jobs = new IngestJobs(await createJobQueue(config, logger), knowledgeBase, (job, error) =>
     logger.warn({ job: job.id, file: job.file.name, err: errorSummary(error) }, 'ingestion job failed'),
   );
@@ -135,6 +129,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     },
   });
   const readiness: Record<string, () => Promise<void>> = { lancedb: () => store.healthCheck() };
+  if (answerThread) readiness.answering = () => (answerThread as AnswerThread).ready();
   if (redis) {
     readiness.redis = async () => {
       await redis.ping();
@@ -154,6 +149,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     readiness,
     async close() {
       await jobs.close();
+      await answerThread?.close();
       await cache.close();
       await limits.close();
       await redis?.quit().catch(() => redis.disconnect());

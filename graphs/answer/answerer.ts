@@ -6,7 +6,7 @@ import type { ModelTiers } from '../../src/llm/chat-models.js';
 import { stripMentions } from '../../src/llm/sanitize.js';
 import type { AnswerCache } from '../../src/stores/answer-cache.js';
 import { answerCacheKey, modelsLabel } from './cache-key.js';
-import type { AnswerGraph } from './graph.js';
+import type { AnswerGraphRunner } from './graph.js';
 
 type CacheLookup = { found: AnswerResult } | { missedKey: string };
 
@@ -34,7 +34,7 @@ export class GraphAnswerer implements Answerer {
   private readonly answeredBy: string;
 
   constructor(
-    private readonly graph: AnswerGraph,
+    private readonly graph: AnswerGraphRunner,
     private readonly cacheFirst: CacheFirst,
     private readonly hooks: {
       onAnswered?: (record: AnsweredRecord) => void;

@@ -1,7 +1,7 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { END, START, StateGraph } from '@langchain/langgraph';
 import { type AnswerGraphDeps, createAnswerNodes } from './nodes.js';
-import { AnswerState } from './state.js';
+import { AnswerState, type AnswerStateType, type AnswerUpdate } from './state.js';
 
 /**
  * quick lookup (first turn) → classify → smalltalk | out of scope | cache lookup → retrieve → generate
@@ -36,3 +36,14 @@ export function buildAnswerGraph(deps: AnswerGraphDeps, checkpointer: BaseCheckp
 }
 
 export type AnswerGraph = ReturnType<typeof buildAnswerGraph>;
+
+export type AnswerGraphInput = AnswerUpdate;
+export interface AnswerGraphOptions {
+  configurable: { thread_id: string };
+  durability: 'exit';
+}
+
+/** What answering needs of the graph: the compiled graph itself, or the answer thread running it. */
+export interface AnswerGraphRunner {
+  invoke(input: AnswerGraphInput, options: AnswerGraphOptions): Promise<AnswerStateType>;
+}

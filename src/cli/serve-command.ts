@@ -12,7 +12,10 @@ const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
  */
 export async function serveCommand(config: Config): Promise<number> {
   const metrics = createMetrics();
-  const services = await createServices(config, { observers: [metrics.observer] });
+  const services = await createServices(config, {
+    observers: [metrics.observer],
+    answerThread: config.answerThread === 'worker',
+  });
   const { logger } = services;
   let shuttingDown = false;
   const platforms = await createPlatforms(services);

@@ -67,6 +67,11 @@ export class TenantChunks {
     this.stale = true;
   }
 
+  /** The next search re-reads the table (written elsewhere) instead of its pinned version. */
+  markStale(): void {
+    this.stale = true;
+  }
+
   async search(request: SearchRequest): Promise<Passage[]> {
     const table = await this.readSnapshot();
     if (!table) return [];

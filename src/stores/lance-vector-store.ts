@@ -143,6 +143,12 @@ export class LanceVectorStore implements VectorStore {
     return this.tenant(tenantId, false);
   }
 
+  /** Another writer (a thread or process sharing the data) changed the tenant's passages: the next search reads them. */
+  refresh(tenantId: string): void {
+    this.absentTenants.delete(tenantId);
+    this.tenants.get(tenantId)?.markStale();
+  }
+
   async maintain(): Promise<void> {
     for (const name of await this.db.tableNames()) {
       if (name.startsWith(CHUNKS_PREFIX)) await this.tenant(name.slice(CHUNKS_PREFIX.length), false);

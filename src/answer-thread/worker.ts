@@ -1,0 +1,63 @@
+// The answer thread: runs the answer graph (model calls, retrieval, LangChain's bookkeeping) off
+// the main thread, so acknowledging Slack and serving cached answers never waits behind it.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AnswerGraphInput, AnswerGraphOptions } from '../../graphs/answer/graph.js';
+import { composeAnswerGraph, createEmbedder, createKnowledgeBase, createRedis } from '../backends.js';
+import type { Config } from '../config.js';
+import { createOpenAIModels } from '../llm/openai-models.js';
+import { createLogger } from '../logger.js';
+import { LanceVectorStore } from '../stores/lance-vector-store.js';
+import { LinkedAnswerCache } from './linked-answer-cache.js';
+import { rpcLink } from './rpc.js';
+
+if (!parentPort) throw new Error('the answer thread runs as a worker thread');
+const { config } = workerData as { config: Config };
+const logger = createLogger(config.logLevel).child({ thread: 'answer' });
+
+// Where both threads want the same core, the main thread's short tasks (acknowledgements, cached
+// answers) should win over the graph's long ones: on Linux, nice is per thread. Elsewhere, or
+// where it is not allowed, the thread keeps the process's priority.
+try {
+  const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  setPriority(threadId, 10);
+} catch {}
+
+async function build() {
+  const embedder = await createEmbedder(config);
+  // The main thread opened the store and bound its embedder; this connection only reads.
+  const store = await LanceVectorStore.open(config.lancedbUri);
+  await store.bindEmbedder(embedder);
+  const redis = await createRedis(config, logger);
+  const knowledgeBase = createKnowledgeBase(config, store, embedder);
+  const graph = composeAnswerGraph(config, {
+    knowledgeBase,
+    models: createOpenAIModels(config),
+    cache,
+    redis,
+    logger,
+  });
+  return { graph, store, redis };
+}
+
+const link = rpcLink(parentPort, {
+  ready: async () => {
+    await built;
+  },
+  invoke: async (input: AnswerGraphInput, options: AnswerGraphOptions) =>
+    (await built).graph.invoke(input, options),
+  /** The main thread changed a tenant's passages: the next search here reads them. */
+  refresh: async (tenantId: string) => (await built).store.refresh(tenantId),
+  close: async () => {
+    const { store, redis } = await built;
+    await redis?.quit().catch(() => redis.disconnect());
+    await store.close();
+  },
+});
+const cache = new LinkedAnswerCache(link);
+const built = build();
+built.catch((error) => {
+  logger.error({ err: error }, 'answer thread failed to start');
+  process.exit(1);
+});
