@@ -9,6 +9,7 @@ import { type RpcLink, rpcLink } from './rpc.js';
 
 // A thread that died is started again after this pause, so one that cannot start does not spin.
 const RESTART_DELAY_MS = 1_000;
+const ANSWER_THREAD_ENTRY = new URL('./boot.js', import.meta.url);
 
 /**
  * The answer graph in a worker thread of its own. The main thread keeps what must stay fast (the
@@ -25,6 +26,8 @@ export class AnswerThread implements AnswerGraphRunner {
     private readonly config: Config,
     private readonly cache: AnswerCache,
     private readonly logger: Logger,
+    /** The module the thread runs; a test may supervise a stand-in. */
+    private readonly entry: URL = ANSWER_THREAD_ENTRY,
   ) {
     this.start();
   }
@@ -50,7 +53,7 @@ export class AnswerThread implements AnswerGraphRunner {
   }
 
   private start() {
-    const worker = new Worker(new URL('./boot.js', import.meta.url), { workerData: { config: this.config } });
+    const worker = new Worker(this.entry, { workerData: { config: this.config } });
     const link = rpcLink(worker, { cache: serveCache(this.cache) });
     worker.on('error', (error) => this.logger.error({ err: error }, 'answer thread failed'));
     worker.on('exit', (code) => {
