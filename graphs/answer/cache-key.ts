@@ -96,5 +96,17 @@ export async function answerCacheKey(
     models,
     questionSignature(question),
   ];
-  return hash('sha256', material.join('\u0000'), 'hex');
+  return keyOf(material.join('\u0000'));
+}
+
+// The same material comes back with every hit on a popular question; its digest is remembered
+// rather than computed on every hit.
+const recentKeys = new BoundedMap<string, string>(2_000);
+
+function keyOf(material: string): string {
+  const known = recentKeys.get(material);
+  if (known !== undefined) return known;
+  const key = hash('sha256', material, 'hex');
+  recentKeys.set(material, key);
+  return key;
 }

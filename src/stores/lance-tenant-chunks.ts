@@ -16,6 +16,9 @@ const REFINE_FACTOR = 10;
 // Writes by other processes become visible here within this time.
 const SNAPSHOT_MAX_AGE_MS = 5_000;
 const COLUMNS = ['chunk_id', 'doc_id', 'title', 'source', 'text', 'position'];
+// Each half names its score column too: LanceDB warns on every search that leaves it implicit.
+const VECTOR_COLUMNS = [...COLUMNS, '_distance'];
+const TEXT_COLUMNS = [...COLUMNS, '_score'];
 
 export interface TenantChunksDeps {
   db: lancedb.Connection;
@@ -86,16 +89,16 @@ export class TenantChunks {
         .ef(HNSW_EF)
         .refineFactor(REFINE_FACTOR)
         .where(filter);
-    const textQuery = () => table.query().fullTextSearch(request.text).where(filter).select(COLUMNS);
+    const textQuery = () => table.query().fullTextSearch(request.text).where(filter).select(TEXT_COLUMNS);
     let rows: Row[];
-    if (mode === 'vector') rows = await vectorQuery().select(COLUMNS).limit(request.k).toArray();
+    if (mode === 'vector') rows = await vectorQuery().select(VECTOR_COLUMNS).limit(request.k).toArray();
     else if (mode === 'bm25') rows = await textQuery().limit(request.k).toArray();
     else {
       // Both halves read the same pinned version, so fusing them here is consistent; doing it in
       // our code lets the two rankings carry different weights.
       const depth = Math.max(request.k * 4, 20);
       const [byVector, byText] = await Promise.all([
-        vectorQuery().select(COLUMNS).limit(depth).toArray(),
+        vectorQuery().select(VECTOR_COLUMNS).limit(depth).toArray(),
         textQuery().limit(depth).toArray(),
       ]);
       const fused = hybridFusion(byVector, byText, (r) => String(r.chunk_id)).slice(0, request.k);
@@ -125,10 +128,10 @@ export class TenantChunks {
         .nearestTo(vector)
         .distanceType('cosine')
         .ef(HNSW_EF)
-        .select(['chunk_id'])
+        .select(['chunk_id', '_distance'])
         .limit(1)
         .toArray(),
-      table.query().fullTextSearch('warm').select(['chunk_id']).limit(1).toArray(),
+      table.query().fullTextSearch('warm').select(['chunk_id', '_score']).limit(1).toArray(),
     ]);
   }
 
