@@ -38,6 +38,7 @@ async function build() {
     redis,
     logger,
   });
+  void store.warm().catch((error) => logger.warn({ err: error }, 'loading the indexes failed'));
   return { graph, store, redis };
 }
 

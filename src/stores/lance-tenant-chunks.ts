@@ -114,6 +114,12 @@ export class TenantChunks {
     await this.warmIndexes();
   }
 
+  /** What a first search does (read the latest version, build a missing text index), and loads the indexes. */
+  async warm(): Promise<void> {
+    await this.readSnapshot();
+    await this.warmIndexes();
+  }
+
   /**
    * Loads the indexes into LanceDB's cache with one query of each kind: otherwise the first
    * question after a start or a rebuild waits a second or more while they are read from disk.

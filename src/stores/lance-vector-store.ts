@@ -149,6 +149,17 @@ export class LanceVectorStore implements VectorStore {
     this.tenants.get(tenantId)?.markStale();
   }
 
+  /**
+   * Opens every tenant's table and loads its indexes: a connection that only searches (the
+   * answer thread's) would otherwise make each tenant's first question wait for the disk.
+   */
+  async warm(): Promise<void> {
+    for (const name of await this.db.tableNames()) {
+      if (name.startsWith(CHUNKS_PREFIX))
+        await (await this.tenant(name.slice(CHUNKS_PREFIX.length), false))?.warm();
+    }
+  }
+
   async maintain(): Promise<void> {
     for (const name of await this.db.tableNames()) {
       if (name.startsWith(CHUNKS_PREFIX)) await this.tenant(name.slice(CHUNKS_PREFIX.length), false);
