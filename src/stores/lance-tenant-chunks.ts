@@ -1,7 +1,7 @@
-import * as lancedb from '@lancedb/lancedb';
+import type * as lancedb from '@lancedb/lancedb';
 import type { DocumentRecord, Passage, SearchRequest } from '../core/types.js';
 import { LanceBatchWriter } from './lance-batch-writer.js';
-import { maintainChunkIndexes } from './lance-maintenance.js';
+import { maintainChunkIndexes, textIndex } from './lance-maintenance.js';
 import { type ChunkRow, sqlString } from './lance-schema.js';
 import { hybridFusion } from './rank-fusion.js';
 
@@ -165,7 +165,7 @@ export class TenantChunks {
     if (await covered()) return;
     if ((await this.table.countRows()) === 0) return;
     try {
-      await this.table.createIndex('text', { config: lancedb.Index.fts(), replace: true });
+      await this.table.createIndex('text', { config: textIndex(), replace: true });
     } catch (error) {
       // Two instances building it at once: one commit wins, and its index serves both.
       await this.table.checkoutLatest();
