@@ -26,7 +26,8 @@ try {
 
 async function build() {
   const embedder = await createEmbedder(config);
-  // The main thread opened the store and bound its embedder; this connection only reads.
+  // The main thread opened the store and bound its embedder; this connection searches (building a
+  // missing text index, as any first search does) and never ingests.
   const store = await LanceVectorStore.open(config.lancedbUri);
   await store.bindEmbedder(embedder);
   const redis = await createRedis(config, logger);
