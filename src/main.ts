@@ -66,16 +66,15 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const cache = await createAnswerCache(config, logger);
   const stats = new MemoryStatsStore();
   const limits = await createThrottle(config, logger);
-  let answerThread: AnswerThread | undefined;
+  // Models handed in by a caller live on this thread, so the graph that calls them does too.
+  const answerThread =
+    overrides.answerThread && !overrides.models ? new AnswerThread(config, cache, logger) : undefined;
   const knowledgeBase = createKnowledgeBase(config, store, embedder, async (tenantId, scope) => {
     await cache.bumpKnowledgeVersion(tenantId, scope);
     // A thread that is restarting reads the latest passages anyway.
     await answerThread?.refresh(tenantId).catch(() => {});
   });
   const models = overrides.models ?? createOpenAIModels(config);
-  // Models handed in by a caller live on this thread, so the graph that calls them does too.
-  answerThread =
-    overrides.answerThread && !overrides.models ? new AnswerThread(config, cache, logger) : undefined;
   const graph =
     answerThread ??
     composeAnswerGraph(config, { knowledgeBase, models, cache, redis, logger, now: overrides.now });
@@ -129,7 +128,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     },
   });
   const readiness: Record<string, () => Promise<void>> = { lancedb: () => store.healthCheck() };
-  if (answerThread) readiness.answering = () => (answerThread as AnswerThread).ready();
+  if (answerThread) readiness.answering = () => answerThread.ready();
   if (redis) {
     readiness.redis = async () => {
       await redis.ping();

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import type { Audience } from '../../src/core/types.js';
 import type { ModelTiers } from '../../src/llm/chat-models.js';
 import type { AnswerCache } from '../../src/stores/answer-cache.js';
-import { BoundedMap } from '../../src/stores/trim-oldest.js';
+import { rememberRecent } from '../../src/stores/trim-oldest.js';
 
 export const EXTRACTIVE = 'extractive';
 
@@ -46,16 +46,12 @@ function singular(word: string): string {
  * and a wrong cached answer is worse than a miss.
  */
 export function questionSignature(question: string): string {
-  const known = recentSignatures.get(question);
-  if (known !== undefined) return known;
-  const signature = computeSignature(question);
-  recentSignatures.set(question, signature);
-  return signature;
+  return recentSignature(question);
 }
 
 // Popular questions come back word for word; their signatures (a few µs of Unicode regular
 // expressions each) are kept rather than worked out on every cache hit.
-const recentSignatures = new BoundedMap<string, string>(2_000);
+const recentSignature = rememberRecent(2_000, computeSignature);
 
 function computeSignature(question: string): string {
   const words: string[] = [];
@@ -101,12 +97,4 @@ export async function answerCacheKey(
 
 // The same material comes back with every hit on a popular question; its digest is remembered
 // rather than computed on every hit.
-const recentKeys = new BoundedMap<string, string>(2_000);
-
-function keyOf(material: string): string {
-  const known = recentKeys.get(material);
-  if (known !== undefined) return known;
-  const key = hash('sha256', material, 'hex');
-  recentKeys.set(material, key);
-  return key;
-}
+const keyOf = rememberRecent(2_000, (material) => hash('sha256', material, 'hex'));

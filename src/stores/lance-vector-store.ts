@@ -154,16 +154,11 @@ export class LanceVectorStore implements VectorStore {
    * answer thread's) would otherwise make each tenant's first question wait for the disk.
    */
   async warm(): Promise<void> {
-    for (const name of await this.db.tableNames()) {
-      if (name.startsWith(CHUNKS_PREFIX))
-        await (await this.tenant(name.slice(CHUNKS_PREFIX.length), false))?.warm();
-    }
+    for (const tenant of await this.openAllTenants()) await tenant.warm();
   }
 
   async maintain(): Promise<void> {
-    for (const name of await this.db.tableNames()) {
-      if (name.startsWith(CHUNKS_PREFIX)) await this.tenant(name.slice(CHUNKS_PREFIX.length), false);
-    }
+    await this.openAllTenants();
     await this.writes(async () => {
       for (const tenant of this.tenants.values()) await tenant.maintain();
       await this.documents.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
@@ -177,6 +172,17 @@ export class LanceVectorStore implements VectorStore {
       this.meta.close();
       this.db.close();
     });
+  }
+
+  /** Every tenant's passage table in the data, opened. */
+  private async openAllTenants(): Promise<TenantChunks[]> {
+    const opened: TenantChunks[] = [];
+    for (const name of await this.db.tableNames()) {
+      if (!name.startsWith(CHUNKS_PREFIX)) continue;
+      const tenant = await this.tenant(name.slice(CHUNKS_PREFIX.length), false);
+      if (tenant) opened.push(tenant);
+    }
+    return opened;
   }
 
   /** The tenant's passage table: opened when it exists, created on the first write. */

@@ -29,3 +29,15 @@ export class BoundedMap<K, V> extends Map<K, V> {
     return this;
   }
 }
+
+/** `compute`, remembering its results for the `max` most recent distinct inputs. */
+export function rememberRecent(max: number, compute: (input: string) => string): (input: string) => string {
+  const recent = new BoundedMap<string, string>(max);
+  return (input) => {
+    const known = recent.get(input);
+    if (known !== undefined) return known;
+    const result = compute(input);
+    recent.set(input, result);
+    return result;
+  };
+}
