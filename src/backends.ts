@@ -9,6 +9,7 @@ import type { JobQueue } from './core/ingest-jobs.js';
 import { KnowledgeBase, type KnowledgeBaseDeps } from './core/knowledge-base.js';
 import type { Embedder } from './ingestion/embedder.js';
 import { LocalEmbedder } from './ingestion/local-embedder.js';
+import type { DocumentPreparer } from './ingestion/prepare.js';
 import type { ModelTiers } from './llm/chat-models.js';
 import type { Logger } from './logger.js';
 import type { AnswerCache } from './stores/answer-cache.js';
@@ -181,10 +182,12 @@ export function createKnowledgeBase(
   store: VectorStore,
   embedder: Embedder,
   onChange?: KnowledgeBaseDeps['onChange'],
+  preparer?: DocumentPreparer,
 ): KnowledgeBase {
   return new KnowledgeBase({
     store,
     embedder,
+    preparer,
     chunking: config.chunking,
     maxFileBytes: config.maxFileBytes,
     topK: config.topK,

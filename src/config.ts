@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -57,6 +58,8 @@ const schema = z
     TOP_K: z.coerce.number().int().min(1).max(50).default(DEFAULTS.TOP_K),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ANSWER_THREAD: z.enum(['worker', 'main']).default('worker'),
+    // Absent: one thread per core.
+    INGEST_THREADS: z.coerce.number().int().min(0).max(64).optional(),
     CHEAP_MODEL: z.string().min(1).default(DEFAULTS.CHEAP_MODEL),
     STRONG_MODEL: z.string().min(1).default(DEFAULTS.STRONG_MODEL),
     LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(DEFAULTS.LLM_TIMEOUT_MS),
@@ -160,6 +163,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** Where `docent serve` runs the answer graph: a worker thread of its own, or the main thread. */
   answerThread: Env['ANSWER_THREAD'];
+  /** Worker threads that extract, split and embed documents; 0 prepares them on the calling thread. */
+  ingestThreads: number;
   llm: {
     cheapModel: string;
     strongModel: string;
@@ -239,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     topK: e.TOP_K,
     logLevel: e.LOG_LEVEL,
     answerThread: e.ANSWER_THREAD,
+    ingestThreads: e.INGEST_THREADS ?? availableParallelism(),
     llm: {
       cheapModel: e.CHEAP_MODEL,
       strongModel: e.STRONG_MODEL,

@@ -20,6 +20,7 @@ import { IngestJobs } from './core/ingest-jobs.js';
 import type { KnowledgeBase } from './core/knowledge-base.js';
 import type { Embedder } from './ingestion/embedder.js';
 import { fetchUrl } from './ingestion/fetch-url.js';
+import { ThreadPreparer } from './ingestion/thread-preparer.js';
 import type { ModelTiers } from './llm/chat-models.js';
 import { createOpenAIModels } from './llm/openai-models.js';
 import { createLogger, type Logger } from './logger.js';
@@ -53,6 +54,8 @@ export interface ServiceOverrides {
   now?: () => Date;
   /** Runs the answer graph in a worker thread (`docent serve`); ignored when `models` is given. */
   answerThread?: boolean;
+  /** Starts the ingestion threads now (`docent serve`), so the first shared file finds them ready. */
+  startIngestThreads?: boolean;
 }
 
 /** The composition root: the only place that names concrete classes. */
@@ -69,11 +72,21 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   // Models handed in by a caller live on this thread, so the graph that calls them does too.
   const answerThread =
     overrides.answerThread && !overrides.models ? new AnswerThread(config, cache, logger) : undefined;
-  const knowledgeBase = createKnowledgeBase(config, store, embedder, async (tenantId, scope) => {
-    await cache.bumpKnowledgeVersion(tenantId, scope);
-    // A thread that is restarting reads the latest passages anyway.
-    await answerThread?.refresh(tenantId).catch(() => {});
-  });
+  const preparer =
+    config.ingestThreads > 0
+      ? new ThreadPreparer(config.chunking, embedder, config.ingestThreads)
+      : undefined;
+  const knowledgeBase = createKnowledgeBase(
+    config,
+    store,
+    embedder,
+    async (tenantId, scope) => {
+      await cache.bumpKnowledgeVersion(tenantId, scope);
+      // A thread that is restarting reads the latest passages anyway.
+      await answerThread?.refresh(tenantId).catch(() => {});
+    },
+    preparer,
+  );
   const models = overrides.models ?? createOpenAIModels(config);
   const graph =
     answerThread ??
@@ -148,6 +161,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     readiness,
     async close() {
       await jobs.close();
+      await preparer?.close();
       await answerThread?.close();
       await cache.close();
       await limits.close();

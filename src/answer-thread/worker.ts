@@ -1,13 +1,12 @@
 // The answer thread: runs the answer graph (model calls, retrieval, LangChain's bookkeeping) off
 // the main thread, so acknowledging Slack and serving cached answers never waits behind it.
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnswerGraphInput, AnswerGraphOptions } from '../../graphs/answer/graph.js';
 import { composeAnswerGraph, createEmbedder, createKnowledgeBase, createRedis } from '../backends.js';
 import type { Config } from '../config.js';
 import { createOpenAIModels } from '../llm/openai-models.js';
 import { createLogger } from '../logger.js';
+import { lowerThreadPriority } from '../lower-thread-priority.js';
 import { LanceVectorStore } from '../stores/lance-vector-store.js';
 import { LinkedAnswerCache } from './linked-answer-cache.js';
 import { rpcLink } from './rpc.js';
@@ -16,13 +15,7 @@ if (!parentPort) throw new Error('the answer thread runs as a worker thread');
 const { config } = workerData as { config: Config };
 const logger = createLogger(config.logLevel).child({ thread: 'answer' });
 
-// Where both threads want the same core, the main thread's short tasks (acknowledgements, cached
-// answers) should win over the graph's long ones: on Linux, nice is per thread. Elsewhere, or
-// where it is not allowed, the thread keeps the process's priority.
-try {
-  const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  setPriority(threadId, 10);
-} catch {}
+lowerThreadPriority();
 
 async function build() {
   const embedder = await createEmbedder(config);

@@ -15,6 +15,7 @@ export async function serveCommand(config: Config): Promise<number> {
   const services = await createServices(config, {
     observers: [metrics.observer],
     answerThread: config.answerThread === 'worker',
+    startIngestThreads: true,
   });
   const { logger } = services;
   let shuttingDown = false;

@@ -3,8 +3,8 @@ import type { Chunk, DocumentRecord, Scope } from '../core/types.js';
 import { IngestError } from '../errors.js';
 import type { VectorStore } from '../stores/vector-store.js';
 import type { Embedder } from './embedder.js';
-import { extractDocument } from './extract.js';
-import { type ChunkingOptions, splitText } from './split.js';
+import { type DocumentPreparer, InlinePreparer } from './prepare.js';
+import type { ChunkingOptions } from './split.js';
 
 export interface IngestRequest {
   tenantId: string;
@@ -24,11 +24,11 @@ export interface IngestionDeps {
   embedder: Embedder;
   chunking: ChunkingOptions;
   maxFileBytes: number;
+  /** Where extraction, splitting and embedding run; on the calling thread unless given. */
+  preparer?: DocumentPreparer;
   /** Called after a document's passages change, so caches keyed on knowledge can move on. */
   onChange?: (tenantId: string, scope: Scope) => Promise<void> | void;
 }
-
-const EMBED_BATCH = 128;
 
 export const sha256 = (data: string | Uint8Array) => hash('sha256', data, 'hex');
 
@@ -37,7 +37,7 @@ export function documentId(tenantId: string, scope: Scope, source: string): stri
 }
 
 /**
- * Fetch → hash → (skip if unchanged) → extract → split → embed → one atomic replace.
+ * Fetch → hash → (skip if unchanged) → prepare (extract, split, embed) → one atomic replace.
  * Anything that fails before the replace leaves the store exactly as it was.
  */
 export async function ingestDocument(request: IngestRequest, deps: IngestionDeps): Promise<IngestOutcome> {
@@ -50,14 +50,8 @@ export async function ingestDocument(request: IngestRequest, deps: IngestionDeps
   if (existing && existing.contentHash === contentHash && existing.embedder === embedder.id) {
     return { status: 'unchanged', document: existing };
   }
-  const extracted = await extractDocument(bytes, request.source);
-  const texts = await splitText(extracted.text, extracted.structured, deps.chunking);
-  const vectors: Float32Array[] = [];
-  for (let i = 0; i < texts.length; i += EMBED_BATCH) {
-    // The title travels with every passage's vector so "leave policy" finds a section titled only "Carry-over".
-    const batch = texts.slice(i, i + EMBED_BATCH).map((t) => `${extracted.title}\n${t}`);
-    vectors.push(...(await embedder.embedDocuments(batch)));
-  }
+  const preparer = deps.preparer ?? new InlinePreparer(deps.chunking, embedder);
+  const { title, texts, vectors = [] } = await preparer.prepare(bytes, request.source);
   const chunks: Chunk[] = texts.map((text, position) => ({
     chunkId: `${docId}-${contentHash.slice(0, 12)}-${position}`,
     position,
@@ -69,7 +63,7 @@ export async function ingestDocument(request: IngestRequest, deps: IngestionDeps
     tenantId: request.tenantId,
     scope: request.scope,
     source: request.source,
-    title: extracted.title,
+    title,
     contentHash,
     passages: chunks.length,
     embedder: embedder.id,

@@ -1,3 +1,5 @@
+import { BoundedMap } from '../stores/trim-oldest.js';
+
 // Words that carry no topic; dropping them keeps both BM25 and the hashed embedding focused.
 const STOPWORDS = new Set(
   (
@@ -28,12 +30,24 @@ export function stem(word: string): string {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
+// What each word becomes: its stem, or '' for a stopword or an overlong run. Documents repeat
+// their words, so each is worked out once rather than on every passage.
+const knownWords = new BoundedMap<string, string>(100_000);
+
+function tokenOf(word: string): string {
+  let token = knownWords.get(word);
+  if (token === undefined) {
+    token = word.length > 40 || STOPWORDS.has(word) ? '' : stem(word);
+    knownWords.set(word, token);
+  }
+  return token;
+}
+
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  for (const match of text.toLowerCase().matchAll(WORD)) {
-    const word = match[0];
-    if (word.length > 40 || STOPWORDS.has(word)) continue;
-    out.push(stem(word));
+  for (const word of text.toLowerCase().match(WORD) ?? []) {
+    const token = tokenOf(word);
+    if (token) out.push(token);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type * as lancedb from '@lancedb/lancedb';
 import type { DocumentRecord } from '../core/types.js';
-import { type ChunkRow, chunkRowsToArrow, fromDocument, sqlString } from './lance-schema.js';
+import { type ChunkRow, chunkRowsToArrow, documentsToArrow, sqlString } from './lance-schema.js';
 
 interface PendingDocument {
   doc: DocumentRecord;
@@ -59,13 +59,13 @@ export class LanceBatchWriter {
       batch.flatMap((p) => p.rows),
       dimension,
     );
-    const documentRows = batch.map((p) => fromDocument(p.doc));
+    const documentTable = documentsToArrow(batch.map((p) => p.doc));
     const replaced: string[] = [];
     for (const p of batch) if (await this.deps.isStored(p.doc.docId)) replaced.push(sqlString(p.doc.docId));
     if (replaced.length === 0) {
       // New documents only: an append needs no join against the whole table.
       await chunks.add(chunkTable);
-      await documents.add(documentRows);
+      await documents.add(documentTable);
     } else {
       await chunks
         .mergeInsert('chunk_id')
@@ -77,7 +77,7 @@ export class LanceBatchWriter {
         .mergeInsert('doc_id')
         .whenMatchedUpdateAll()
         .whenNotMatchedInsertAll()
-        .execute(documentRows);
+        .execute(documentTable);
     }
     await this.deps.afterCommit(batch.map((p) => p.doc));
   }
