@@ -12,8 +12,7 @@ export async function loadSyntheticPassages(
   tenants: number,
   seed = size,
 ): Promise<() => string> {
-  const random = rng(seed);
-  const sentence = sentenceMaker(vocabulary(30_000, random), random);
+  const sentence = syntheticSentences(seed);
   const writes: Promise<void>[] = [];
   for (let d = 0; d * DOC_SIZE < size; d++) {
     const doc: DocumentRecord = {
@@ -38,4 +37,10 @@ export async function loadSyntheticPassages(
   await Promise.all(writes);
   await store.maintain();
   return sentence;
+}
+
+/** Sentences from the vocabulary `loadSyntheticPassages` draws on with the same seed. */
+export function syntheticSentences(seed: number): () => string {
+  const random = rng(seed);
+  return sentenceMaker(vocabulary(30_000, random), random);
 }
