@@ -43,6 +43,8 @@ export interface Services {
   handleMessage: MessageHandler;
   /** Named readiness checks; each throws with the reason when its part is not ready. */
   readiness: Record<string, () => Promise<void>>;
+  /** Index upkeep (`docent serve` runs it at start and every few minutes); whoever searches loads the new indexes. */
+  maintain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,15 +65,16 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const logger = createLogger(config.logLevel);
   const embedder = await createEmbedder(config);
   if (!config.lancedbUri.includes('://')) await mkdir(config.lancedbUri, { recursive: true });
-  const store = await LanceVectorStore.open(config.lancedbUri);
+  // Models handed in by a caller live on this thread, so the graph that calls them does too.
+  const answersOnThread = overrides.answerThread === true && !overrides.models;
+  // With an answer thread, this thread's connection only writes: the thread searches on its own.
+  const store = await LanceVectorStore.open(config.lancedbUri, { searches: !answersOnThread });
   await store.bindEmbedder(embedder);
   const redis = await createRedis(config, logger);
   const cache = await createAnswerCache(config, logger);
   const stats = new MemoryStatsStore();
   const limits = await createThrottle(config, logger);
-  // Models handed in by a caller live on this thread, so the graph that calls them does too.
-  const answerThread =
-    overrides.answerThread && !overrides.models ? new AnswerThread(config, cache, logger) : undefined;
+  const answerThread = answersOnThread ? new AnswerThread(config, cache, logger) : undefined;
   const preparer =
     config.ingestThreads > 0
       ? new ThreadPreparer(config.chunking, embedder, config.ingestThreads)
@@ -159,6 +162,11 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     answerer,
     handleMessage,
     readiness,
+    async maintain() {
+      await knowledgeBase.maintain();
+      // A thread that is restarting loads every index when it starts anyway.
+      await answerThread?.reloadIndexes().catch(() => {});
+    },
     async close() {
       await jobs.close();
       await preparer?.close();

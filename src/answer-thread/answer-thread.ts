@@ -41,6 +41,11 @@ export class AnswerThread implements AnswerGraphRunner {
     return this.link.call('refresh', tenantId);
   }
 
+  /** The main thread rebuilt the indexes (maintenance): the thread reads them now, not on a question. */
+  reloadIndexes(): Promise<void> {
+    return this.link.call('reloadIndexes');
+  }
+
   /** Resolves once the thread has opened the store and built the graph; throws if it cannot. */
   ready(): Promise<void> {
     return this.link.call('ready');

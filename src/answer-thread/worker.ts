@@ -44,6 +44,11 @@ const link = rpcLink(parentPort, {
     (await built).graph.invoke(input, options),
   /** The main thread changed a tenant's passages: the next search here reads them. */
   refresh: async (tenantId: string) => (await built).store.refresh(tenantId),
+  reloadIndexes: async () => {
+    const { store } = await built;
+    store.refresh();
+    await store.warm();
+  },
   close: async () => {
     const { store, redis } = await built;
     await redis?.quit().catch(() => redis.disconnect());

@@ -37,9 +37,7 @@ export async function serveCommand(config: Config): Promise<number> {
   // Folds new passages into the indexes and compacts old versions while the service runs; the
   // first run, at start, also loads the indexes so the first questions do not wait for the disk.
   const maintain = () =>
-    services.knowledgeBase
-      .maintain()
-      .catch((error) => logger.warn({ err: error }, 'index maintenance failed'));
+    services.maintain().catch((error) => logger.warn({ err: error }, 'index maintenance failed'));
   void maintain();
   const maintenance = setInterval(maintain, MAINTENANCE_INTERVAL_MS);
   maintenance.unref();

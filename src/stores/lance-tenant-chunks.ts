@@ -115,11 +115,11 @@ export class TenantChunks {
     return rows.map((r) => toPassage(r, mode));
   }
 
-  /** Runs inside the store's write queue. */
-  async maintain(): Promise<void> {
+  /** Runs inside the store's write queue; a connection that searches loads the new indexes at once. */
+  async maintain(options: { loadIndexes: boolean }): Promise<void> {
     await maintainChunkIndexes(this.table);
     await this.refreshSnapshot();
-    await this.warmIndexes();
+    if (options.loadIndexes) await this.warmIndexes();
   }
 
   /** What a first search does (read the latest version, build a missing text index), and loads the indexes. */

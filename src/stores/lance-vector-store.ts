@@ -43,14 +43,19 @@ export class LanceVectorStore implements VectorStore {
     private readonly db: lancedb.Connection,
     private readonly documents: lancedb.Table,
     private readonly meta: lancedb.Table,
+    private readonly searches: boolean,
   ) {}
 
-  static async open(uri: string): Promise<LanceVectorStore> {
+  /**
+   * `searches: false` for a connection that only writes (the main thread of `docent serve`, whose
+   * answer thread searches on a connection of its own): it never loads indexes into memory.
+   */
+  static async open(uri: string, options: { searches?: boolean } = {}): Promise<LanceVectorStore> {
     ensureLanceCpuThreads();
     const db = await lancedb.connect(uri);
     const documents = await db.createEmptyTable('documents', documentSchema, { existOk: true });
     const meta = await db.createEmptyTable('meta', metaSchema, { existOk: true });
-    return new LanceVectorStore(uri, db, documents, meta);
+    return new LanceVectorStore(uri, db, documents, meta, options.searches ?? true);
   }
 
   async healthCheck(): Promise<void> {
@@ -143,8 +148,16 @@ export class LanceVectorStore implements VectorStore {
     return this.tenant(tenantId, false);
   }
 
-  /** Another writer (a thread or process sharing the data) changed the tenant's passages: the next search reads them. */
-  refresh(tenantId: string): void {
+  /**
+   * Another writer (a thread or process sharing the data) changed the tenant's passages, or every
+   * tenant's when none is named (after maintenance): the next search reads them.
+   */
+  refresh(tenantId?: string): void {
+    if (tenantId === undefined) {
+      this.absentTenants.clear();
+      for (const tenant of this.tenants.values()) tenant.markStale();
+      return;
+    }
     this.absentTenants.delete(tenantId);
     this.tenants.get(tenantId)?.markStale();
   }
@@ -160,7 +173,7 @@ export class LanceVectorStore implements VectorStore {
   async maintain(): Promise<void> {
     await this.openAllTenants();
     await this.writes(async () => {
-      for (const tenant of this.tenants.values()) await tenant.maintain();
+      for (const tenant of this.tenants.values()) await tenant.maintain({ loadIndexes: this.searches });
       await this.documents.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
     });
   }
