@@ -47,14 +47,21 @@ async function walk(dir: string, base: string, out: LocalFile[]): Promise<void> 
 
 const toSource = (base: string, file: string) => path.relative(base, file).split(path.sep).join('/');
 
-/** Reads a file, refusing before reading when it is over the limit. */
-export function readLocalFile(file: LocalFile): (maxBytes: number) => Promise<Uint8Array> {
+/**
+ * Reads a file, refusing before reading when it is over the limit. `beforeRead` learns the size
+ * first and may hold the read back (to bound the bytes held by files in flight).
+ */
+export function readLocalFile(
+  file: LocalFile,
+  beforeRead?: (size: number) => Promise<void>,
+): (maxBytes: number) => Promise<Uint8Array> {
   return async (maxBytes) => {
     try {
       const handle = await open(file.absolutePath, 'r');
       try {
         const { size } = await handle.stat();
         if (size > maxBytes) throw tooLarge(file.source, size, maxBytes);
+        await beforeRead?.(size);
         return new Uint8Array(await handle.readFile());
       } finally {
         await handle.close();
