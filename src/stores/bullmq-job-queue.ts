@@ -66,6 +66,9 @@ export class BullJobQueue implements JobQueue {
   }
 
   async waitFor(id: string): Promise<JobResult> {
+    // Events are read from the moment the reader is connected: a job that finishes before then
+    // would never be heard of, and its waiter would wait forever.
+    await this.events.waitUntilReady();
     const job = await Job.fromId<IngestJob, FileOutcome>(this.queue, id);
     if (!job) return { ok: false, reason: 'no such ingestion job' };
     try {
