@@ -5,19 +5,26 @@ import {
   type IngestRequest,
   ingestDocument,
 } from '../ingestion/pipeline.js';
+import { type DocumentPreparer, InlinePreparer } from '../ingestion/prepare.js';
 import type { VectorStore } from '../stores/vector-store.js';
 import { assertAudience, assertTenant } from './scope.js';
 import type { Audience, DocumentRecord, Passage, SearchRequest } from './types.js';
 
-export interface KnowledgeBaseDeps extends IngestionDeps {
+export interface KnowledgeBaseDeps extends Omit<IngestionDeps, 'preparer'> {
   store: VectorStore;
   embedder: Embedder;
   topK: number;
+  /** Where documents are extracted, split and embedded; on the calling thread unless given. */
+  preparer?: DocumentPreparer;
 }
 
 /** The documents a tenant has taught Docent: ingest, search within an audience, list, remove. */
 export class KnowledgeBase {
-  constructor(private readonly deps: KnowledgeBaseDeps) {}
+  private readonly deps: KnowledgeBaseDeps & IngestionDeps;
+
+  constructor(deps: KnowledgeBaseDeps) {
+    this.deps = { ...deps, preparer: deps.preparer ?? new InlinePreparer(deps.chunking, deps.embedder) };
+  }
 
   get topK(): number {
     return this.deps.topK;

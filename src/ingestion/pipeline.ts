@@ -3,7 +3,7 @@ import type { Chunk, DocumentRecord, Scope } from '../core/types.js';
 import { IngestError } from '../errors.js';
 import type { VectorStore } from '../stores/vector-store.js';
 import type { Embedder } from './embedder.js';
-import { type DocumentPreparer, InlinePreparer } from './prepare.js';
+import type { DocumentPreparer } from './prepare.js';
 import type { ChunkingOptions } from './split.js';
 
 export interface IngestRequest {
@@ -24,8 +24,8 @@ export interface IngestionDeps {
   embedder: Embedder;
   chunking: ChunkingOptions;
   maxFileBytes: number;
-  /** Where extraction, splitting and embedding run; on the calling thread unless given. */
-  preparer?: DocumentPreparer;
+  /** Where extraction, splitting and embedding run. */
+  preparer: DocumentPreparer;
   /** Called after a document's passages change, so caches keyed on knowledge can move on. */
   onChange?: (tenantId: string, scope: Scope) => Promise<void> | void;
 }
@@ -50,8 +50,7 @@ export async function ingestDocument(request: IngestRequest, deps: IngestionDeps
   if (existing && existing.contentHash === contentHash && existing.embedder === embedder.id) {
     return { status: 'unchanged', document: existing };
   }
-  const preparer = deps.preparer ?? new InlinePreparer(deps.chunking, embedder);
-  const { title, texts, vectors = [] } = await preparer.prepare(bytes, request.source);
+  const { title, texts, vectors = [] } = await deps.preparer.prepare(bytes, request.source);
   const chunks: Chunk[] = texts.map((text, position) => ({
     chunkId: `${docId}-${contentHash.slice(0, 12)}-${position}`,
     position,
