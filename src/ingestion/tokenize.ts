@@ -34,7 +34,8 @@ const WORD = /[\p{L}\p{N}]+/gu;
 // their words, so each is worked out once rather than on every passage.
 const knownWords = new BoundedMap<string, string>(100_000);
 
-function tokenOf(word: string): string {
+/** What a lower-cased word becomes: its stem, or '' when it is left out. */
+export function tokenOf(word: string): string {
   let token = knownWords.get(word);
   if (token === undefined) {
     token = word.length > 40 || STOPWORDS.has(word) ? '' : stem(word);
