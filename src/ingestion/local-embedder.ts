@@ -130,7 +130,7 @@ function asciiTokens(text: string): TokenFeatures[] {
   return out;
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 function tokensOf(text: string): TokenFeatures[] {
   return NON_ASCII.test(text) ? tokenize(text).map(tokenFeatures) : asciiTokens(text);
