@@ -12,7 +12,7 @@ import * as lancedb from '@lancedb/lancedb';
 import { percentile } from '../src/eval/evaluate.js';
 import { embedLocally } from '../src/ingestion/local-embedder.js';
 import { LanceVectorStore } from '../src/stores/lance-vector-store.js';
-import { loadSyntheticPassages, syntheticSentences } from './synthetic.js';
+import { loadSyntheticPassages, syntheticQuestions } from './synthetic.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,17 +39,21 @@ async function run(size: number) {
   const kept = values.data !== undefined;
   const reused = kept && existsSync(path.join(values.data as string, 'documents.lance'));
   const dir = values.data ?? (await mkdtemp(path.join(tmpdir(), 'docent-bench-retrieve-')));
-  const store = await LanceVectorStore.open(dir);
-  await store.bindEmbedder({ id: 'local-hash-v1', dimension: 384 });
+  const identity = { id: 'local-hash-v1', dimension: 384 };
   phasePeakRss();
   const started = performance.now();
-  // Served again: load the indexes as `docent serve` does when it starts; questions come from
-  // the same vocabulary as the passages.
-  let sentence: () => string;
-  if (reused) {
-    await store.warm();
-    sentence = syntheticSentences(size);
-  } else sentence = await loadSyntheticPassages(store, size, TENANTS);
+  // As in `docent serve`: one connection writes and builds the indexes, another (the answer
+  // thread's) loads them and searches. Questions come from the same vocabulary as the passages.
+  let writer: LanceVectorStore | undefined;
+  if (!reused) {
+    writer = await LanceVectorStore.open(dir, { searches: false });
+    await writer.bindEmbedder(identity);
+    await loadSyntheticPassages(writer, size, TENANTS);
+  }
+  const sentence = syntheticQuestions(size);
+  const store = await LanceVectorStore.open(dir);
+  await store.bindEmbedder(identity);
+  await store.warm();
   const loadAndIndexSeconds = (performance.now() - started) / 1000;
   const buildRss = phasePeakRss();
 
@@ -99,6 +103,7 @@ async function run(size: number) {
   }
   db.close();
   await store.close();
+  await writer?.close();
   if (!kept) await rm(dir, { recursive: true, force: true });
   const round = (x: number) => Number(x.toFixed(2));
   return {

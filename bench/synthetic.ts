@@ -5,7 +5,10 @@ import { rng, sentenceMaker, vocabulary } from './corpus.js';
 
 const DOC_SIZE = 500;
 
-/** Fills a store with `size` generated passages spread over `tenants` tenants, in bounded batches. */
+/**
+ * Fills a store with `size` generated passages spread over `tenants` tenants, in bounded batches;
+ * questions drawn from `syntheticQuestions(seed)` share their vocabulary.
+ */
 export async function loadSyntheticPassages(
   store: VectorStore,
   size: number,
@@ -43,4 +46,12 @@ export async function loadSyntheticPassages(
 export function syntheticSentences(seed: number): () => string {
   const random = rng(seed);
   return sentenceMaker(vocabulary(30_000, random), random);
+}
+
+/**
+ * Questions in the vocabulary of `loadSyntheticPassages(…, seed)`, but not copies of its
+ * sentences: the same questions whether the passages were just written or were written earlier.
+ */
+export function syntheticQuestions(seed: number): () => string {
+  return sentenceMaker(vocabulary(30_000, rng(seed)), rng(seed ^ 0x5bd1e995));
 }
