@@ -1,15 +1,16 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { AnswerGraphInput, AnswerGraphOptions, AnswerGraphRunner } from '../../graphs/answer/graph.js';
 import type { AnswerStateType } from '../../graphs/answer/state.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { AnswerCache } from '../stores/answer-cache.js';
+import { deadLink, type RpcLink, rpcLink } from '../threads/rpc.js';
+import { startThread } from '../threads/start-thread.js';
 import { serveCache } from './linked-answer-cache.js';
-import { type RpcLink, rpcLink } from './rpc.js';
 
 // A thread that died is started again after this pause, so one that cannot start does not spin.
 const RESTART_DELAY_MS = 1_000;
-const ANSWER_THREAD_ENTRY = new URL('./boot.js', import.meta.url);
+const ANSWER_THREAD_MODULE = new URL('./worker.ts', import.meta.url);
 
 /**
  * The answer graph in a worker thread of its own. The main thread keeps what must stay fast (the
@@ -27,7 +28,7 @@ export class AnswerThread implements AnswerGraphRunner {
     private readonly cache: AnswerCache,
     private readonly logger: Logger,
     /** The module the thread runs; a test may supervise a stand-in. */
-    private readonly entry: URL = ANSWER_THREAD_ENTRY,
+    private readonly entry: URL = ANSWER_THREAD_MODULE,
   ) {
     this.start();
   }
@@ -58,14 +59,14 @@ export class AnswerThread implements AnswerGraphRunner {
   }
 
   private start() {
-    const worker = new Worker(this.entry, { workerData: { config: this.config } });
+    const worker = startThread(this.entry, { config: this.config });
     const link = rpcLink(worker, { cache: serveCache(this.cache) });
     worker.on('error', (error) => this.logger.error({ err: error }, 'answer thread failed'));
     worker.on('exit', (code) => {
       const stopped = new Error(`the answer thread stopped (exit code ${code})`);
       link.failPending(stopped);
       // Until the next thread starts, calls fail at once instead of waiting for a reply that never comes.
-      this.link = { call: () => Promise.reject(stopped), failPending: () => {} };
+      this.link = deadLink(stopped);
       if (this.closing) return;
       this.logger.warn({ code }, 'answer thread stopped; starting it again');
       setTimeout(() => {

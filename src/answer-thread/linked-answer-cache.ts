@@ -1,6 +1,6 @@
 import type { Scope } from '../core/types.js';
 import type { AnswerCache, CachedAnswer, OpeningTurn } from '../stores/answer-cache.js';
-import type { RpcLink } from './rpc.js';
+import type { RpcLink } from '../threads/rpc.js';
 
 /** What the answer thread may ask of the main thread's cache. */
 export const CACHE_OPERATIONS = [

@@ -6,10 +6,10 @@ import { composeAnswerGraph, createEmbedder, createKnowledgeBase, createRedis } 
 import type { Config } from '../config.js';
 import { createOpenAIModels } from '../llm/openai-models.js';
 import { createLogger } from '../logger.js';
-import { lowerThreadPriority } from '../lower-thread-priority.js';
 import { LanceVectorStore } from '../stores/lance-vector-store.js';
+import { lowerThreadPriority } from '../threads/lower-priority.js';
+import { rpcLink } from '../threads/rpc.js';
 import { LinkedAnswerCache } from './linked-answer-cache.js';
-import { rpcLink } from './rpc.js';
 
 if (!parentPort) throw new Error('the answer thread runs as a worker thread');
 const { config } = workerData as { config: Config };

@@ -1,26 +1,25 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { type ErrorCode, IngestError } from '../errors.js';
+import { type RemoteError, type RpcLink, rpcLink } from '../threads/rpc.js';
+import { startThread } from '../threads/start-thread.js';
 import type { Embedder } from './embedder.js';
 import { LocalEmbedder } from './local-embedder.js';
 import { type DocumentPreparer, embedPassages, InlinePreparer, type PreparedDocument } from './prepare.js';
-import type { PrepareCall, PrepareReply, PrepareThreadData } from './prepare-thread/protocol.js';
+import type { PreparedOnThread, PrepareThreadData } from './prepare-thread/protocol.js';
 import type { ChunkingOptions } from './split.js';
 
-const PREPARE_THREAD_ENTRY = new URL('./prepare-thread/boot.js', import.meta.url);
+const PREPARE_THREAD_MODULE = new URL('./prepare-thread/worker.ts', import.meta.url);
 // Extraction and splitting make many short-lived strings: a larger young generation collects them
 // in fewer, cheaper passes.
 const THREAD_YOUNG_MB = 64;
 
-interface Waiting {
-  source: string;
-  resolve(reply: PrepareReply): void;
-  reject(error: Error): void;
-}
+/** Why a document's preparation ended: its thread stopped while holding it. */
+class ThreadStopped extends Error {}
 
 /** One preparation thread and the documents it holds. */
 class PrepareThread {
-  readonly waiting = new Map<number, Waiting>();
-  readonly worker: Worker;
+  private readonly worker: Worker;
+  private readonly link: RpcLink;
   /** Its modules are loaded and it takes documents. */
   ready = false;
   exited = false;
@@ -28,44 +27,40 @@ class PrepareThread {
   readonly started: Promise<void>;
 
   constructor(data: PrepareThreadData) {
-    this.worker = new Worker(PREPARE_THREAD_ENTRY, {
-      workerData: data,
+    this.worker = startThread(PREPARE_THREAD_MODULE, data, {
       resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_MB },
     });
-    let started!: () => void;
-    let failed!: (error: Error) => void;
-    this.started = new Promise((resolve, reject) => {
-      started = resolve;
-      failed = reject;
+    this.link = rpcLink(this.worker, {});
+    // Answered once its modules have loaded (calls wait in the channel until then).
+    this.started = this.link.call<void>('ready').then(() => {
+      this.ready = true;
     });
     this.started.catch(() => {});
     // An idle thread must not keep a finished `docent ingest` alive; a busy one must.
     this.worker.unref();
-    this.worker.on('message', (reply: PrepareReply | 'ready') => {
-      if (reply === 'ready') {
-        this.ready = true;
-        started();
-        return;
-      }
-      const waiting = this.waiting.get(reply.id);
-      this.waiting.delete(reply.id);
-      if (this.waiting.size === 0) this.worker.unref();
-      waiting?.resolve(reply);
-    });
     this.worker.on('error', () => {});
     this.worker.on('exit', (code) => {
       this.exited = true;
-      failed(new Error(`the ingestion thread stopped before it was ready (exit code ${code})`));
-      for (const { source, reject } of this.waiting.values())
-        reject(new IngestError('unreadable', `${source}: reading the file stopped the ingestion thread.`));
-      this.waiting.clear();
+      this.link.failPending(new ThreadStopped(`the ingestion thread stopped (exit code ${code})`));
     });
   }
 
-  send(call: PrepareCall, waiting: Waiting): void {
-    if (this.waiting.size === 0) this.worker.ref();
-    this.waiting.set(call.id, waiting);
-    this.worker.postMessage(call, [call.bytes.buffer]);
+  /** Documents it holds now. */
+  get load(): number {
+    return this.link.inFlight;
+  }
+
+  async prepare(bytes: Uint8Array<ArrayBuffer>, source: string): Promise<PreparedOnThread> {
+    if (this.link.inFlight === 0) this.worker.ref();
+    try {
+      return await this.link.callMoving<PreparedOnThread>([bytes.buffer], 'prepare', bytes, source);
+    } finally {
+      if (this.link.inFlight === 0) this.worker.unref();
+    }
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
   }
 }
 
@@ -80,7 +75,6 @@ export class ThreadPreparer implements DocumentPreparer {
   private readonly threads: (PrepareThread | undefined)[];
   private readonly inline: InlinePreparer;
   private readonly data: PrepareThreadData;
-  private nextId = 0;
   /** A thread stopped before it was ready: it cannot start here, so documents stay on this thread. */
   private cannotStart = false;
 
@@ -119,31 +113,38 @@ export class ThreadPreparer implements DocumentPreparer {
     this.start();
     const ready = this.threads.filter((t): t is PrepareThread => t?.ready === true && !t.exited);
     if (ready.length === 0) return this.inline.prepare(bytes, source);
-    const thread = ready.reduce((best, t) => (t.waiting.size < best.waiting.size ? t : best));
-    // The buffer moves to the thread: a copy keeps the caller's bytes (and any view sharing them) intact.
-    const call: PrepareCall = { id: this.nextId++, bytes: bytes.slice(), source };
-    const reply = await new Promise<PrepareReply>((resolve, reject) =>
-      thread.send(call, { source, resolve, reject }),
-    );
-    if (!reply.ok) throw restored(reply.error);
-    const { title, texts } = reply;
-    if (!reply.vectors) return { title, texts, vectors: await embedPassages(this.embedder, title, texts) };
-    const dimension = texts.length > 0 ? reply.vectors.length / texts.length : 0;
-    const packed = reply.vectors;
+    const thread = ready.reduce((best, t) => (t.load < best.load ? t : best));
+    let prepared: PreparedOnThread;
+    try {
+      // The buffer moves to the thread: a copy keeps the caller's bytes (and any view sharing them) intact.
+      prepared = await thread.prepare(bytes.slice(), source);
+    } catch (error) {
+      throw restored(error, source);
+    }
+    const { title, texts } = prepared;
+    if (!prepared.vectors) return { title, texts, vectors: await embedPassages(this.embedder, title, texts) };
+    const dimension = texts.length > 0 ? prepared.vectors.length / texts.length : 0;
+    const packed = prepared.vectors;
     const vectors = texts.map((_, i) => packed.subarray(i * dimension, (i + 1) * dimension));
     return { title, texts, vectors };
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.threads.map((t) => t?.worker.terminate()));
+    await Promise.all(this.threads.map((t) => t?.terminate()));
   }
 }
 
-/** An error from a thread, rebuilt: an `IngestError` keeps its code, so the user hears the same reason. */
-function restored(error: { name: string; code?: string; message: string; transient?: boolean }): Error {
-  if (error.name === 'IngestError' && error.code)
-    return new IngestError(error.code as ErrorCode, error.message, { transient: error.transient ?? false });
-  const plain = new Error(error.message);
-  plain.name = error.name;
-  return plain;
+/**
+ * A thread's error as the user should hear it: an `IngestError` keeps its code, so the reason is the
+ * same as on this thread; a thread that died names the file it was reading.
+ */
+function restored(error: unknown, source: string): Error {
+  if (error instanceof ThreadStopped)
+    return new IngestError('unreadable', `${source}: reading the file stopped the ingestion thread.`);
+  const remote = error as RemoteError;
+  if (remote.name === 'IngestError' && remote.code)
+    return new IngestError(remote.code as ErrorCode, remote.message, {
+      transient: remote.transient ?? false,
+    });
+  return remote;
 }

@@ -12,7 +12,7 @@ const thread = new AnswerThread(
   config,
   await createAnswerCache(config, logger),
   logger,
-  new URL('../fakes/fragile-answer-thread.js', import.meta.url),
+  new URL('../fakes/fragile-answer-thread.ts', import.meta.url),
 );
 const options = { configurable: { thread_id: 't' }, durability: 'exit' as const };
 const ask = (question: string) => thread.invoke({ question }, options) as Promise<unknown>;

@@ -1,37 +1,25 @@
 // A preparation thread: extracts, splits and embeds documents the main thread sends, so ingestion
 // uses every core and the main thread stays free for the store, HTTP and the chat platforms.
 import { parentPort, workerData } from 'node:worker_threads';
-import { lowerThreadPriority } from '../../lower-thread-priority.js';
+import { lowerThreadPriority } from '../../threads/lower-priority.js';
+import { moving, rpcLink } from '../../threads/rpc.js';
 import { LocalEmbedder } from '../local-embedder.js';
 import { prepareDocument } from '../prepare.js';
-import type { PrepareCall, PrepareReply, PrepareThreadData } from './protocol.js';
+import type { PreparedOnThread, PrepareThreadData } from './protocol.js';
 
 if (!parentPort) throw new Error('the preparation thread runs as a worker thread');
-const port = parentPort;
 const { chunking, embedLocally } = workerData as PrepareThreadData;
 const embedder = embedLocally ? new LocalEmbedder() : undefined;
 lowerThreadPriority();
 
-port.on('message', async ({ id, bytes, source }: PrepareCall) => {
-  try {
+rpcLink(parentPort, {
+  ready: () => undefined,
+  prepare: async (bytes: Uint8Array, source: string): Promise<PreparedOnThread> => {
     const { title, texts, vectors } = await prepareDocument(bytes, source, chunking, embedder);
-    const packed = vectors ? pack(vectors) : undefined;
-    const reply: PrepareReply = { id, ok: true, title, texts, ...(packed ? { vectors: packed } : {}) };
-    port.postMessage(reply, packed ? [packed.buffer] : []);
-  } catch (error) {
-    const e = error as { name?: string; code?: string; message?: string; transient?: boolean };
-    const reply: PrepareReply = {
-      id,
-      ok: false,
-      error: {
-        name: e.name ?? 'Error',
-        code: e.code,
-        message: e.message ?? String(error),
-        transient: e.transient,
-      },
-    };
-    port.postMessage(reply);
-  }
+    if (!vectors) return { title, texts };
+    const packed = pack(vectors);
+    return moving({ title, texts, vectors: packed }, [packed.buffer]);
+  },
 });
 
 function pack(vectors: Float32Array[]): Float32Array<ArrayBuffer> {
@@ -42,5 +30,3 @@ function pack(vectors: Float32Array[]): Float32Array<ArrayBuffer> {
   });
   return packed;
 }
-
-port.postMessage('ready');
