@@ -60,7 +60,10 @@ const knownTokens = new Map<string, TokenFeatures>();
 const knownAsciiWords = new Map<number, KnownWord>();
 const MAX_KNOWN = 100_000;
 
-/** Both are forgotten together, so a known word never leads to a token's superseded features. */
+/**
+ * Called between passages: both are forgotten together, and never within a passage, so a token
+ * has one features object while its passage is counted.
+ */
 function forgetIfFull(): void {
   if (knownTokens.size + knownAsciiWords.size < MAX_KNOWN) return;
   knownTokens.clear();
@@ -70,7 +73,6 @@ function forgetIfFull(): void {
 function tokenFeatures(token: string): TokenFeatures {
   let features = knownTokens.get(token);
   if (!features) {
-    forgetIfFull();
     features = featuresOf(token);
     knownTokens.set(token, features);
   }
@@ -96,10 +98,7 @@ function asciiWordFeatures(text: string, start: number, end: number, hash: numbe
   const word = text.slice(start, end).toLowerCase();
   const token = tokenOf(word);
   const features = token ? tokenFeatures(token) : null;
-  if (!known) {
-    forgetIfFull();
-    knownAsciiWords.set(key, { word, features });
-  }
+  if (!known) knownAsciiWords.set(key, { word, features });
   return features;
 }
 
@@ -133,6 +132,7 @@ function asciiTokens(text: string): TokenFeatures[] {
 const NON_ASCII = /[\u0080-\uffff]/;
 
 function tokensOf(text: string): TokenFeatures[] {
+  forgetIfFull();
   return NON_ASCII.test(text) ? tokenize(text).map(tokenFeatures) : asciiTokens(text);
 }
 

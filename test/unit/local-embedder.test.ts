@@ -64,6 +64,14 @@ describe('the local embedder', () => {
     expect(digest(generated(3000))).toBe('75ce0a2dbe95d57f7c0d94c556d1fb54d39000f6a58aa0045045159c50ed2d38');
   });
 
+  it('gives the same vector after it has seen more words than it remembers', () => {
+    const text = 'Rotating keys: rotate the rotated key, then rotate again.';
+    const before = embedLocally(text);
+    for (let i = 0; i < 1200; i++)
+      embedLocally(`${Array.from({ length: 100 }, (_, j) => `w${i}x${j}`).join(' ')} ${text}`);
+    expect(embedLocally(text)).toEqual(before);
+  });
+
   it('gives unit vectors, and the zero vector to text with no words', () => {
     const vector = embedLocally('rotate the signing key');
     const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
