@@ -1,5 +1,5 @@
 import type { Embedder } from './embedder.js';
-import { tokenize, tokenOf } from './tokenize.js';
+import { tokenFor, tokenize } from './tokenize.js';
 
 const DIMENSION = 384;
 // Character trigrams let "rotate" find "rotation" and survive typos; words and word pairs carry meaning.
@@ -96,7 +96,8 @@ function asciiWordFeatures(text: string, start: number, end: number, hash: numbe
   const known = knownAsciiWords.get(key);
   if (known && spells(text, start, end, known.word)) return known.features;
   const word = text.slice(start, end).toLowerCase();
-  const token = tokenOf(word);
+  // Not tokenize's memo: this word is remembered here, by its hash.
+  const token = tokenFor(word);
   const features = token ? tokenFeatures(token) : null;
   if (!known) knownAsciiWords.set(key, { word, features });
   return features;

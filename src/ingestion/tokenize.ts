@@ -30,15 +30,18 @@ export function stem(word: string): string {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
-// What each word becomes: its stem, or '' for a stopword or an overlong run. Documents repeat
-// their words, so each is worked out once rather than on every passage.
+/** What a lower-cased word becomes: its stem, or '' for a stopword or an overlong run. */
+export function tokenFor(word: string): string {
+  return word.length > 40 || STOPWORDS.has(word) ? '' : stem(word);
+}
+
+// Documents repeat their words, so each is worked out once rather than on every passage.
 const knownWords = new BoundedMap<string, string>(100_000);
 
-/** What a lower-cased word becomes: its stem, or '' when it is left out. */
-export function tokenOf(word: string): string {
+function tokenOf(word: string): string {
   let token = knownWords.get(word);
   if (token === undefined) {
-    token = word.length > 40 || STOPWORDS.has(word) ? '' : stem(word);
+    token = tokenFor(word);
     knownWords.set(word, token);
   }
   return token;
