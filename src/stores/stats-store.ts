@@ -1,9 +1,10 @@
 import { NOT_IN_DOCUMENTS } from '../llm/extractive-answerer.js';
-import { trimOldest } from './trim-oldest.js';
+import { BoundedMap } from './trim-oldest.js';
 
 export interface AnsweredRecord {
   answerId: string;
-  at: string;
+  /** When it was answered, in milliseconds since the epoch. */
+  atMs: number;
   tenantId: string;
   platform: string;
   question: string;
@@ -14,6 +15,15 @@ export interface AnsweredRecord {
   tokens: { input: number; output: number };
   costUsd: number;
   latencyMs: number;
+  /** The answer was shown with feedback buttons: a vote on it will come looking for it. */
+  votable: boolean;
+}
+
+/** What a vote needs to know about the answer it is about. */
+export interface VotedAnswer {
+  tenantId: string;
+  question: string;
+  answer: string;
 }
 
 export interface FeedbackRecord {
@@ -38,7 +48,7 @@ export interface StatsSummary {
 /** What was asked and how it went: the admin's view of usage, cost and coverage. */
 export interface StatsStore {
   recordAnswer(record: AnsweredRecord): Promise<void>;
-  findAnswer(answerId: string): Promise<AnsweredRecord | undefined>;
+  findAnswer(answerId: string): Promise<VotedAnswer | undefined>;
   recordFeedback(record: FeedbackRecord): Promise<void>;
   summary(tenantId?: string): Promise<StatsSummary>;
   feedback(tenantId?: string, limit?: number): Promise<FeedbackRecord[]>;
@@ -51,22 +61,72 @@ export interface StatsStore {
 
 const isUnanswered = (a: AnsweredRecord) => a.route === 'no_passages' || a.answer === NOT_IN_DOCUMENTS;
 const MODEL_ROUTES = new Set(['cheap', 'strong', 'escalated', 'extractive']);
+const DAY_MS = 86_400_000;
 const round = (x: number, digits = 4) => Number(x.toFixed(digits));
 
-/** In-process twin, bounded to the most recent records. */
+/** One tenant's answers on one day, counted as they come. */
+interface DayTotals {
+  answers: number;
+  questions: number;
+  cached: number;
+  byModel: number;
+  escalated: number;
+  unanswered: number;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+}
+
+interface Gap {
+  tenantId: string;
+  question: string;
+  count: number;
+  lastMs: number;
+}
+
+/**
+ * In-process twin. Answers are counted into per-tenant, per-day totals rather than kept, so the
+ * figures cover every answer since the start and an answer costs no memory once counted. Only
+ * what later reads need is kept, bounded: votable answers (for the votes on them) and the
+ * questions the documents could not answer.
+ */
 export class MemoryStatsStore implements StatsStore {
-  private readonly answers = new Map<string, AnsweredRecord>();
+  private readonly totals = new Map<string, Map<number, DayTotals>>();
+  private readonly votable: BoundedMap<string, VotedAnswer>;
+  private readonly gaps: BoundedMap<string, Gap>;
   private readonly votes: FeedbackRecord[] = [];
 
-  constructor(private readonly maxRecords = 50_000) {}
-
-  async recordAnswer(record: AnsweredRecord): Promise<void> {
-    this.answers.set(record.answerId, record);
-    trimOldest(this.answers, this.maxRecords);
+  constructor(private readonly maxRecords = 50_000) {
+    this.votable = new BoundedMap(maxRecords);
+    this.gaps = new BoundedMap(maxRecords);
   }
 
-  async findAnswer(answerId: string): Promise<AnsweredRecord | undefined> {
-    return this.answers.get(answerId);
+  async recordAnswer(record: AnsweredRecord): Promise<void> {
+    const day = this.dayTotals(record.tenantId, Math.floor(record.atMs / DAY_MS));
+    day.answers++;
+    day.tokensIn += record.tokens.input;
+    day.tokensOut += record.tokens.output;
+    day.costUsd = round(day.costUsd + record.costUsd, 6);
+    if (record.route !== 'smalltalk') {
+      day.questions++;
+      if (record.cached) day.cached++;
+      if (MODEL_ROUTES.has(record.route)) day.byModel++;
+      if (record.route === 'escalated') day.escalated++;
+      if (isUnanswered(record)) {
+        day.unanswered++;
+        this.countGap(record);
+      }
+    }
+    if (record.votable)
+      this.votable.set(record.answerId, {
+        tenantId: record.tenantId,
+        question: record.question,
+        answer: record.answer,
+      });
+  }
+
+  async findAnswer(answerId: string): Promise<VotedAnswer | undefined> {
+    return this.votable.get(answerId);
   }
 
   async recordFeedback(record: FeedbackRecord): Promise<void> {
@@ -80,32 +140,41 @@ export class MemoryStatsStore implements StatsStore {
   }
 
   async summary(tenantId?: string): Promise<StatsSummary> {
-    const answers = [...this.answers.values()].filter((a) => !tenantId || a.tenantId === tenantId);
-    const questions = answers.filter((a) => a.route !== 'smalltalk');
-    const cached = questions.filter((a) => a.cached).length;
-    const answeredByModel = questions.filter((a) => MODEL_ROUTES.has(a.route));
-    const escalated = questions.filter((a) => a.route === 'escalated').length;
-    const unanswered = questions.filter(isUnanswered).length;
-    const days = new Map<string, StatsSummary['per_day'][number]>();
-    for (const a of answers) {
-      const day = a.at.slice(0, 10);
-      const entry = days.get(day) ?? { day, questions: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0 };
-      entry.questions++;
-      entry.tokens_in += a.tokens.input;
-      entry.tokens_out += a.tokens.output;
-      entry.cost_usd = round(entry.cost_usd + a.costUsd, 6);
-      days.set(day, entry);
+    const all = { answers: 0, questions: 0, cached: 0, byModel: 0, escalated: 0, unanswered: 0 };
+    const perDay = new Map<number, StatsSummary['per_day'][number]>();
+    for (const [tenant, days] of this.totals) {
+      if (tenantId && tenant !== tenantId) continue;
+      for (const [dayNumber, t] of days) {
+        all.questions += t.questions;
+        all.cached += t.cached;
+        all.byModel += t.byModel;
+        all.escalated += t.escalated;
+        all.unanswered += t.unanswered;
+        const day = perDay.get(dayNumber) ?? {
+          day: new Date(dayNumber * DAY_MS).toISOString().slice(0, 10),
+          questions: 0,
+          tokens_in: 0,
+          tokens_out: 0,
+          cost_usd: 0,
+        };
+        day.questions += t.answers;
+        day.tokens_in += t.tokensIn;
+        day.tokens_out += t.tokensOut;
+        day.cost_usd = round(day.cost_usd + t.costUsd, 6);
+        perDay.set(dayNumber, day);
+      }
     }
     const votes = await this.feedback(tenantId, Number.POSITIVE_INFINITY);
     const up = votes.filter((v) => v.vote === 'up').length;
     const down = votes.length - up;
+    const rate = (part: number, whole: number) => (whole ? round(part / whole) : 0);
     return {
-      questions: questions.length,
-      cache_hit_rate: questions.length ? round(cached / questions.length) : 0,
-      escalation_rate: answeredByModel.length ? round(escalated / answeredByModel.length) : 0,
-      unanswered_rate: questions.length ? round(unanswered / questions.length) : 0,
+      questions: all.questions,
+      cache_hit_rate: rate(all.cached, all.questions),
+      escalation_rate: rate(all.escalated, all.byModel),
+      unanswered_rate: rate(all.unanswered, all.questions),
       feedback: { up, down, positive_ratio: votes.length ? round(up / votes.length) : null },
-      per_day: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)),
+      per_day: [...perDay.values()].sort((a, b) => a.day.localeCompare(b.day)),
     };
   }
 
@@ -117,21 +186,52 @@ export class MemoryStatsStore implements StatsStore {
   }
 
   async unanswered(tenantId?: string, limit = 50) {
-    const groups = new Map<string, { question: string; count: number; last_asked: string }>();
-    for (const a of this.answers.values()) {
-      if (tenantId && a.tenantId !== tenantId) continue;
-      if (!isUnanswered(a)) continue;
-      const key = a.question
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}]+/gu, ' ')
-        .trim();
-      const group = groups.get(key) ?? { question: a.question, count: 0, last_asked: a.at };
-      group.count++;
-      if (a.at > group.last_asked) group.last_asked = a.at;
-      groups.set(key, group);
+    return [...this.gaps.values()]
+      .filter((g) => !tenantId || g.tenantId === tenantId)
+      .sort((a, b) => b.count - a.count || b.lastMs - a.lastMs)
+      .slice(0, limit)
+      .map((g) => ({ question: g.question, count: g.count, last_asked: new Date(g.lastMs).toISOString() }));
+  }
+
+  private dayTotals(tenantId: string, dayNumber: number): DayTotals {
+    let days = this.totals.get(tenantId);
+    if (!days) {
+      days = new Map();
+      this.totals.set(tenantId, days);
     }
-    return [...groups.values()]
-      .sort((a, b) => b.count - a.count || b.last_asked.localeCompare(a.last_asked))
-      .slice(0, limit);
+    let totals = days.get(dayNumber);
+    if (!totals) {
+      totals = {
+        answers: 0,
+        questions: 0,
+        cached: 0,
+        byModel: 0,
+        escalated: 0,
+        unanswered: 0,
+        tokensIn: 0,
+        tokensOut: 0,
+        costUsd: 0,
+      };
+      days.set(dayNumber, totals);
+    }
+    return totals;
+  }
+
+  /** The same question asked again, however written, counts against one gap. */
+  private countGap(record: AnsweredRecord) {
+    const wording = record.question
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+    const key = `${record.tenantId}\u0000${wording}`;
+    const gap = this.gaps.get(key) ?? {
+      tenantId: record.tenantId,
+      question: record.question,
+      count: 0,
+      lastMs: record.atMs,
+    };
+    gap.count++;
+    gap.lastMs = Math.max(gap.lastMs, record.atMs);
+    this.gaps.set(key, gap);
   }
 }
