@@ -108,7 +108,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     answered(message, result) {
       void stats.recordAnswer({
         answerId: result.id,
-        at: new Date().toISOString(),
+        atMs: Date.now(),
         tenantId: message.tenantId,
         platform: message.platform,
         question: message.text,
@@ -119,6 +119,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         tokens: result.tokens,
         costUsd: result.cost_usd,
         latencyMs: result.latency_ms,
+        // Slack and Discord show answers with feedback buttons; the API and the terminal do not.
+        votable: message.platform === 'slack' || message.platform === 'discord',
       });
     },
   };

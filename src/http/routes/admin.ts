@@ -24,7 +24,7 @@ const urlBody = z.object({ url: z.url().refine((u) => /^https?:\/\//.test(u), 'm
 
 /** Documents, failed ingestion jobs, statistics, feedback, coverage gaps and the cache, for operators. */
 export async function adminRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
-  app.addHook('onRequest', bearerGuard(services.config.http.adminToken, 'DOCENT_ADMIN_TOKEN'));
+  app.addHook('onRequest', bearerGuard(services.config.http.adminToken, 'DOCENT_ADMIN_TOKEN', '/admin'));
   // Uploads are only taken here: registered in this plugin, multipart's per-request hooks do not
   // run on the query API, health checks or Slack events.
   await app.register(multipart, { limits: { fileSize: services.config.maxFileBytes, files: 10 } });

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { MessageHandler } from '../../core/handle-message.js';
+
+export const querySchema = z.object({
+  question: z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters'),
+  session_id: z.string().trim().min(1).max(200).optional(),
+  tenant: z
+    .string()
+    .regex(/^[\w.-]{1,128}$/, 'letters, digits, ".", "_" or "-"')
+    .optional(),
+});
+
+export type Query = z.infer<typeof querySchema>;
+
+/** What the query API answers: a status, a JSON body and any headers. */
+export interface QueryResponse {
+  status: number;
+  body: object;
+  headers?: Record<string, string>;
+}
+
+/** One API question through the same message path the chat platforms use. */
+export async function answerQuery(handleMessage: MessageHandler, query: Query): Promise<QueryResponse> {
+  const session = query.session_id ?? randomUUID();
+  const outcome = await handleMessage({
+    platform: 'http',
+    tenantId: query.tenant ?? 'default',
+    channelId: 'api',
+    userId: `api:${session}`,
+    threadId: session,
+    // Without a session id the conversation is new; with one it may continue.
+    opensThread: query.session_id === undefined,
+    isDirectMessage: false,
+    isPrivateChannel: false,
+    text: query.question,
+    files: [],
+  });
+  if (outcome.kind === 'throttled')
+    return {
+      status: 429,
+      body: { error: 'throttled', retry_after_ms: outcome.retryAfterMs },
+      headers: { 'retry-after': String(Math.ceil(outcome.retryAfterMs / 1000)) },
+    };
+  if (outcome.kind !== 'answer') return { status: 500, body: { error: 'no_answer' } };
+  const { id, answer, sources, latency_ms, model, route, cached, tokens, cost_usd, note } = outcome.result;
+  return {
+    status: 200,
+    body: {
+      id,
+      answer,
+      sources,
+      latency_ms,
+      model,
+      route,
+      cached,
+      tokens,
+      cost_usd,
+      session_id: session,
+      ...(note ? { note } : {}),
+    },
+  };
+}

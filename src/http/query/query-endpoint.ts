@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MessageHandler } from '../../core/handle-message.js';
+import type { Logger } from '../../logger.js';
+import { bearerCheck, type Refusal } from '../auth.js';
+import type { Metrics } from '../metrics.js';
+import { validate } from '../validation.js';
+import { answerQuery, type QueryResponse, querySchema } from './answer-query.js';
+
+export const QUERY_PATH = '/api/v1/query';
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export interface QueryEndpointOptions {
+  handleMessage: MessageHandler;
+  apiToken: string | undefined;
+  bodyLimit: number;
+  logger: Logger;
+  metrics: Metrics;
+  isShuttingDown: () => boolean;
+}
+
+/** Whether a request is a question for the query API. */
+export function isQueryRequest(request: IncomingMessage): boolean {
+  const url = request.url ?? '';
+  return request.method === 'POST' && (url === QUERY_PATH || url.startsWith(`${QUERY_PATH}?`));
+}
+
+interface Endpoint extends QueryEndpointOptions {
+  check: (address: string, authorization: string | undefined) => Refusal | undefined;
+  durations: Map<number, { observe(seconds: number): void }>;
+  tooLarge: QueryResponse;
+}
+
+/** One request to the endpoint, from arrival to answer. */
+interface Exchange {
+  endpoint: Endpoint;
+  request: IncomingMessage;
+  response: ServerResponse;
+  started: number;
+  requestId: string;
+}
+
+/**
+ * `POST /api/v1/query` on node:http itself rather than through Fastify's routing, hooks and
+ * serialisation: a cached answer costs a few microseconds, and the framework's share of each request
+ * was most of the rest (see BENCHMARKS.md). It keeps everything the framework gave this route:
+ * the bearer check and its lock-out, the body limit, JSON parsing, field-level validation, request
+ * ids in the logs, the latency histogram, and refusing new work while shutting down.
+ */
+export function queryEndpoint(options: QueryEndpointOptions) {
+  const endpoint: Endpoint = {
+    ...options,
+    check: bearerCheck(options.apiToken, 'DOCENT_API_TOKEN', '/api'),
+    durations: new Map(),
+    tooLarge: {
+      status: 413,
+      body: { error: 'body_too_large', message: `The body must be at most ${options.bodyLimit} bytes.` },
+    },
+  };
+  return function handleQuery(request: IncomingMessage, response: ServerResponse) {
+    const exchange: Exchange = {
+      endpoint,
+      request,
+      response,
+      started: performance.now(),
+      requestId: randomUUID(),
+    };
+    if (endpoint.isShuttingDown())
+      return send(exchange, {
+        status: 503,
+        body: { error: 'shutting_down', message: 'Docent is shutting down; ask again in a moment.' },
+      });
+    const refusal = endpoint.check(request.socket.remoteAddress ?? '', request.headers.authorization);
+    if (refusal) return send(exchange, refusal);
+    const type = mediaType(request.headers['content-type']);
+    if (type !== undefined && type !== 'application/json' && type !== 'text/plain')
+      return send(exchange, {
+        status: 415,
+        body: { error: 'unsupported_media_type', message: 'Send the question as application/json.' },
+      });
+    if (Number(request.headers['content-length'] ?? 0) > endpoint.bodyLimit)
+      return send(exchange, endpoint.tooLarge, true);
+    readBody(request, endpoint.bodyLimit, (body) => answerBody(exchange, type, body));
+  };
+}
+
+function answerBody(exchange: Exchange, type: string | undefined, body: Buffer | undefined) {
+  // The rest of an oversized body is not read: the connection closes after the answer.
+  if (body === undefined) return send(exchange, exchange.endpoint.tooLarge, true);
+  let value: unknown;
+  if (body.length > 0) {
+    const text = body.toString('utf8');
+    if (type !== 'application/json') value = text;
+    else {
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        return send(exchange, {
+          status: 400,
+          body: { error: 'invalid_json', message: `The body is not valid JSON: ${(error as Error).message}` },
+        });
+      }
+    }
+  }
+  const query = validate(querySchema, value);
+  if ('invalid' in query) return send(exchange, { status: 400, body: query.invalid });
+  answerQuery(exchange.endpoint.handleMessage, query.data).then(
+    (reply) => send(exchange, reply),
+    (error) => {
+      exchange.endpoint.logger.error({ reqId: exchange.requestId, err: error }, 'request failed');
+      send(exchange, { status: 500, body: { error: 'error', message: 'internal error' } });
+    },
+  );
+}
+
+function send(exchange: Exchange, reply: QueryResponse, closeConnection = false): void {
+  const { endpoint, response } = exchange;
+  const payload = JSON.stringify(reply.body);
+  const headers: Record<string, string | number> = {
+    'content-type': JSON_TYPE,
+    'content-length': Buffer.byteLength(payload),
+    ...reply.headers,
+  };
+  // While shutting down, a kept-alive socket would hold the server's close open.
+  if (closeConnection || endpoint.isShuttingDown()) headers.connection = 'close';
+  response.writeHead(reply.status, headers).end(payload);
+  const elapsed = performance.now() - exchange.started;
+  let duration = endpoint.durations.get(reply.status);
+  if (!duration) {
+    duration = endpoint.metrics.httpDuration.labels('POST', QUERY_PATH, String(reply.status));
+    endpoint.durations.set(reply.status, duration);
+  }
+  duration.observe(elapsed / 1000);
+  if (endpoint.logger.isLevelEnabled('info'))
+    endpoint.logger.info(
+      {
+        reqId: exchange.requestId,
+        req: { method: 'POST', url: QUERY_PATH },
+        res: { statusCode: reply.status },
+        responseTime: elapsed,
+      },
+      'request completed',
+    );
+}
+
+/** `application/json` from `Application/JSON; charset=utf-8`; undefined when none is given. */
+function mediaType(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const end = header.indexOf(';');
+  return (end === -1 ? header : header.slice(0, end)).trim().toLowerCase();
+}
+
+/** Reads the whole body, or gives undefined as soon as it passes `limit` bytes. */
+function readBody(request: IncomingMessage, limit: number, done: (body: Buffer | undefined) => void): void {
+  let first: Buffer | undefined;
+  let rest: Buffer[] | undefined;
+  let size = 0;
+  request.on('data', (chunk: Buffer) => {
+    if (size > limit) return;
+    size += chunk.length;
+    if (size > limit) done(undefined);
+    else if (first === undefined) first = chunk;
+    else if (rest === undefined) rest = [first, chunk];
+    else rest.push(chunk);
+  });
+  request.on('end', () => {
+    if (size <= limit) done(rest ? Buffer.concat(rest) : (first ?? Buffer.alloc(0)));
+  });
+}
