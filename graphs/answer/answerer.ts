@@ -3,7 +3,6 @@ import type { Answerer, AnswerRequest, AnswerResult } from '../../src/core/ask.j
 import { toSources } from '../../src/core/ask.js';
 import { audienceFor } from '../../src/core/scope.js';
 import type { ModelTiers } from '../../src/llm/chat-models.js';
-import { stripMentions } from '../../src/llm/sanitize.js';
 import type { AnswerCache } from '../../src/stores/answer-cache.js';
 import { answerCacheKey, modelsLabel } from './cache-key.js';
 import type { AnswerGraphRunner } from './graph.js';
@@ -66,10 +65,11 @@ export class GraphAnswerer implements Answerer {
     const hit = await cache.get(key);
     if (!hit) return { missedKey: key };
     return {
+      // Entries are stored ready to serve (see ENTRY_FORMAT in cache-key.ts).
       found: {
         id: randomUUID(),
-        answer: stripMentions(hit.answer),
-        sources: hit.sources.map((s) => ({ ...s, score: Number(s.score.toFixed(6)) })),
+        answer: hit.answer,
+        sources: hit.sources,
         route: 'cached',
         model: hit.model,
         cached: true,

@@ -74,7 +74,14 @@ export function modelsLabel(models: ModelTiers): string {
 }
 
 /**
- * The answer cache key: tenant, scopes, the knowledge version of each scope (so any ingestion in
+ * Changes whenever what a cache entry holds changes, so an entry written in an older form (by an
+ * earlier version sharing the Redis) is never read as the current one. Format 2: entries are
+ * served as stored, their answers already free of mentions and their scores rounded.
+ */
+const ENTRY_FORMAT = '2';
+
+/**
+ * The answer cache key: its format, tenant, scopes, the knowledge version of each scope (so any ingestion in
  * them retires old answers), the models and the standalone question's signature.
  */
 export async function answerCacheKey(
@@ -83,9 +90,10 @@ export async function answerCacheKey(
   models: string,
   question: string,
 ): Promise<string> {
-  const sorted = [...audience.scopes].sort();
+  const sorted = audience.scopes.length > 1 ? [...audience.scopes].sort() : audience.scopes;
   const versions = await cache.knowledgeVersions(audience.tenantId, sorted);
   const material = [
+    ENTRY_FORMAT,
     audience.tenantId,
     sorted.join(','),
     versions.join(','),

@@ -1,4 +1,5 @@
 import type { ModelPrice } from '../../src/config.js';
+import { toSources } from '../../src/core/ask.js';
 import type { TokenBudget } from '../../src/core/daily-token-budget.js';
 import type { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import type { Passage } from '../../src/core/types.js';
@@ -247,18 +248,12 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
         state.cited.length > 0 &&
         !['fallback', 'over_budget', 'cached'].includes(state.route);
       if (grounded && state.cacheKey) {
+        // Stored as it will be served, so a hit costs no clean-up: no mentions, scores rounded.
         const entry: CachedAnswer = {
-          answer: state.answer,
+          answer: stripMentions(state.answer),
           model: state.model,
           route: state.route,
-          sources: state.passages.map((p, i) => ({
-            n: i + 1,
-            doc_id: p.docId,
-            title: p.title,
-            source: p.source,
-            score: p.score,
-            text: p.text,
-          })),
+          sources: toSources(state.passages),
         };
         const keys = new Set([state.cacheKey, state.quickKey].filter((k) => k !== ''));
         await Promise.all([...keys].map((key) => deps.cache.set(key, entry)));

@@ -67,9 +67,6 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       hooks.onRecorded?.();
       return { kind: 'duplicate' };
     }
-    const release = async () => {
-      if (dedupeKey !== undefined) await deps.dedupe.release(dedupeKey);
-    };
     try {
       let files: FileOutcome[] | undefined;
       if (message.files.length > 0 && deps.ingestsFrom(message)) {
@@ -78,52 +75,48 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       } else hooks.onRecorded?.();
       const question = message.text.trim();
       if (!question) return files ? { kind: 'ingested', files } : { kind: 'ignored' };
-      // Built when asked: showing progress may move the conversation (into a new thread).
-      const request = (cached?: AnswerResult): AnswerRequest => ({
-        question,
-        threadId: `${message.platform}:${message.tenantId}:${message.threadId}`,
-        opensThread: message.opensThread,
-        context: {
-          tenantId: message.tenantId,
-          channelId: message.channelId,
-          userId: message.userId,
-          isDirectMessage: message.isDirectMessage,
-        },
-        ...(cached ? { cached } : {}),
-      });
-      const answered = (result: AnswerResult): MessageOutcome => {
-        deps.observer?.answered?.(message, result);
-        return files ? { kind: 'ingested', files, answer: result } : { kind: 'answer', result };
-      };
-      const cached = await deps.answerer.lookUpCached(request());
+      const cached = await deps.answerer.lookUpCached(answerRequest(message, question));
       if (cached) {
         // No model call to guard: neither counted against the user's limits nor queued behind them.
         // The answer is already here, so there is no wait to show (no onAdmitted).
         await hooks.onStart?.();
-        return answered(await deps.answerer.answer(request(cached)));
+        // Built again: showing progress may have moved the conversation (into a new thread).
+        return answered(message, files, await deps.answerer.answer(answerRequest(message, question, cached)));
       }
       const throttled = await deps.throttle.run(
         `${message.tenantId}:${message.platform}:${message.userId}`,
         async () => {
           await hooks.onStart?.();
           // Looked up again now: the same question asked just before may be cached by its turn.
-          return deps.answerer.answer(request());
+          return deps.answerer.answer(answerRequest(message, question));
         },
         async () => hooks.onAdmitted?.(),
       );
       if (!throttled.ok) {
         // Not handled: a retry of the same event after the wait should be answered.
-        await release();
+        await release(dedupeKey);
         deps.observer?.throttled?.(message, throttled.retryAfterMs);
         return { kind: 'throttled', retryAfterMs: throttled.retryAfterMs };
       }
-      return answered(throttled.value);
+      return answered(message, files, throttled.value);
     } catch (error) {
       // The event was not handled: let the platform's retry try again.
-      await release();
+      await release(dedupeKey);
       throw error;
     }
   };
+
+  async function release(dedupeKey: string | undefined): Promise<void> {
+    if (dedupeKey !== undefined) await deps.dedupe.release(dedupeKey);
+  }
+
+  function answered(message: InboundMessage, files: FileOutcome[] | undefined, result: AnswerResult) {
+    deps.observer?.answered?.(message, result);
+    const outcome: MessageOutcome = files
+      ? { kind: 'ingested', files, answer: result }
+      : { kind: 'answer', result };
+    return outcome;
+  }
 
   /** The outcome of each shared file, or undefined when they were all handled before. */
   async function ingest(message: InboundMessage, hooks: MessageHooks): Promise<FileOutcome[] | undefined> {
@@ -158,6 +151,22 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
 }
 
 export type MessageHandler = ReturnType<typeof createMessageHandler>;
+
+/** The question as the answerer takes it, from the message as it is now. */
+function answerRequest(message: InboundMessage, question: string, cached?: AnswerResult): AnswerRequest {
+  return {
+    question,
+    threadId: `${message.platform}:${message.tenantId}:${message.threadId}`,
+    opensThread: message.opensThread,
+    context: {
+      tenantId: message.tenantId,
+      channelId: message.channelId,
+      userId: message.userId,
+      isDirectMessage: message.isDirectMessage,
+    },
+    ...(cached ? { cached } : {}),
+  };
+}
 
 /** The one sentence a person reads about a shared file. */
 export function describeFileOutcome(file: FileOutcome): string {

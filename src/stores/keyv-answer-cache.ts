@@ -13,6 +13,11 @@ export interface KeyvAnswerCacheOptions {
    * for an in-process store, which cannot hang: a timer per call would cost more than the call.
    */
   timeoutMs?: number;
+  /**
+   * Read several versions in one call: a single MGET on Redis. An in-process store reads them one
+   * by one instead, as keyv's getMany costs it several times what plain gets do.
+   */
+  batchReads?: boolean;
   onError?: (error: unknown) => void;
 }
 
@@ -45,13 +50,14 @@ export class KeyvAnswerCache implements AnswerCache {
   }
 
   async knowledgeVersions(tenantId: string, scopes: readonly Scope[]): Promise<string[]> {
-    // One read for all of them: a single MGET on Redis. One scope (the usual case) takes keyv's
-    // plain get, which costs fewer promises than its getMany.
     const keys = scopes.map((scope) => versionKey(tenantId, scope));
-    const found =
-      keys.length === 1
-        ? [await this.bounded(() => this.versions.get<string>(keys[0] as string))]
-        : await this.bounded(() => this.versions.getMany<string>(keys));
+    let found: (string | undefined)[] | undefined;
+    if (this.options.batchReads && keys.length > 1) {
+      found = await this.bounded(() => this.versions.getMany<string>(keys));
+    } else {
+      found = [];
+      for (const key of keys) found.push(await this.bounded(() => this.versions.get<string>(key)));
+    }
     return scopes.map((_, i) => found?.[i] ?? INITIAL_VERSION);
   }
 
