@@ -43,10 +43,15 @@ export class GraphAnswerer implements Answerer {
     this.answeredBy = modelsLabel(cacheFirst.models);
   }
 
-  async answer(request: AnswerRequest): Promise<AnswerResult> {
-    const started = performance.now();
+  answer(request: AnswerRequest): Promise<AnswerResult> {
     // Only an opening question may be answered from the cache as it is; a follow-up needs its history.
-    if (request.cached && opensThread(request)) return this.serveCached(request, request.cached, started);
+    if (request.cached && opensThread(request))
+      return this.serveCached(request, request.cached, performance.now());
+    return this.lookUpAndAnswer(request);
+  }
+
+  private async lookUpAndAnswer(request: AnswerRequest): Promise<AnswerResult> {
+    const started = performance.now();
     const lookup = await this.lookUp(request);
     if (lookup && 'found' in lookup) return this.serveCached(request, lookup.found, started);
     return this.viaGraph(request, lookup?.missedKey ?? '', started);
