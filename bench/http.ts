@@ -1,5 +1,8 @@
 // npm run bench:http: requests/s of the cached query path and /healthz of `docent serve`, next to a
-// bare node:http hello-world, each server pinned to core 0 and the load generator to core 1.
+// bare node:http hello-world, each server pinned to core 0 and the load generator to core 1. A
+// third reference server takes the query's shape with none of its work: it reads the same POST,
+// parses its JSON and replies with a JSON document the size of the cached answer. The gap between
+// it and the hello-world is what the request and response cost by themselves.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -45,6 +48,16 @@ async function load(options: autocannon.Options) {
 
 const dir = await mkdtemp(path.join(tmpdir(), 'docent-bench-http-'));
 const bare = pinned(['-e', "require('http').createServer((q,s)=>s.end('ok')).listen(18990,'127.0.0.1')"], {});
+const SAME_SHAPE = `
+const reply = process.argv[1];
+require('http').createServer((q, s) => {
+  const chunks = [];
+  q.on('data', (c) => chunks.push(c));
+  q.on('end', () => {
+    JSON.parse(Buffer.concat(chunks).toString() || '{}');
+    s.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(reply) }).end(reply);
+  });
+}).listen(18992, '127.0.0.1');`;
 const docent = pinned(['bin/docent.js', 'serve'], {
   DATA_DIR: dir,
   PORT: '18991',
@@ -76,9 +89,12 @@ const query = {
 const warm = await (await fetch(`${base}/api/v1/query`, query)).json();
 const again = await (await fetch(`${base}/api/v1/query`, query)).json();
 if (!again.cached) throw new Error(`expected a cache hit, got ${JSON.stringify(warm).slice(0, 200)}`);
+const sameShape = pinned(['-e', SAME_SHAPE, JSON.stringify(again)], {});
+await waitFor('http://127.0.0.1:18992/');
 
 const targets = {
   bare_node_http: { url: 'http://127.0.0.1:18990/' },
+  same_shape_node_http: { url: 'http://127.0.0.1:18992/', ...query },
   healthz: { url: `${base}/healthz` },
   cached_query: { url: `${base}/api/v1/query`, ...query },
 };
@@ -94,6 +110,7 @@ for (let round = 0; round < ROUNDS; round++) {
   rounds.push(figures);
 }
 bare.kill();
+sameShape.kill();
 docent.kill('SIGTERM');
 await rm(dir, { recursive: true, force: true });
 
@@ -115,6 +132,10 @@ console.log(
       ),
       cached_query_vs_bare: { per_round: ratios('cached_query'), median: median(ratios('cached_query')) },
       healthz_vs_bare: { per_round: ratios('healthz'), median: median(ratios('healthz')) },
+      same_shape_vs_bare: {
+        per_round: ratios('same_shape_node_http'),
+        median: median(ratios('same_shape_node_http')),
+      },
       last_round: rounds.at(-1),
     },
     null,
