@@ -16,12 +16,15 @@ export interface RunningService {
 }
 
 /** The HTTP service in this process on a free port, with its own data directory. */
-export async function startHttpService(env: Record<string, string> = {}): Promise<RunningService> {
+export async function startHttpService(
+  env: Record<string, string> = {},
+  options: { isShuttingDown?: () => boolean } = {},
+): Promise<RunningService> {
   const dir = await mkdtemp(path.join(tmpdir(), 'docent-http-'));
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', ...env });
   const metrics = createMetrics();
   const services = await createServices(config, { observers: [metrics.observer] });
-  const app = await buildHttpServer({ services, metrics });
+  const app = await buildHttpServer({ services, metrics, ...options });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,

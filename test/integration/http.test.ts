@@ -145,6 +145,30 @@ describe('query API and admin API', () => {
     // Plain text is read, but a question must come as a JSON object.
     expect(form.status).toBe(400);
     expect((await form.json()).fields.body).toMatch(/expected object/);
+    const xml = await postQuery('<question>how do I rotate the key?</question>', 'application/xml');
+    expect(xml.status).toBe(415);
+    expect((await xml.json()).message).toBe('Send the question as application/json.');
+  });
+
+  it('refuses new questions while shutting down, and closes the connection', async () => {
+    let shuttingDown = false;
+    const closing = await startHttpService({ DOCENT_API_TOKEN: API }, { isShuttingDown: () => shuttingDown });
+    try {
+      const query = () =>
+        fetch(`${closing.url}/api/v1/query`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${API}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ question: 'anything about parking?' }),
+        });
+      expect((await query()).status).toBe(200);
+      shuttingDown = true;
+      const refused = await query();
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('connection')).toBe('close');
+      expect((await refused.json()).error).toBe('shutting_down');
+    } finally {
+      await closing.stop();
+    }
   });
 
   it('uploads a file, answers from it, lists and deletes it', async () => {
