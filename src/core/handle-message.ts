@@ -110,12 +110,13 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     if (dedupeKey !== undefined) await deps.dedupe.release(dedupeKey);
   }
 
-  function answered(message: InboundMessage, files: FileOutcome[] | undefined, result: AnswerResult) {
+  function answered(
+    message: InboundMessage,
+    files: FileOutcome[] | undefined,
+    result: AnswerResult,
+  ): MessageOutcome {
     deps.observer?.answered?.(message, result);
-    const outcome: MessageOutcome = files
-      ? { kind: 'ingested', files, answer: result }
-      : { kind: 'answer', result };
-    return outcome;
+    return files ? { kind: 'ingested', files, answer: result } : { kind: 'answer', result };
   }
 
   /** The outcome of each shared file, or undefined when they were all handled before. */

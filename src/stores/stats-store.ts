@@ -140,7 +140,7 @@ export class MemoryStatsStore implements StatsStore {
   }
 
   async summary(tenantId?: string): Promise<StatsSummary> {
-    const all = { answers: 0, questions: 0, cached: 0, byModel: 0, escalated: 0, unanswered: 0 };
+    const all = { questions: 0, cached: 0, byModel: 0, escalated: 0, unanswered: 0 };
     const perDay = new Map<number, StatsSummary['per_day'][number]>();
     for (const [tenant, days] of this.totals) {
       if (tenantId && tenant !== tenantId) continue;
