@@ -8,6 +8,7 @@ import type { InboundMessage } from '../../src/core/message.js';
 import { createServices, type Services } from '../../src/main.js';
 import { ScriptedModel } from '../helpers/scripted-model.js';
 import { bytesOf } from '../helpers/temp-kb.js';
+import { until } from '../helpers/until.js';
 
 // A question that opens a thread is answered from the cache before the graph runs; the thread's
 // next question must still see it as history.
@@ -176,7 +177,9 @@ it('serves a cached answer ahead of the limits, and shows progress at once for a
         cyShown = true;
       },
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Shown while Ben's question still holds the slot (it cannot finish before the gate opens);
+    // polled rather than slept for, as a busy machine may take longer than a fixed pause.
+    await until(() => cyShown, 2000);
     expect(cyShown).toBe(true);
     expect(bensDone).toBe(false);
 
