@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { MessageHandler } from '../../core/handle-message.js';
+import { apiAnswerJson } from './answer-json.js';
 
 export const querySchema = z.object({
   question: z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters'),
@@ -13,10 +14,10 @@ export const querySchema = z.object({
 
 export type Query = z.infer<typeof querySchema>;
 
-/** What the query API answers: a status, a JSON body and any headers. */
+/** What the query API answers: a status, a JSON body (or its text, already written) and any headers. */
 export interface QueryResponse {
   status: number;
-  body: object;
+  body: object | string;
   headers?: Record<string, string>;
 }
 
@@ -43,21 +44,5 @@ export async function answerQuery(handleMessage: MessageHandler, query: Query): 
       headers: { 'retry-after': String(Math.ceil(outcome.retryAfterMs / 1000)) },
     };
   if (outcome.kind !== 'answer') return { status: 500, body: { error: 'no_answer' } };
-  const { id, answer, sources, latency_ms, model, route, cached, tokens, cost_usd, note } = outcome.result;
-  return {
-    status: 200,
-    body: {
-      id,
-      answer,
-      sources,
-      latency_ms,
-      model,
-      route,
-      cached,
-      tokens,
-      cost_usd,
-      session_id: session,
-      ...(note ? { note } : {}),
-    },
-  };
+  return { status: 200, body: apiAnswerJson({ ...outcome.result, session_id: session }) };
 }

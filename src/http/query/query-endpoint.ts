@@ -115,7 +115,7 @@ function answerBody(exchange: Exchange, type: string | undefined, body: Buffer |
 
 function send(exchange: Exchange, reply: QueryResponse, closeConnection = false): void {
   const { endpoint, response } = exchange;
-  const payload = JSON.stringify(reply.body);
+  const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
   const headers: Record<string, string | number> = {
     'content-type': JSON_TYPE,
     'content-length': Buffer.byteLength(payload),
