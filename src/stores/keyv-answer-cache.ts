@@ -3,6 +3,7 @@ import type Keyv from 'keyv';
 import type { Scope } from '../core/types.js';
 import { withTimeout } from '../core/with-timeout.js';
 import type { AnswerCache, CachedAnswer, OpeningTurn } from './answer-cache.js';
+import type { OpeningTurns } from './opening-turns.js';
 
 export interface KeyvAnswerCacheOptions {
   ttlMs: number;
@@ -30,15 +31,15 @@ const INITIAL_VERSION = '0';
  */
 export class KeyvAnswerCache implements AnswerCache {
   private readonly versions: Keyv;
-  private readonly turns: Keyv;
+  private readonly turns: OpeningTurns;
 
   constructor(
     private readonly keyv: Keyv,
     private readonly options: KeyvAnswerCacheOptions,
-    separate: { versions?: Keyv; turns?: Keyv } = {},
+    separate: { versions?: Keyv; turns?: OpeningTurns } = {},
   ) {
     this.versions = separate.versions ?? keyv;
-    this.turns = separate.turns ?? keyv;
+    this.turns = separate.turns ?? this.turnsInKeyv();
   }
 
   get(key: string): Promise<CachedAnswer | undefined> {
@@ -66,20 +67,34 @@ export class KeyvAnswerCache implements AnswerCache {
     await this.bounded(() => this.versions.set(versionKey(tenantId, scope), randomUUID()));
   }
 
-  async rememberOpeningTurn(threadId: string, turn: OpeningTurn): Promise<void> {
-    await this.bounded(() => this.turns.set(`turn:${threadId}`, turn, this.options.turnTtlMs));
+  rememberOpeningTurn(threadId: string, turn: OpeningTurn): Promise<void> {
+    return this.turns.remember(threadId, turn);
   }
 
-  async takeOpeningTurn(threadId: string): Promise<OpeningTurn | undefined> {
-    const turn = await this.bounded(() => this.turns.get<OpeningTurn>(`turn:${threadId}`));
-    if (turn) await this.bounded(() => this.turns.delete(`turn:${threadId}`));
-    return turn;
+  takeOpeningTurn(threadId: string): Promise<OpeningTurn | undefined> {
+    return this.turns.take(threadId);
   }
 
   async flush(): Promise<void> {
-    await this.bounded(() => this.keyv.clear());
     // Versions survive a flush: they are what keeps older answers from coming back.
-    if (this.turns !== this.keyv) await this.bounded(() => this.turns.clear());
+    await Promise.all([this.bounded(() => this.keyv.clear()), this.turns.clear()]);
+  }
+
+  /** Opening turns next to the answers, in the same keyv (shared Redis: any instance takes them). */
+  private turnsInKeyv(): OpeningTurns {
+    const { keyv, options } = this;
+    return {
+      remember: async (threadId, turn) => {
+        await this.bounded(() => keyv.set(`turn:${threadId}`, turn, options.turnTtlMs));
+      },
+      take: async (threadId) => {
+        const turn = await this.bounded(() => keyv.get<OpeningTurn>(`turn:${threadId}`));
+        if (turn) await this.bounded(() => keyv.delete(`turn:${threadId}`));
+        return turn;
+      },
+      // Cleared with the answers.
+      clear: async () => {},
+    };
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { AnswerCache, CachedAnswer } from '../../src/stores/answer-cache.js';
 import { KeyvAnswerCache } from '../../src/stores/keyv-answer-cache.js';
+import { MemoryOpeningTurns } from '../../src/stores/opening-turns.js';
 import { BoundedMap } from '../../src/stores/trim-oldest.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -83,8 +84,10 @@ function answerCacheContract(name: string, open: (ttlMs: number) => AnswerCache)
     it('forgets everything on flush', async () => {
       const key = randomUUID();
       await cache.set(key, value);
+      await cache.rememberOpeningTurn(`thread-${key}`, { question: 'q', standalone: 'q', answer: 'a' });
       await cache.flush();
       expect(await cache.get(key)).toBeUndefined();
+      expect(await cache.takeOpeningTurn(`thread-${key}`)).toBeUndefined();
     });
   });
 }
@@ -102,6 +105,15 @@ answerCacheContract(
       }),
       // In-process calls cannot hang, so the service sets no timeout on them.
       { ttlMs, turnTtlMs: 60_000 },
+    ),
+);
+answerCacheContract(
+  'keyv in memory, opening turns in a map of their own',
+  (ttlMs) =>
+    new KeyvAnswerCache(
+      new Keyv({ store: new BoundedMap(100), serialize: undefined, deserialize: undefined }),
+      { ttlMs, turnTtlMs: 60_000 },
+      { turns: new MemoryOpeningTurns(100, 60_000) },
     ),
 );
 answerCacheContract(
@@ -146,6 +158,29 @@ describe('a dead Redis', () => {
     const map = new BoundedMap<string, number>(2);
     map.set('a', 1).set('b', 2).set('a', 3).set('c', 4);
     expect([...map.keys()]).toEqual(['a', 'c']);
+  });
+});
+
+describe('opening turns in memory', () => {
+  it('are given once, and not after their time to live', async () => {
+    let now = 0;
+    const turns = new MemoryOpeningTurns(100, 1_000, () => now);
+    const turn = { question: 'q', standalone: 'q', answer: 'a' };
+    await turns.remember('kept', turn);
+    await turns.remember('stale', turn);
+    now = 999;
+    expect(await turns.take('kept')).toEqual(turn);
+    expect(await turns.take('kept')).toBeUndefined();
+    now = 1_000;
+    expect(await turns.take('stale')).toBeUndefined();
+  });
+
+  it('keep only the newest threads’ turns', async () => {
+    const turns = new MemoryOpeningTurns(10, 60_000);
+    for (let i = 0; i < 30; i++)
+      await turns.remember(`thread-${i}`, { question: `q${i}`, standalone: `q${i}`, answer: 'a' });
+    expect(await turns.take('thread-0')).toBeUndefined();
+    expect((await turns.take('thread-29'))?.question).toBe('q29');
   });
 });
 
