@@ -78,8 +78,9 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       const cached = await deps.answerer.lookUpCached(answerRequest(message, question));
       if (cached) {
         // No model call to guard: neither counted against the user's limits nor queued behind them.
-        // The answer is already here, so there is no wait to show (no onAdmitted).
-        await hooks.onStart?.();
+        // The answer is already here, so there is no wait to show (no onAdmitted). Awaited only when
+        // there is one: the API has none, and awaiting nothing still costs a turn of the event loop.
+        if (hooks.onStart) await hooks.onStart();
         // Built again: showing progress may have moved the conversation (into a new thread).
         return answered(message, files, await deps.answerer.answer(answerRequest(message, question, cached)));
       }

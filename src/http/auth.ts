@@ -1,8 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { BoundedMap } from '../stores/trim-oldest.js';
 
 const FAILURE_WINDOW_MS = 60_000;
 const FREE_FAILURES = 5;
+const MAX_FAILING_ADDRESSES = 10_000;
 
 // Given tokens are compared within a window at least this long, so where the time taken stops
 // growing with a longer guess says nothing about the configured token's length.
@@ -40,13 +42,30 @@ export interface Refusal {
  * routes refuse and say what to set; an address that keeps failing is told to wait, longer each
  * time. Returns undefined when the request may go on.
  */
-export function bearerCheck(token: string | undefined, variable: string, prefix: string) {
-  const failures = new Map<string, { count: number; since: number }>();
+export function bearerCheck(
+  token: string | undefined,
+  variable: string,
+  prefix: string,
+  clock: () => number = Date.now,
+) {
+  // Bounded, and swept of records past their window: addresses that fail once and never come
+  // back must not pile up, nor keep valid requests off the path that skips this map.
+  const failures = new BoundedMap<string, { count: number; since: number }>(MAX_FAILING_ADDRESSES);
+  let sweptAt = clock();
   const matches = token ? tokenMatcher(token) : undefined;
   return (address: string, authorization: string | undefined): Refusal | undefined => {
     if (!matches)
       return { status: 403, body: { error: 'disabled', message: `Set ${variable} to enable ${prefix}.` } };
-    const now = Date.now();
+    const given = authorization?.startsWith('Bearer ') ? authorization.slice(7) : '';
+    const valid = given !== '' && matches(given);
+    // The usual case, a valid token and no failures on record, needs neither the clock nor the map.
+    if (valid && failures.size === 0) return undefined;
+    const now = clock();
+    if (now - sweptAt > FAILURE_WINDOW_MS) {
+      sweptAt = now;
+      for (const [failing, { since }] of failures)
+        if (now - since > FAILURE_WINDOW_MS) failures.delete(failing);
+    }
     const record = failures.get(address);
     if (record && now - record.since > FAILURE_WINDOW_MS) failures.delete(address);
     const current = failures.get(address);
@@ -58,8 +77,7 @@ export function bearerCheck(token: string | undefined, variable: string, prefix:
         headers: { 'retry-after': String(waitSeconds) },
       };
     }
-    const given = authorization?.startsWith('Bearer ') ? authorization.slice(7) : '';
-    if (!given || !matches(given)) {
+    if (!valid) {
       failures.set(address, { count: (current?.count ?? 0) + 1, since: current?.since ?? now });
       return { status: 401, body: { error: 'unauthorized', message: 'Send Authorization: Bearer <token>.' } };
     }

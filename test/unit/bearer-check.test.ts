@@ -41,4 +41,18 @@ describe('bearer check', () => {
     expect(check('1.1.1.1', 'Bearer nope')?.headers).toEqual({ 'retry-after': '1' });
     expect(check('2.2.2.2', 'Bearer s3cret')).toBeUndefined();
   });
+
+  it('forgets an address’s failures a minute after they started', () => {
+    let now = 0;
+    const check = bearerCheck('s3cret', 'DOCENT_API_TOKEN', '/api', () => now);
+    for (let i = 0; i < 5; i++) check('1.1.1.1', 'Bearer nope');
+    check('3.3.3.3', 'Bearer nope');
+    expect(check('1.1.1.1', 'Bearer s3cret')?.status).toBe(429);
+    now = 61_000;
+    // Another address's request sweeps the old records; the locked-out address starts afresh.
+    expect(check('2.2.2.2', 'Bearer s3cret')).toBeUndefined();
+    expect(check('1.1.1.1', 'Bearer s3cret')).toBeUndefined();
+    for (let i = 0; i < 5; i++) expect(check('1.1.1.1', 'Bearer nope')?.status).toBe(401);
+    expect(check('1.1.1.1', 'Bearer nope')?.status).toBe(429);
+  });
 });
