@@ -18,6 +18,7 @@ import { BoundedMemorySaver } from './stores/bounded-memory-saver.js';
 import { type DedupeStore, MemoryDedupeStore } from './stores/dedupe-store.js';
 import { JournalJobQueue } from './stores/journal-job-queue.js';
 import { KeyvAnswerCache } from './stores/keyv-answer-cache.js';
+import { type KnowledgeVersions, MemoryKnowledgeVersions } from './stores/knowledge-versions.js';
 import { MemoryOpeningTurns, type OpeningTurns } from './stores/opening-turns.js';
 import { RedisDedupeStore } from './stores/redis-dedupe-store.js';
 import { RedisThreadSaver } from './stores/redis-thread-saver.js';
@@ -123,21 +124,28 @@ export function createThreadSaver(
 }
 
 export async function createAnswerCache(config: Config, logger: Logger): Promise<AnswerCache> {
+  const warn = warnOnce(logger, 'answer cache unavailable; answering without it');
   let keyv: Keyv;
-  let separate: { versions?: Keyv; turns?: OpeningTurns } = {};
+  let separate: { versions: KnowledgeVersions | Keyv; turns?: OpeningTurns };
   if (config.redisUrl) {
     const { default: KeyvRedis } = await import('@keyv/redis');
-    const store = new KeyvRedis(config.redisUrl, { throwOnConnectError: false, connectionTimeout: 1000 });
-    keyv = new Keyv({ store, namespace: 'docent', useKeyPrefix: false });
+    const onRedis = (namespace: string) =>
+      new Keyv({
+        store: new KeyvRedis(config.redisUrl, { throwOnConnectError: false, connectionTimeout: 1000 }),
+        namespace,
+        useKeyPrefix: false,
+      }).on('error', warn);
+    keyv = onRedis('docent');
+    // Another namespace, which flushing the answers leaves alone.
+    separate = { versions: onRedis('docent-versions') };
   } else {
     keyv = memoryKeyv(MEMORY_CACHE_ENTRIES);
     separate = {
-      versions: memoryKeyv(MEMORY_VERSION_ENTRIES),
+      versions: new MemoryKnowledgeVersions(MEMORY_VERSION_ENTRIES),
       turns: new MemoryOpeningTurns(MEMORY_CACHE_ENTRIES, config.threads.ttlSeconds * 1000),
     };
+    keyv.on('error', warn);
   }
-  const warn = warnOnce(logger, 'answer cache unavailable; answering without it');
-  keyv.on('error', warn);
   return new KeyvAnswerCache(
     keyv,
     {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type Keyv from 'keyv';
+import Keyv from 'keyv';
 import type { Scope } from '../core/types.js';
 import { withTimeout } from '../core/with-timeout.js';
 import type { AnswerCache, CachedAnswer, OpeningTurn } from './answer-cache.js';
+import { INITIAL_VERSION, type KnowledgeVersions, versionKey } from './knowledge-versions.js';
 import type { OpeningTurns } from './opening-turns.js';
 
 export interface KeyvAnswerCacheOptions {
@@ -22,23 +23,32 @@ export interface KeyvAnswerCacheOptions {
   onError?: (error: unknown) => void;
 }
 
-const INITIAL_VERSION = '0';
-
 /**
- * The answer cache on keyv: in memory by default, Redis (or any keyv store) when configured.
- * Knowledge versions and opening turns may live in stores of their own: in a bounded memory
- * store, a stream of one-off conversations must not push out the answers or the versions.
+ * The answer cache on keyv: in memory by default, Redis (or any keyv store) when configured. On
+ * Redis, knowledge versions and opening turns sit next to the answers, for every instance to see.
+ * In memory they are given stores of their own (plain bounded maps): every cached answer reads a
+ * version, and an API answer leaves a turn, and keyv's own work was most of the cost of each; a
+ * stream of one-off conversations must not push out the answers or the versions either.
  */
 export class KeyvAnswerCache implements AnswerCache {
-  private readonly versions: Keyv;
+  private readonly versions: KnowledgeVersions;
+  private readonly versionsKeyv: Keyv | undefined;
   private readonly turns: OpeningTurns;
 
+  /**
+   * `separate.versions`: a store of their own, or a keyv of their own (another namespace on the
+   * same Redis). Versions must not be in the answers' keyv, which a flush clears.
+   */
   constructor(
     private readonly keyv: Keyv,
     private readonly options: KeyvAnswerCacheOptions,
-    separate: { versions?: Keyv; turns?: OpeningTurns } = {},
+    separate: { versions: KnowledgeVersions | Keyv; turns?: OpeningTurns },
   ) {
-    this.versions = separate.versions ?? keyv;
+    const { versions } = separate;
+    this.versionsKeyv = versions instanceof Keyv ? versions : undefined;
+    this.versions = this.versionsKeyv
+      ? this.versionsInKeyv(this.versionsKeyv)
+      : (versions as KnowledgeVersions);
     this.turns = separate.turns ?? this.turnsInKeyv();
   }
 
@@ -50,21 +60,12 @@ export class KeyvAnswerCache implements AnswerCache {
     await this.bounded(() => this.keyv.set(`answer:${key}`, value, this.options.ttlMs));
   }
 
-  async knowledgeVersions(tenantId: string, scopes: readonly Scope[]): Promise<string[]> {
-    const keys = scopes.map((scope) => versionKey(tenantId, scope));
-    let found: (string | undefined)[] | undefined;
-    if (this.options.batchReads && keys.length > 1) {
-      found = await this.bounded(() => this.versions.getMany<string>(keys));
-    } else {
-      found = [];
-      for (const key of keys) found.push(await this.bounded(() => this.versions.get<string>(key)));
-    }
-    return scopes.map((_, i) => found?.[i] ?? INITIAL_VERSION);
+  knowledgeVersions(tenantId: string, scopes: readonly Scope[]): Promise<string[]> {
+    return this.versions.read(tenantId, scopes);
   }
 
-  async bumpKnowledgeVersion(tenantId: string, scope: Scope): Promise<void> {
-    // A fresh random token needs no read-modify-write, so concurrent bumps from several instances are safe.
-    await this.bounded(() => this.versions.set(versionKey(tenantId, scope), randomUUID()));
+  bumpKnowledgeVersion(tenantId: string, scope: Scope): Promise<void> {
+    return this.versions.bump(tenantId, scope);
   }
 
   rememberOpeningTurn(threadId: string, turn: OpeningTurn): Promise<void> {
@@ -78,6 +79,28 @@ export class KeyvAnswerCache implements AnswerCache {
   async flush(): Promise<void> {
     // Versions survive a flush: they are what keeps older answers from coming back.
     await Promise.all([this.bounded(() => this.keyv.clear()), this.turns.clear()]);
+  }
+
+  /** Knowledge versions in a keyv (on Redis, every instance sees a bump). */
+  private versionsInKeyv(keyv: Keyv): KnowledgeVersions {
+    const { options } = this;
+    return {
+      read: async (tenantId, scopes) => {
+        const keys = scopes.map((scope) => versionKey(tenantId, scope));
+        let found: (string | undefined)[] | undefined;
+        if (options.batchReads && keys.length > 1) {
+          found = await this.bounded(() => keyv.getMany<string>(keys));
+        } else {
+          found = [];
+          for (const key of keys) found.push(await this.bounded(() => keyv.get<string>(key)));
+        }
+        return scopes.map((_, i) => found?.[i] ?? INITIAL_VERSION);
+      },
+      // A fresh random token needs no read-modify-write, so concurrent bumps from several instances are safe.
+      bump: async (tenantId, scope) => {
+        await this.bounded(() => keyv.set(versionKey(tenantId, scope), randomUUID()));
+      },
+    };
   }
 
   /** Opening turns next to the answers, in the same keyv (shared Redis: any instance takes them). */
@@ -98,7 +121,11 @@ export class KeyvAnswerCache implements AnswerCache {
   }
 
   async close(): Promise<void> {
-    await this.bounded(() => this.keyv.disconnect());
+    const versions = this.versionsKeyv;
+    await Promise.all([
+      this.bounded(() => this.keyv.disconnect()),
+      versions ? this.bounded(() => versions.disconnect()) : undefined,
+    ]);
   }
 
   private bounded<T>(call: () => Promise<T>): Promise<T | undefined> {
@@ -111,5 +138,3 @@ export class KeyvAnswerCache implements AnswerCache {
     });
   }
 }
-
-const versionKey = (tenantId: string, scope: Scope) => `version:${tenantId}:${scope}`;

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { AnswerCache, CachedAnswer } from '../../src/stores/answer-cache.js';
 import { KeyvAnswerCache } from '../../src/stores/keyv-answer-cache.js';
+import { MemoryKnowledgeVersions } from '../../src/stores/knowledge-versions.js';
 import { MemoryOpeningTurns } from '../../src/stores/opening-turns.js';
 import { BoundedMap } from '../../src/stores/trim-oldest.js';
 
@@ -89,6 +90,14 @@ function answerCacheContract(name: string, open: (ttlMs: number) => AnswerCache)
       expect(await cache.get(key)).toBeUndefined();
       expect(await cache.takeOpeningTurn(`thread-${key}`)).toBeUndefined();
     });
+
+    it('keeps knowledge versions through a flush, so answers to older documents never come back', async () => {
+      const tenant = `t-${randomUUID()}`;
+      await cache.bumpKnowledgeVersion(tenant, 'tenant');
+      const [version] = await cache.knowledgeVersions(tenant, ['tenant']);
+      await cache.flush();
+      expect(await cache.knowledgeVersions(tenant, ['tenant'])).toEqual([version]);
+    });
   });
 }
 
@@ -105,47 +114,41 @@ answerCacheContract(
       }),
       // In-process calls cannot hang, so the service sets no timeout on them.
       { ttlMs, turnTtlMs: 60_000 },
+      { versions: new Keyv({ store: new BoundedMap(100), serialize: undefined, deserialize: undefined }) },
     ),
 );
 answerCacheContract(
-  'keyv in memory, opening turns in a map of their own',
+  'keyv in memory, versions and opening turns in maps of their own',
   (ttlMs) =>
     new KeyvAnswerCache(
       new Keyv({ store: new BoundedMap(100), serialize: undefined, deserialize: undefined }),
       { ttlMs, turnTtlMs: 60_000 },
-      { turns: new MemoryOpeningTurns(100, 60_000) },
+      { versions: new MemoryKnowledgeVersions(100), turns: new MemoryOpeningTurns(100, 60_000) },
     ),
 );
-answerCacheContract(
-  'keyv on Redis',
-  (ttlMs) =>
-    new KeyvAnswerCache(
-      new Keyv({
-        store: new KeyvRedis(REDIS_URL),
-        namespace: `docent-test-${randomUUID()}`,
-        useKeyPrefix: false,
-      }),
-      {
-        ttlMs,
-        turnTtlMs: 60_000,
-        timeoutMs: 500,
-      },
-    ),
-);
+const onRedis = (namespace: string) =>
+  new Keyv({ store: new KeyvRedis(REDIS_URL), namespace, useKeyPrefix: false });
+answerCacheContract('keyv on Redis', (ttlMs) => {
+  const namespace = `docent-test-${randomUUID()}`;
+  return new KeyvAnswerCache(
+    onRedis(namespace),
+    { ttlMs, turnTtlMs: 60_000, timeoutMs: 500, batchReads: true },
+    { versions: onRedis(`${namespace}-versions`) },
+  );
+});
 
 describe('a dead Redis', () => {
   it('costs about the timeout per call and never throws', async () => {
     const errors: unknown[] = [];
-    const keyv = new Keyv({
-      store: new KeyvRedis('redis://127.0.0.1:1', { throwOnConnectError: false, connectionTimeout: 200 }),
-    });
-    keyv.on('error', (e: unknown) => errors.push(e));
-    const cache = new KeyvAnswerCache(keyv, {
-      ttlMs: 1000,
-      turnTtlMs: 1000,
-      timeoutMs: 50,
-      onError: (e) => errors.push(e),
-    });
+    const dead = () =>
+      new Keyv({
+        store: new KeyvRedis('redis://127.0.0.1:1', { throwOnConnectError: false, connectionTimeout: 200 }),
+      }).on('error', (e: unknown) => errors.push(e));
+    const cache = new KeyvAnswerCache(
+      dead(),
+      { ttlMs: 1000, turnTtlMs: 1000, timeoutMs: 50, onError: (e) => errors.push(e) },
+      { versions: dead() },
+    );
     const started = performance.now();
     expect(await cache.get('k')).toBeUndefined();
     await cache.set('k', value);
