@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Scope } from '../core/types.js';
-import { BoundedMap } from './trim-oldest.js';
 
 /** A scope's version before any document in it has changed. */
 export const INITIAL_VERSION = '0';
@@ -17,18 +16,32 @@ export interface KnowledgeVersions {
  * as much as the rest of the cache lookup).
  */
 export class MemoryKnowledgeVersions implements KnowledgeVersions {
-  private readonly versions: BoundedMap<string, string>;
+  // By tenant, then scope: looking up a joined key cost a new string and its hash on every read.
+  private readonly tenants = new Map<string, Map<Scope, string>>();
+  private entries = 0;
 
-  constructor(maxEntries: number) {
-    this.versions = new BoundedMap(maxEntries);
-  }
+  constructor(private readonly maxEntries: number) {}
 
   async read(tenantId: string, scopes: readonly Scope[]): Promise<string[]> {
-    return scopes.map((scope) => this.versions.get(versionKey(tenantId, scope)) ?? INITIAL_VERSION);
+    const known = this.tenants.get(tenantId);
+    return scopes.map((scope) => known?.get(scope) ?? INITIAL_VERSION);
   }
 
   async bump(tenantId: string, scope: Scope): Promise<void> {
-    this.versions.set(versionKey(tenantId, scope), randomUUID());
+    let known = this.tenants.get(tenantId);
+    if (!known) {
+      known = new Map();
+      this.tenants.set(tenantId, known);
+    }
+    if (!known.has(scope)) this.entries++;
+    known.set(scope, randomUUID());
+    // Past the bound, the tenants whose versions were first set longest ago are forgotten whole.
+    for (const [tenant, scopes] of this.tenants) {
+      if (this.entries <= this.maxEntries) break;
+      if (tenant === tenantId) continue;
+      this.entries -= scopes.size;
+      this.tenants.delete(tenant);
+    }
   }
 }
 

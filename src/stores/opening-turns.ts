@@ -1,5 +1,4 @@
 import type { OpeningTurn } from './answer-cache.js';
-import { BoundedMap } from './trim-oldest.js';
 
 /** Where the opening turns of threads answered from the cache wait for each thread's next question. */
 export interface OpeningTurns {
@@ -11,35 +10,51 @@ export interface OpeningTurns {
 
 const DONE = Promise.resolve();
 
+interface Kept {
+  turn: OpeningTurn;
+  expiresAtMs: number;
+}
+
 /**
- * This instance's opening turns, the newest `maxEntries` of them, each for `ttlMs`. Every API
- * question without a session leaves one behind, so they are kept in a plain map: through keyv,
- * storing one cost twice what the map does, on every such cached answer.
+ * This instance's opening turns, each for `ttlMs`: the newest half of `maxEntries` at least, and
+ * never more than `maxEntries`. Every API question without a session leaves one behind, so they
+ * are kept in plain maps (through keyv, storing one cost twice as much), in two generations: new
+ * turns go into the current map, and when it holds half the bound it becomes the previous one and
+ * the one before is dropped whole. (Trimming a single map in place made it rebuild its whole table
+ * every few hundred turns.)
  */
 export class MemoryOpeningTurns implements OpeningTurns {
-  private readonly turns: BoundedMap<string, { turn: OpeningTurn; expiresAtMs: number }>;
+  private current = new Map<string, Kept>();
+  private previous = new Map<string, Kept>();
+  private readonly perGeneration: number;
 
   constructor(
     maxEntries: number,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {
-    this.turns = new BoundedMap(maxEntries);
+    this.perGeneration = Math.max(1, Math.floor(maxEntries / 2));
   }
 
   remember(threadId: string, turn: OpeningTurn): Promise<void> {
-    this.turns.set(threadId, { turn, expiresAtMs: this.now() + this.ttlMs });
+    if (this.current.size >= this.perGeneration) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(threadId, { turn, expiresAtMs: this.now() + this.ttlMs });
     return DONE;
   }
 
   async take(threadId: string): Promise<OpeningTurn | undefined> {
-    const kept = this.turns.get(threadId);
+    const kept = this.current.get(threadId) ?? this.previous.get(threadId);
     if (!kept) return undefined;
-    this.turns.delete(threadId);
+    this.current.delete(threadId);
+    this.previous.delete(threadId);
     return kept.expiresAtMs > this.now() ? kept.turn : undefined;
   }
 
   async clear(): Promise<void> {
-    this.turns.clear();
+    this.current = new Map();
+    this.previous = new Map();
   }
 }

@@ -187,6 +187,20 @@ describe('opening turns in memory', () => {
   });
 });
 
+describe('knowledge versions in memory', () => {
+  it('forget the tenants first bumped longest ago once past the bound, never the one bumping', async () => {
+    const versions = new MemoryKnowledgeVersions(3);
+    await versions.bump('t1', 'tenant');
+    await versions.bump('t1', 'channel:C1');
+    await versions.bump('t2', 'tenant');
+    const [t2] = await versions.read('t2', ['tenant']);
+    await versions.bump('t3', 'tenant');
+    expect(await versions.read('t1', ['tenant', 'channel:C1'])).toEqual(['0', '0']);
+    expect(await versions.read('t2', ['tenant'])).toEqual([t2]);
+    expect((await versions.read('t3', ['tenant']))[0]).not.toBe('0');
+  });
+});
+
 describe('the in-memory cache as the service builds it', () => {
   it('keeps answers and knowledge versions while many one-off conversations come and go', async () => {
     const cache = await createAnswerCache(
