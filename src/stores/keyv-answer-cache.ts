@@ -25,10 +25,11 @@ export interface KeyvAnswerCacheOptions {
 
 /**
  * The answer cache on keyv: in memory by default, Redis (or any keyv store) when configured. On
- * Redis, knowledge versions and opening turns sit next to the answers, for every instance to see.
- * In memory they are given stores of their own (plain bounded maps): every cached answer reads a
- * version, and an API answer leaves a turn, and keyv's own work was most of the cost of each; a
- * stream of one-off conversations must not push out the answers or the versions either.
+ * Redis, opening turns sit next to the answers and knowledge versions in a namespace of their own,
+ * for every instance to see. In memory both have stores of their own (plain bounded maps): every
+ * cached answer reads a version, and an API answer leaves a turn, and keyv's own work was most of
+ * the cost of each; a stream of one-off conversations must not push out the answers or the
+ * versions either.
  */
 export class KeyvAnswerCache implements AnswerCache {
   private readonly versions: KnowledgeVersions;
@@ -45,10 +46,13 @@ export class KeyvAnswerCache implements AnswerCache {
     separate: { versions: KnowledgeVersions | Keyv; turns?: OpeningTurns },
   ) {
     const { versions } = separate;
-    this.versionsKeyv = versions instanceof Keyv ? versions : undefined;
-    this.versions = this.versionsKeyv
-      ? this.versionsInKeyv(this.versionsKeyv)
-      : (versions as KnowledgeVersions);
+    if (versions instanceof Keyv) {
+      this.versionsKeyv = versions;
+      this.versions = this.versionsInKeyv(versions);
+    } else {
+      this.versionsKeyv = undefined;
+      this.versions = versions;
+    }
     this.turns = separate.turns ?? this.turnsInKeyv();
   }
 
