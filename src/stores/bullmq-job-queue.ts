@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { FailedJob, IngestJob, JobQueue, JobResult, JobRunInfo } from '../core/ingest-jobs.js';
@@ -20,6 +21,9 @@ const QUEUE = 'ingest';
 const KEEP = { count: 1000 };
 // BullMQ waits for its connection before any command: a dead Redis would hold the share forever.
 const ADD_TIMEOUT_MS = 2000;
+// How often a waiter looks at its job besides listening for its events (doubling up to the most).
+const LOOK_FIRST_MS = 500;
+const LOOK_AT_MOST_MS = 5000;
 
 /**
  * The shared job queue: BullMQ on the service's Redis. Every instance adds and works jobs; a
@@ -71,10 +75,35 @@ export class BullJobQueue implements JobQueue {
     await this.events.waitUntilReady();
     const job = await Job.fromId<IngestJob, FileOutcome>(this.queue, id);
     if (!job) return { ok: false, reason: 'no such ingestion job' };
+    const waiting = { over: false };
     try {
-      return { ok: true, outcome: await job.waitUntilFinished(this.events) };
+      const outcome = await Promise.race([
+        job.waitUntilFinished(this.events),
+        this.lookUntilFinished(id, waiting),
+      ]);
+      return { ok: true, outcome };
     } catch (error) {
       return { ok: false, reason: (error as Error).message };
+    } finally {
+      waiting.over = true;
+    }
+  }
+
+  /**
+   * The job's outcome, found by looking at it every few seconds. The events reader only hears what
+   * happens once its first read has reached Redis: a job that ends just before (a fresh reader and
+   * a file that fails at once) would otherwise leave its waiter waiting for good.
+   */
+  private async lookUntilFinished(id: string, waiting: { over: boolean }): Promise<FileOutcome> {
+    for (let pauseMs = LOOK_FIRST_MS; ; pauseMs = Math.min(pauseMs * 2, LOOK_AT_MOST_MS)) {
+      await sleep(pauseMs, undefined, { ref: false });
+      // Once the waiter has its answer, this never settles: the race is over.
+      if (waiting.over) return new Promise<never>(() => {});
+      // While Redis is away the waiter keeps waiting, as it does for the events.
+      const job = await Job.fromId<IngestJob, FileOutcome>(this.queue, id).catch(() => undefined);
+      const state = await job?.getState().catch(() => undefined);
+      if (state === 'completed' && job) return job.returnvalue;
+      if (state === 'failed') throw new Error(job?.failedReason);
     }
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { QueueEvents } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IngestJob, JobQueue, JobRunInfo } from '../../src/core/ingest-jobs.js';
 import type { FileOutcome } from '../../src/core/message.js';
@@ -118,6 +119,37 @@ describe.each(Object.keys(queues))('job queue contract: %s', (kind) => {
       reason: 'report.pdf: could not be downloaded (ECONNRESET).',
     });
     expect((await queue.failed()).map((f) => f.job.id)).toContain(j.id);
+  });
+});
+
+describe('BullMQ waiters', () => {
+  it('hear of a job whose end their events reader never heard (it was not yet reading)', async () => {
+    const queue = new BullJobQueue({
+      ...POLICY,
+      redisUrl: 'redis://127.0.0.1:6379',
+      prefix: `test-${randomUUID().slice(0, 8)}`,
+      lockMs: 5000,
+    });
+    open.push(queue);
+    // A real reader, listening where this queue's events never go: as deaf as one that started
+    // reading just after the job ended.
+    const deaf = new QueueEvents('ingest', {
+      connection: { host: '127.0.0.1', port: 6379 },
+      prefix: `elsewhere-${randomUUID().slice(0, 8)}`,
+    });
+    (queue as unknown as { events: QueueEvents }).events = deaf;
+    try {
+      await queue.process(async () => {
+        throw new IngestError('corrupt', 'scan.pdf: the PDF is damaged.');
+      });
+      const j = job('scan.pdf');
+      await queue.add(j);
+      const started = performance.now();
+      expect(await queue.waitFor(j.id)).toEqual({ ok: false, reason: 'scan.pdf: the PDF is damaged.' });
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      await deaf.close();
+    }
   });
 });
 
