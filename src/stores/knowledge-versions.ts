@@ -19,12 +19,15 @@ export class MemoryKnowledgeVersions implements KnowledgeVersions {
   // By tenant, then scope: looking up a joined key cost a new string and its hash on every read.
   private readonly tenants = new Map<string, Map<Scope, string>>();
   private entries = 0;
+  // What a scope without a version of its own reads as. It changes whenever a tenant is forgotten,
+  // so answers cached under that tenant's forgotten versions, or under this one, never come back.
+  private unknown = INITIAL_VERSION;
 
   constructor(private readonly maxEntries: number) {}
 
   async read(tenantId: string, scopes: readonly Scope[]): Promise<string[]> {
     const known = this.tenants.get(tenantId);
-    return scopes.map((scope) => known?.get(scope) ?? INITIAL_VERSION);
+    return scopes.map((scope) => known?.get(scope) ?? this.unknown);
   }
 
   async bump(tenantId: string, scope: Scope): Promise<void> {
@@ -41,6 +44,7 @@ export class MemoryKnowledgeVersions implements KnowledgeVersions {
       if (tenant === tenantId) continue;
       this.entries -= scopes.size;
       this.tenants.delete(tenant);
+      this.unknown = randomUUID();
     }
   }
 }

@@ -192,12 +192,17 @@ describe('knowledge versions in memory', () => {
     const versions = new MemoryKnowledgeVersions(3);
     await versions.bump('t1', 'tenant');
     await versions.bump('t1', 'channel:C1');
+    const t1 = await versions.read('t1', ['tenant', 'channel:C1']);
     await versions.bump('t2', 'tenant');
     const [t2] = await versions.read('t2', ['tenant']);
     await versions.bump('t3', 'tenant');
-    expect(await versions.read('t1', ['tenant', 'channel:C1'])).toEqual(['0', '0']);
     expect(await versions.read('t2', ['tenant'])).toEqual([t2]);
     expect((await versions.read('t3', ['tenant']))[0]).not.toBe('0');
+    // A forgotten tenant reads as neither its old versions nor the initial one, so no answer
+    // cached under either can come back; other scopes never bumped change with it.
+    const forgotten = await versions.read('t1', ['tenant', 'channel:C1']);
+    for (const version of forgotten) expect([...t1, '0']).not.toContain(version);
+    expect(await versions.read('t9', ['tenant'])).toEqual([forgotten[0]]);
   });
 });
 
