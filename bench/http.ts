@@ -99,6 +99,7 @@ const targets = {
   same_shape_node_http: { url: 'http://127.0.0.1:18992/', ...query },
 };
 type Target = keyof typeof targets;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 type Figures = Awaited<ReturnType<typeof load>>;
 
 /**
@@ -114,7 +115,6 @@ async function against(name: Exclude<Target, 'bare_node_http'>) {
     for (const target of pair) figures[target] = await load(targets[target]);
     rounds.push(figures);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const perSecond = (target: Target) => rounds.map((r) => r[target]?.requests_per_s ?? 0);
   const ratios = rounds.map((r) =>
     Number(((r[name]?.requests_per_s ?? 0) / (r.bare_node_http?.requests_per_s ?? 1)).toFixed(3)),

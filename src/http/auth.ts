@@ -66,9 +66,11 @@ export function bearerCheck(
       for (const [failing, { since }] of failures)
         if (now - since > FAILURE_WINDOW_MS) failures.delete(failing);
     }
-    const record = failures.get(address);
-    if (record && now - record.since > FAILURE_WINDOW_MS) failures.delete(address);
-    const current = failures.get(address);
+    let current = failures.get(address);
+    if (current && now - current.since > FAILURE_WINDOW_MS) {
+      failures.delete(address);
+      current = undefined;
+    }
     if (current && current.count >= FREE_FAILURES) {
       const waitSeconds = Math.min(300, 2 ** (current.count - FREE_FAILURES));
       return {

@@ -3,7 +3,7 @@ import Keyv from 'keyv';
 import type { Scope } from '../core/types.js';
 import { withTimeout } from '../core/with-timeout.js';
 import type { AnswerCache, CachedAnswer, OpeningTurn } from './answer-cache.js';
-import { INITIAL_VERSION, type KnowledgeVersions, versionKey } from './knowledge-versions.js';
+import { INITIAL_VERSION, type KnowledgeVersions } from './knowledge-versions.js';
 import type { OpeningTurns } from './opening-turns.js';
 
 export interface KeyvAnswerCacheOptions {
@@ -142,3 +142,5 @@ export class KeyvAnswerCache implements AnswerCache {
     });
   }
 }
+
+const versionKey = (tenantId: string, scope: Scope) => `version:${tenantId}:${scope}`;

@@ -48,5 +48,3 @@ export class MemoryKnowledgeVersions implements KnowledgeVersions {
     }
   }
 }
-
-export const versionKey = (tenantId: string, scope: Scope) => `version:${tenantId}:${scope}`;
