@@ -193,6 +193,36 @@ describe('query API and admin API', () => {
     );
   });
 
+  it('answers questions that arrive together each with its own answer, cached or not', async () => {
+    await upload('payroll.md', '# Payroll\n\nSalaries are paid on the 25th of each month.');
+    await upload('badges.md', '# Badges\n\nLost badges are replaced at the front desk in building B.');
+    const questions = [
+      { question: 'when are salaries paid?', expected: '25th' },
+      { question: 'where are lost badges replaced?', expected: 'front desk' },
+    ];
+    // One of the two cached first, so the burst mixes cache hits, misses and refusals.
+    await ask('when are salaries paid?');
+    const burst = Array.from({ length: 40 }, async (_, i) => {
+      if (i % 10 === 9) return { i, res: await postQuery('{"question": ') };
+      const { question } = questions[i % 2] as { question: string };
+      return { i, res: await ask(question, i % 4 === 0 ? { session_id: `burst-${i}` } : {}) };
+    });
+    const newSessions = new Set<string>();
+    for (const { i, res } of await Promise.all(burst)) {
+      if (i % 10 === 9) {
+        expect(res.status).toBe(400);
+        continue;
+      }
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body.answer).toContain(questions[i % 2]?.expected);
+      if (i % 4 === 0) expect(body.session_id).toBe(`burst-${i}`);
+      else newSessions.add(body.session_id);
+    }
+    // Every question without a session opened a conversation of its own.
+    expect(newSessions.size).toBe(26);
+  });
+
   it('ingests a document from a URL, and reports a broken upload with its reason', async () => {
     const res = await call('/admin/documents', {
       method: 'POST',
