@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, type CounterConfiguration, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { MessageObserver } from '../core/handle-message.js';
 
 /** Prometheus metrics: HTTP, questions by route/model/platform, cache, escalations, tokens, cost, ingestion, throttling. */
@@ -13,13 +13,13 @@ export function createMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const questions = new Counter({
+  const countQuestion = talliedCounter({
     name: 'docent_questions_total',
     help: 'Questions answered',
     labelNames: ['platform', 'route', 'model'],
     registers: [registry],
   });
-  const cache = new Counter({
+  const countCacheLookup = talliedCounter({
     name: 'docent_answer_cache_total',
     help: 'Answer cache lookups',
     labelNames: ['result'],
@@ -56,9 +56,9 @@ export function createMetrics() {
 
   const observer: MessageObserver = {
     answered(message, result) {
-      questions.inc({ platform: message.platform, route: result.route, model: result.model });
+      countQuestion(message.platform, result.route, result.model);
       if (result.route !== 'smalltalk' && result.route !== 'out_of_scope')
-        cache.inc({ result: result.cached ? 'hit' : 'miss' });
+        countCacheLookup(result.cached ? 'hit' : 'miss');
       if (result.route === 'escalated') escalations.inc();
       // A cached answer spends nothing; skipping its zero increments keeps the hit path short.
       if (result.tokens.input > 0) tokens.inc({ direction: 'input' }, result.tokens.input);
@@ -76,3 +76,53 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** One combination of label values and the count it has gained since the last scrape. */
+interface Tally {
+  labels: Record<string, string>;
+  count: number;
+}
+
+/**
+ * A counter of up to three labels for something every answer counts. Counts gather in plain maps
+ * and reach prom-client when it is scraped (its `collect`): a labelled `inc` joins and hashes the
+ * labels every time, and two of them cost more than the rest of a cached answer's bookkeeping.
+ * The combinations are few (platforms, routes, models), so the maps stay small.
+ */
+function talliedCounter(config: CounterConfiguration<string> & { labelNames: readonly string[] }) {
+  const tallies: Tally[] = [];
+  const byValues = new Map<string, Map<string, Map<string, Tally>>>();
+  new Counter({
+    ...config,
+    collect() {
+      for (const tally of tallies) {
+        if (tally.count === 0) continue;
+        this.inc(tally.labels, tally.count);
+        tally.count = 0;
+      }
+    },
+  });
+  return function count(a: string, b = '', c = ''): void {
+    let second = byValues.get(a);
+    if (!second) {
+      second = new Map();
+      byValues.set(a, second);
+    }
+    let third = second.get(b);
+    if (!third) {
+      third = new Map();
+      second.set(b, third);
+    }
+    let tally = third.get(c);
+    if (!tally) {
+      const values = [a, b, c];
+      tally = {
+        labels: Object.fromEntries(config.labelNames.map((name, i) => [name, values[i] ?? ''])),
+        count: 0,
+      };
+      third.set(c, tally);
+      tallies.push(tally);
+    }
+    tally.count++;
+  };
+}

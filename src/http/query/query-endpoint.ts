@@ -39,7 +39,8 @@ interface Exchange {
   request: IncomingMessage;
   response: ServerResponse;
   started: number;
-  requestId: string;
+  /** Made when a log line first names the request: below info level, most requests log nothing. */
+  requestId?: string;
 }
 
 /**
@@ -66,7 +67,6 @@ export function queryEndpoint(options: QueryEndpointOptions) {
       request,
       response,
       started: performance.now(),
-      requestId: randomUUID(),
     };
     if (endpoint.isShuttingDown())
       return send(exchange, {
@@ -136,7 +136,7 @@ function answer(exchange: Exchange, query: Query): void {
   answerQuery(exchange.endpoint.handleMessage, query).then(
     (reply) => send(exchange, reply),
     (error) => {
-      exchange.endpoint.logger.error({ reqId: exchange.requestId, err: error }, 'request failed');
+      exchange.endpoint.logger.error({ reqId: requestIdOf(exchange), err: error }, 'request failed');
       send(exchange, { status: 500, body: { error: 'error', message: 'internal error' } });
     },
   );
@@ -163,13 +163,18 @@ function send(exchange: Exchange, reply: QueryResponse, closeConnection = false)
   if (endpoint.logger.isLevelEnabled('info'))
     endpoint.logger.info(
       {
-        reqId: exchange.requestId,
+        reqId: requestIdOf(exchange),
         req: { method: 'POST', url: QUERY_PATH },
         res: { statusCode: reply.status },
         responseTime: elapsed,
       },
       'request completed',
     );
+}
+
+function requestIdOf(exchange: Exchange): string {
+  exchange.requestId ??= randomUUID();
+  return exchange.requestId;
 }
 
 /** `application/json` from `Application/JSON; charset=utf-8`; undefined when none is given. */
