@@ -76,6 +76,13 @@ describe('health and metrics', () => {
     expect(after).toMatch(
       /docent_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/query",status="200"\} 1/,
     );
+    // Counts reach the registry when it is scraped: a second scrape counts nothing twice.
+    await ask('anything about parking?');
+    const again = await (await call('/metrics')).text();
+    expect(again).toMatch(/docent_questions_total\{platform="http",route="no_passages",model="none"\} 2/);
+    expect(await (await call('/metrics')).text()).toMatch(
+      /docent_questions_total\{platform="http",route="no_passages",model="none"\} 2/,
+    );
   });
 });
 
