@@ -106,7 +106,8 @@ export class MemoryStatsStore implements StatsStore {
     day.answers++;
     day.tokensIn += record.tokens.input;
     day.tokensOut += record.tokens.output;
-    day.costUsd = round(day.costUsd + record.costUsd, 6);
+    // Rounded so that sums of many small prices stay readable; a cached answer costs nothing to add.
+    if (record.costUsd !== 0) day.costUsd = round(day.costUsd + record.costUsd, 6);
     if (record.route !== 'smalltalk') {
       day.questions++;
       if (record.cached) day.cached++;
