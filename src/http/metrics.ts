@@ -85,9 +85,9 @@ interface Tally {
 
 /**
  * A counter of up to three labels for something every answer counts. Counts gather in plain maps
- * and reach prom-client when it is scraped (its `collect`): a labelled `inc` joins and hashes the
- * labels every time, and two of them cost more than the rest of a cached answer's bookkeeping.
- * The combinations are few (platforms, routes, models), so the maps stay small.
+ * and reach prom-client when it is scraped (its `collect`), because a labelled `inc` joins and
+ * hashes its labels on every call. The combinations are few (platforms, routes, models), so the
+ * maps stay small.
  */
 function talliedCounter(config: CounterConfiguration<string> & { labelNames: readonly string[] }) {
   const tallies: Tally[] = [];

@@ -113,9 +113,9 @@ function answerBody(exchange: Exchange, type: string | undefined, body: Buffer |
 /**
  * Questions whose bodies arrive in the same turn of the event loop are answered together, in the
  * check phase that follows (setImmediate). Answered one by one, each as soon as its body arrived,
- * a cached answer's path ran between the parsing of one request and the next and ran cold: it took
- * about three times as long as when questions run back to back, and every answer was written on its own,
- * waking the client each time (see BENCHMARKS.md). The wait is that of one turn of the loop.
+ * a cached answer's path ran between the parsing of one request and the next, cold: about three
+ * times the CPU it takes when questions run back to back. And every answer went out on its own,
+ * waking the client each time (see BENCHMARKS.md). The wait is one turn of the loop.
  */
 function answerSoon(exchange: Exchange, query: Query): void {
   const { waiting } = exchange.endpoint;
