@@ -1,8 +1,8 @@
 import { hash } from 'node:crypto';
-import type { Audience } from '../../src/core/types.js';
+import type { Audience, Scope } from '../../src/core/types.js';
 import type { ModelTiers } from '../../src/llm/chat-models.js';
 import type { AnswerCache } from '../../src/stores/answer-cache.js';
-import { rememberRecent } from '../../src/stores/trim-oldest.js';
+import { BoundedMap, rememberRecent } from '../../src/stores/trim-oldest.js';
 
 export const EXTRACTIVE = 'extractive';
 
@@ -90,19 +90,60 @@ export async function answerCacheKey(
   models: string,
   question: string,
 ): Promise<string> {
-  const sorted = audience.scopes.length > 1 ? [...audience.scopes].sort() : audience.scopes;
-  const versions = await cache.knowledgeVersions(audience.tenantId, sorted);
+  const { tenantId } = audience;
+  const scopes = sortedScopes(audience.scopes);
+  const versions = await cache.knowledgeVersions(tenantId, scopes);
+  const made = recentKeys.get(question);
+  if (
+    made?.tenantId === tenantId &&
+    made.models === models &&
+    sameStrings(made.scopes, scopes) &&
+    sameStrings(made.versions, versions)
+  )
+    return made.key;
   const material = [
     ENTRY_FORMAT,
-    audience.tenantId,
-    sorted.join(','),
+    tenantId,
+    scopes.join(','),
     versions.join(','),
     models,
     questionSignature(question),
   ];
-  return keyOf(material.join('\u0000'));
+  const key = keyOf(material.join('\u0000'));
+  recentKeys.set(question, { tenantId, scopes, versions, models, key });
+  return key;
 }
 
-// The same material comes back with every hit on a popular question; its digest is remembered
-// rather than computed on every hit.
+/** A key and everything it was made from but the question. */
+interface MadeKey {
+  tenantId: string;
+  scopes: readonly Scope[];
+  versions: readonly string[];
+  models: string;
+  key: string;
+}
+
+// A popular question comes back with the same tenant, scopes, versions and models on every hit,
+// so its last key is kept with what it was made from and reused when they all match: comparing
+// them costs less than joining the material and looking its digest up.
+const recentKeys = new BoundedMap<string, MadeKey>(2_000);
+
+// The digest of material seen recently (a question asked by turns in two channels, say) is
+// remembered rather than computed again.
 const keyOf = rememberRecent(2_000, (material) => hash('sha256', material, 'hex'));
+
+/** In a fixed order, whatever order the audience lists them in; two are compared, not sorted. */
+function sortedScopes(scopes: readonly Scope[]): readonly Scope[] {
+  if (scopes.length < 2) return scopes;
+  if (scopes.length === 2) {
+    const [first, second] = scopes as [Scope, Scope];
+    return first <= second ? scopes : [second, first];
+  }
+  return [...scopes].sort();
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
