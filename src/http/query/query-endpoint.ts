@@ -30,7 +30,7 @@ interface Endpoint extends QueryEndpointOptions {
   durations: Map<number, { observe(seconds: number): void }>;
   tooLarge: QueryResponse;
   /** Questions read in this turn of the event loop, to be answered together in its check phase. */
-  waiting: { exchanges: Exchange[]; queries: Query[] };
+  waiting: { exchange: Exchange; query: Query }[];
 }
 
 /** One request to the endpoint, from arrival to answer. */
@@ -59,7 +59,7 @@ export function queryEndpoint(options: QueryEndpointOptions) {
       status: 413,
       body: { error: 'body_too_large', message: `The body must be at most ${options.bodyLimit} bytes.` },
     },
-    waiting: { exchanges: [], queries: [] },
+    waiting: [],
   };
   return function handleQuery(request: IncomingMessage, response: ServerResponse) {
     const exchange: Exchange = {
@@ -118,18 +118,16 @@ function answerBody(exchange: Exchange, type: string | undefined, body: Buffer |
  * waking the client each time (see BENCHMARKS.md). The wait is one turn of the loop.
  */
 function answerSoon(exchange: Exchange, query: Query): void {
-  const { waiting } = exchange.endpoint;
-  if (waiting.exchanges.length === 0) setImmediate(answerWaiting, waiting);
-  waiting.exchanges.push(exchange);
-  waiting.queries.push(query);
+  const { endpoint } = exchange;
+  if (endpoint.waiting.length === 0) setImmediate(answerWaiting, endpoint);
+  endpoint.waiting.push({ exchange, query });
 }
 
-function answerWaiting(waiting: Endpoint['waiting']): void {
-  const { exchanges, queries } = waiting;
-  // The next turn's questions go into fresh arrays.
-  waiting.exchanges = [];
-  waiting.queries = [];
-  for (let i = 0; i < exchanges.length; i++) answer(exchanges[i] as Exchange, queries[i] as Query);
+function answerWaiting(endpoint: Endpoint): void {
+  const { waiting } = endpoint;
+  // The next turn's questions go into a fresh array.
+  endpoint.waiting = [];
+  for (const { exchange, query } of waiting) answer(exchange, query);
 }
 
 function answer(exchange: Exchange, query: Query): void {
