@@ -43,13 +43,13 @@ describe('loadConfig', () => {
 });
 
 describe('configuration documentation', () => {
-  it('documents every variable in README.md and .env.example', async () => {
+  it('documents every variable in docs/configuration.md and .env.example', async () => {
     const { readFile } = await import('node:fs/promises');
     const { CONFIG_VARIABLES } = await import('../../src/config.js');
-    const readme = await readFile('README.md', 'utf8');
+    const reference = await readFile('docs/configuration.md', 'utf8');
     const example = await readFile('.env.example', 'utf8');
     for (const name of CONFIG_VARIABLES) {
-      expect(readme, `README.md lacks ${name}`).toContain(`| \`${name}\``);
+      expect(reference, `docs/configuration.md lacks ${name}`).toContain(`| \`${name}\``);
       expect(example, `.env.example lacks ${name}`).toMatch(new RegExp(`^${name}=`, 'm'));
     }
   });
