@@ -27,6 +27,7 @@ export const DEFAULTS = {
   HOST: '0.0.0.0',
   SHUTDOWN_TIMEOUT_MS: 10_000,
   SLACK_COMMAND: '/ask',
+  SLACK_CHANNEL_INFO_TTL_MS: 300_000,
   RATE_LIMIT_PER_MINUTE: 10,
   RATE_LIMIT_QUEUE: 2,
   TENANT_MAX_CONCURRENT: 8,
@@ -88,6 +89,12 @@ const schema = z
       .regex(/^\/[\w-]+$/, 'must look like /ask')
       .default(DEFAULTS.SLACK_COMMAND),
     SLACK_EPHEMERAL: z.enum(['true', 'false']).default('false'),
+    SLACK_CHANNEL_INFO_TTL_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(3_600_000)
+      .default(DEFAULTS.SLACK_CHANNEL_INFO_TTL_MS),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(DEFAULTS.RATE_LIMIT_PER_MINUTE),
     RATE_LIMIT_QUEUE: z.coerce.number().int().min(0).max(100).default(DEFAULTS.RATE_LIMIT_QUEUE),
     TENANT_MAX_CONCURRENT: z.coerce.number().int().min(1).default(DEFAULTS.TENANT_MAX_CONCURRENT),
@@ -186,6 +193,8 @@ export interface Config {
     apiUrl?: string;
     command: string;
     ephemeral: boolean;
+    /** How long a channel's privacy and sharing, as Slack reported them, are trusted. */
+    channelInfoTtlMs: number;
   };
   discord?: {
     token: string;
@@ -271,6 +280,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           apiUrl: e.SLACK_API_URL,
           command: e.SLACK_COMMAND,
           ephemeral: e.SLACK_EPHEMERAL === 'true',
+          channelInfoTtlMs: e.SLACK_CHANNEL_INFO_TTL_MS,
         }
       : undefined,
     discord:

@@ -1,6 +1,6 @@
 import type { AnswerResult } from '../../src/core/ask.js';
 import { splitText } from '../shared/split-text.js';
-import { markdownToMrkdwn } from './mrkdwn.js';
+import { escapeMrkdwn, markdownToMrkdwn, slackLink } from './mrkdwn.js';
 
 // Slack's limits: 3,000 characters in a section, 50 blocks in a message.
 const SECTION_LIMIT = 3000;
@@ -9,8 +9,6 @@ const MAX_SOURCES = 10;
 export const FEEDBACK_ACTION = /^docent_feedback_(up|down)$/;
 
 type Block = Record<string, unknown>;
-
-const isUrl = (s: string) => /^https?:\/\//.test(s);
 
 /**
  * An answer as Block Kit messages: the text in sections, numbered sources, a footer, and 👍/👎.
@@ -24,18 +22,11 @@ export function answerMessages(result: AnswerResult): { text: string; blocks: Bl
   }));
   const tail: Block[] = [];
   if (result.sources.length > 0) {
-    const lines = result.sources.slice(0, MAX_SOURCES).map((s) => {
-      const label = s.title === s.source ? s.title : `${s.title} (${s.source})`;
-      return `[${s.n}] ${isUrl(s.source) ? `<${s.source}|${s.title}>` : label}`;
-    });
-    tail.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: `*Sources*\n${lines.join('\n')}`.slice(0, SECTION_LIMIT) }],
-    });
+    tail.push({ type: 'context', elements: [{ type: 'mrkdwn', text: sourcesText(result.sources) }] });
   }
   tail.push({
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: `${result.model}${result.cached ? ' · cached' : ''}` }],
+    elements: [{ type: 'mrkdwn', text: escapeMrkdwn(`${result.model}${result.cached ? ' · cached' : ''}`) }],
   });
   tail.push({
     type: 'actions',
@@ -64,6 +55,23 @@ export function answerMessages(result: AnswerResult): { text: string; blocks: Bl
   if (last.blocks.length + tail.length > MAX_BLOCKS) messages.push({ text: '', blocks: tail });
   else last.blocks.push(...tail);
   // The plain-text fallback appears in notifications; keep it within Slack's 40,000-character cut.
-  for (const m of messages) m.text = result.answer.slice(0, 3000);
+  // Slack reads markup in it as in the blocks, so it is escaped the same way.
+  const fallback = escapeMrkdwn(result.answer.slice(0, 3000));
+  for (const m of messages) m.text = fallback;
   return messages;
+}
+
+/**
+ * Numbered sources: a title linked to its http(s) address, else the title and where it came from,
+ * all escaped. Whole lines only, so a link is never cut open at the section limit.
+ */
+function sourcesText(sources: AnswerResult['sources']): string {
+  let text = '*Sources*';
+  for (const s of sources.slice(0, MAX_SOURCES)) {
+    const label = s.title === s.source ? s.title : `${s.title} (${s.source})`;
+    const line = `\n[${s.n}] ${slackLink(s.source, s.title) ?? escapeMrkdwn(label.replace(/\s+/g, ' '))}`;
+    if (text.length + line.length > SECTION_LIMIT) break;
+    text += line;
+  }
+  return text;
 }

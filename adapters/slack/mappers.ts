@@ -7,6 +7,8 @@ export interface SlackOrigin {
   userId: string;
   isDirectMessage: boolean;
   isPrivateChannel: boolean;
+  /** People from another organisation can read here (Slack Connect). */
+  isExternallyShared: boolean;
 }
 
 export interface SlackMessageEvent {
@@ -19,6 +21,9 @@ export interface SlackMessageEvent {
   subtype?: string;
   bot_id?: string;
   files?: { id: string }[];
+  /** The author's workspace: in a Slack Connect channel, possibly not the installation's. */
+  team?: string;
+  user_team?: string;
 }
 
 /** Removes the bot's own mention so the question reads as the person wrote it. */

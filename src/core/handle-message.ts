@@ -29,10 +29,13 @@ const NOT_RECORDED =
 // Slack retries for a few minutes at most; a day covers any redelivery.
 const DEDUPE_TTL_MS = 24 * 3600_000;
 
-/** Where a shared file may be read: a DM stays with its person, a private channel with its members. */
+/**
+ * Where a shared file may be read: a DM stays with its person, a private or externally shared
+ * channel with its members.
+ */
 export function scopeForShare(message: InboundMessage): Scope {
   if (message.isDirectMessage) return `user:${message.userId}`;
-  if (message.isPrivateChannel) return `channel:${message.channelId}`;
+  if (message.isPrivateChannel || message.isExternallyShared) return `channel:${message.channelId}`;
   return 'tenant';
 }
 
@@ -165,6 +168,7 @@ function answerRequest(message: InboundMessage, question: string, cached?: Answe
       channelId: message.channelId,
       userId: message.userId,
       isDirectMessage: message.isDirectMessage,
+      isExternallyShared: message.isExternallyShared,
     },
     ...(cached ? { cached } : {}),
   };

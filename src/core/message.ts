@@ -34,6 +34,11 @@ export interface InboundMessage {
   isDirectMessage: boolean;
   /** A channel not everyone in the tenant can read: its files stay in that channel. */
   isPrivateChannel: boolean;
+  /**
+   * People outside the tenant can read here (a Slack Connect channel or DM): questions read only
+   * this conversation's documents, never the tenant-wide ones, and its files stay in it.
+   */
+  isExternallyShared?: boolean;
   text: string;
   files: SharedFile[];
 }

@@ -6,14 +6,17 @@ export interface AskContext {
   channelId?: string;
   userId?: string;
   isDirectMessage?: boolean;
+  /** Read by people outside the tenant: the tenant-wide documents are not theirs to read. */
+  isExternallyShared?: boolean;
 }
 
 /**
  * A question in channel C by user U may read tenant-wide passages, passages of C, and U's own
- * DM passages when asked in a DM. Nothing else.
+ * DM passages when asked in a DM. Nothing else; and where people outside the tenant read along,
+ * not the tenant-wide passages either.
  */
 export function audienceFor(ctx: AskContext): Audience {
-  const scopes: Scope[] = ['tenant'];
+  const scopes: Scope[] = ctx.isExternallyShared ? [] : ['tenant'];
   if (ctx.channelId && !ctx.isDirectMessage) scopes.push(`channel:${ctx.channelId}`);
   if (ctx.isDirectMessage && ctx.userId) scopes.push(`user:${ctx.userId}`);
   return { tenantId: ctx.tenantId, scopes };

@@ -30,7 +30,11 @@ const LOGIN_PAGE =
  */
 export async function startFakeSlack() {
   const calls: SlackCall[] = [];
-  const channels = new Map<string, { is_private?: boolean; is_im?: boolean }>();
+  // What conversations.info says of a channel (public, unshared unless set here).
+  const channels = new Map<
+    string,
+    { is_private?: boolean; is_im?: boolean; is_shared?: boolean; is_ext_shared?: boolean }
+  >();
   const files = new Map<string, FakeSlackFile>();
   let ts = 1_700_000_000;
   let rateLimited = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { splitText } from '../../adapters/shared/split-text.js';
 import { answerMessages } from '../../adapters/slack/blocks.js';
-import { markdownToMrkdwn } from '../../adapters/slack/mrkdwn.js';
+import { markdownToMrkdwn, slackLink } from '../../adapters/slack/mrkdwn.js';
 import type { AnswerResult } from '../../src/core/ask.js';
 
 const result = (answer: string, sources = 1): AnswerResult => ({
@@ -24,11 +24,49 @@ const result = (answer: string, sources = 1): AnswerResult => ({
 });
 
 describe('Slack rendering', () => {
-  it('converts Markdown to mrkdwn and leaves code alone', () => {
+  it('converts Markdown to mrkdwn and leaves code unconverted', () => {
     expect(markdownToMrkdwn('## Steps\n**Bold** and [docs](https://x.io/a) `a**b` - item <tag>')).toBe(
-      '*Steps*\n*Bold* and <https://x.io/a|docs> `a**b` - item &lt;tag&gt;',
+      '*Steps*\n*Bold* and docs (<https://x.io/a>) `a**b` - item &lt;tag&gt;',
     );
     expect(markdownToMrkdwn('- one\n- two')).toBe('• one\n• two');
+  });
+
+  it('escapes markup everywhere, code included, so no mention, ping or disguised link forms', () => {
+    expect(markdownToMrkdwn('Ask `<@U0ADMIN>` at `<https://evil.example|SSO portal>`')).toBe(
+      'Ask `&lt;@U0ADMIN&gt;` at `&lt;https://evil.example|SSO portal&gt;`',
+    );
+    expect(markdownToMrkdwn('```\n<!everyone>\n```')).toBe('```\n&lt;!everyone&gt;\n```');
+    expect(markdownToMrkdwn('<!chan<!here>nel> &lt;!here&gt;')).toBe(
+      '&lt;!chan&lt;!here&gt;nel&gt; &amp;lt;!here&amp;gt;',
+    );
+    // A Markdown link shows where it goes; an address cannot close the link and open another.
+    expect(markdownToMrkdwn('[SSO portal](https://evil.example/a|b&c)')).toBe(
+      'SSO portal (<https://evil.example/a%7Cb&amp;c>)',
+    );
+    // Text cannot pose as a piece of code set aside.
+    expect(markdownToMrkdwn('\uE0000\uE001 `<@U1>`')).toBe('0 `&lt;@U1&gt;`');
+  });
+
+  it('builds its own links only to http(s) addresses, with the title unable to break out', () => {
+    expect(slackLink('https://wiki.example/p?a=1|x', 'Deploy > <!channel> | freeze')).toBe(
+      '<https://wiki.example/p?a=1%7Cx|Deploy &gt; &lt;!channel&gt; | freeze>',
+    );
+    expect(slackLink('javascript:alert(1)', 'x')).toBeUndefined();
+    expect(slackLink('not a url', 'x')).toBeUndefined();
+  });
+
+  it('escapes titles, file names and the plain-text fallback', () => {
+    const [message] = answerMessages({
+      ...result('Ask <!chan<!here>nel> now [1].'),
+      sources: [
+        { n: 1, doc_id: 'd', title: '<!channel> Deploy freeze', source: '<@U1>.md', score: 1, text: 't' },
+        { n: 2, doc_id: 'e', title: 'Wiki|<!here>', source: 'https://wiki.example/a', score: 1, text: 't' },
+      ],
+    });
+    expect(message?.text).toBe('Ask &lt;!chan&lt;!here&gt;nel&gt; now [1].');
+    expect(JSON.stringify(message?.blocks)).toContain(
+      '[1] &lt;!channel&gt; Deploy freeze (&lt;@U1&gt;.md)\\n[2] <https://wiki.example/a|Wiki|&lt;!here&gt;>',
+    );
   });
 
   it('splits at sentence or paragraph ends within the limit', () => {
