@@ -37,6 +37,7 @@ export const DEFAULTS = {
   INGEST_JOB_LOCK_MS: 30_000,
   JOB_QUEUE_PREFIX: 'docent',
   RATE_LIMIT_REDIS_TIMEOUT_MS: 50,
+  DOCENT_API_TENANT: 'default',
 } as const satisfies Record<string, string | number>;
 
 const optionalString = z
@@ -44,6 +45,8 @@ const optionalString = z
   .trim()
   .transform((s) => (s === '' ? undefined : s))
   .optional();
+
+const TENANT_ID = /^[\w.-]{1,128}$/;
 
 const schema = z
   .object({
@@ -78,6 +81,12 @@ const schema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.PORT),
     HOST: z.string().min(1).default(DEFAULTS.HOST),
     DOCENT_API_TOKEN: optionalString,
+    DOCENT_API_TENANT: z
+      .string()
+      .trim()
+      .regex(TENANT_ID, 'letters, digits, ".", "_" or "-"')
+      .default(DEFAULTS.DOCENT_API_TENANT),
+    DOCENT_API_TOKENS: optionalString.pipe(z.string().transform(parseApiTokens).optional()),
     DOCENT_ADMIN_TOKEN: optionalString,
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULTS.SHUTDOWN_TIMEOUT_MS),
     SLACK_BOT_TOKEN: optionalString,
@@ -131,6 +140,10 @@ const schema = z
     path: ['DISCORD_APPLICATION_ID'],
     message: 'is required with DISCORD_TOKEN (Developer Portal → General Information → Application ID)',
   })
+  .refine((c) => uniqueTokens(apiTokensOf(c)), {
+    path: ['DOCENT_API_TOKENS'],
+    message: 'gives one token twice (also counting DOCENT_API_TOKEN): each token must read one tenant',
+  })
   .refine((c) => c.EMBEDDINGS !== 'openai' || c.OPENAI_API_KEY, {
     path: ['EMBEDDINGS'],
     message: 'is "openai" but OPENAI_API_KEY is not set',
@@ -159,6 +172,48 @@ function parsePrices(text: string, ctx: z.RefinementCtx): Record<string, ModelPr
   return z.NEVER;
 }
 
+/** A bearer token of the query API and the one tenant it reads. */
+export interface ApiToken {
+  tenant: string;
+  token: string;
+}
+
+/** `acme:s3cret,globex:t0ken`: the tenant is everything before an entry's first colon. */
+function parseApiTokens(text: string, ctx: z.RefinementCtx): ApiToken[] {
+  const tokens: ApiToken[] = [];
+  const entries = text.split(',').map((entry) => entry.trim());
+  for (const [index, entry] of entries.entries()) {
+    if (entry === '') continue;
+    const colon = entry.indexOf(':');
+    const tenant = entry.slice(0, Math.max(colon, 0)).trim();
+    const token = entry.slice(colon + 1).trim();
+    // The entry itself is never repeated in the message: it holds a secret.
+    if (colon < 1 || !TENANT_ID.test(tenant) || token === '') {
+      ctx.addIssue({
+        code: 'custom',
+        message: `entry ${index + 1} is not tenant:token (tenant: letters, digits, ".", "_" or "-"; e.g. acme:s3cret,globex:t0ken)`,
+      });
+      return z.NEVER;
+    }
+    tokens.push({ tenant, token });
+  }
+  return tokens;
+}
+
+/** DOCENT_API_TOKEN (for DOCENT_API_TENANT) and every DOCENT_API_TOKENS entry. */
+function apiTokensOf(e: {
+  DOCENT_API_TOKEN?: string;
+  DOCENT_API_TENANT: string;
+  DOCENT_API_TOKENS?: ApiToken[];
+}): ApiToken[] {
+  const single = e.DOCENT_API_TOKEN ? [{ tenant: e.DOCENT_API_TENANT, token: e.DOCENT_API_TOKEN }] : [];
+  return [...single, ...(e.DOCENT_API_TOKENS ?? [])];
+}
+
+function uniqueTokens(tokens: ApiToken[]): boolean {
+  return new Set(tokens.map((t) => t.token)).size === tokens.length;
+}
+
 export interface Config {
   dataDir: string;
   lancedbUri: string;
@@ -185,7 +240,14 @@ export interface Config {
   redisUrl?: string;
   cache: { ttlSeconds: number; timeoutMs: number };
   threads: { maxThreads: number; historyTurns: number; ttlSeconds: number };
-  http: { port: number; host: string; apiToken?: string; adminToken?: string; shutdownTimeoutMs: number };
+  http: {
+    port: number;
+    host: string;
+    /** Query API tokens, each reading one tenant; none: the API refuses every request. */
+    apiTokens: ApiToken[];
+    adminToken?: string;
+    shutdownTimeoutMs: number;
+  };
   slack?: {
     botToken: string;
     appToken?: string;
@@ -268,7 +330,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: {
       port: e.PORT,
       host: e.HOST,
-      apiToken: e.DOCENT_API_TOKEN,
+      apiTokens: apiTokensOf(e),
       adminToken: e.DOCENT_ADMIN_TOKEN,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },

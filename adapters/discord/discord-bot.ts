@@ -7,7 +7,6 @@ import {
   type Interaction,
   type Message,
   Partials,
-  PermissionFlagsBits,
   REST,
   Routes,
   SlashCommandBuilder,
@@ -22,6 +21,7 @@ import type { IngestJob } from '../../src/core/ingest-jobs.js';
 import type { FileOutcome, InboundMessage, MessageOutcome, SharedFile } from '../../src/core/message.js';
 import type { Logger } from '../../src/logger.js';
 import type { StatsStore } from '../../src/stores/stats-store.js';
+import { placeOf } from './place.js';
 import { answerPayloads, FEEDBACK_PREFIX, plainPayload } from './render.js';
 
 /** The Discord settings of the configuration, and what the bot calls. */
@@ -240,16 +240,19 @@ export class DiscordBot {
 
   private fromInteraction(interaction: ChatInputCommandInteraction): InboundMessage {
     const isDm = !interaction.guildId;
+    const place = isDm
+      ? undefined
+      : placeOf(this.client.guilds.cache.get(interaction.guildId as string), interaction.channelId);
     return {
       platform: 'discord',
       eventId: `interaction:${interaction.id}`,
       tenantId: interaction.guildId ?? `dm-${interaction.user.id}`,
-      channelId: interaction.channelId,
+      channelId: place?.channelId ?? interaction.channelId,
       userId: interaction.user.id,
       threadId: `${interaction.channelId}:${interaction.id}`,
       opensThread: true,
       isDirectMessage: isDm,
-      isPrivateChannel: !isDm && !this.everyoneCanView(interaction.guildId as string, interaction.channelId),
+      isPrivateChannel: place?.isPrivate ?? false,
       text: interaction.options.getString('question', true),
       files: [],
     };
@@ -262,31 +265,23 @@ export class DiscordBot {
       : isDm
         ? `${message.channel.id}:dm`
         : `${message.channel.id}:${message.id}`;
+    const place = isDm
+      ? undefined
+      : placeOf(this.client.guilds.cache.get(message.guildId as string), message.channel.id);
     return {
       platform: 'discord',
       eventId: `message:${message.id}`,
       tenantId: message.guildId ?? `dm-${message.author.id}`,
-      channelId: message.channel.isThread()
-        ? (message.channel.parentId ?? message.channel.id)
-        : message.channel.id,
+      channelId: place?.channelId ?? message.channel.id,
       userId: message.author.id,
       threadId,
       // A mention outside any thread starts one; DMs and threads continue theirs.
       opensThread: !isDm && !message.channel.isThread(),
       isDirectMessage: isDm,
-      isPrivateChannel: !isDm && !this.everyoneCanView(message.guildId as string, message.channel.id),
+      isPrivateChannel: place?.isPrivate ?? false,
       text,
       files,
     };
-  }
-
-  /** A channel @everyone cannot view keeps its files to itself. Unknown means private. */
-  private everyoneCanView(guildId: string, channelId: string): boolean {
-    const guild = this.client.guilds.cache.get(guildId);
-    const channel = guild?.channels.cache.get(channelId);
-    if (!guild || !channel || !('permissionsFor' in channel)) return false;
-    const target = channel.isThread() ? channel.parent : channel;
-    return target?.permissionsFor(guild.roles.everyone)?.has(PermissionFlagsBits.ViewChannel) ?? false;
   }
 }
 

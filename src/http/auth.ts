@@ -1,33 +1,26 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { BoundedMap } from '../stores/trim-oldest.js';
 
-const FAILURE_WINDOW_MS = 60_000;
+/** Failed attempts an address may make before it waits. */
 const FREE_FAILURES = 5;
+/** The longest wait; each failure past the free ones doubles it, from one second. */
+const LONGEST_WAIT_MS = 300_000;
+/** An address whose last failure (or wait) ended this long ago starts afresh. */
+const FORGET_AFTER_MS = 60_000;
 const MAX_FAILING_ADDRESSES = 10_000;
 
-// Given tokens are compared within a window at least this long, so where the time taken stops
-// growing with a longer guess says nothing about the configured token's length.
-const COMPARE_WINDOW_BYTES = 256;
+/** A configured bearer token, and the one tenant it reads (undefined for the admin token). */
+export interface TokenHolder<Tenant> {
+  token: string;
+  tenant: Tenant;
+}
 
-/**
- * A constant-time comparison with one configured token: the given token is written, zero-filled,
- * into a window longer than the configured one and compared whole with the configured token padded
- * the same way. The time depends only on the length of the guess, never on how much of it is right.
- * (Hashing both sides does the same at ten times the cost, and this runs on every API request.)
- */
-function tokenMatcher(token: string): (given: string) => boolean {
-  const expectedLength = Buffer.byteLength(token);
-  const expected = Buffer.alloc(Math.max(COMPARE_WINDOW_BYTES, expectedLength + 1));
-  expected.write(token);
-  const scratch = Buffer.alloc(expected.length);
-  return (given) => {
-    scratch.fill(0);
-    scratch.write(given);
-    // Of the same length, the guess fits the window whole, so comparing the windows compares it all.
-    const sameLength = Buffer.byteLength(given) === expectedLength;
-    return timingSafeEqual(scratch, expected) && sameLength;
-  };
+/** Who a valid token speaks for. */
+export interface Caller<Tenant> {
+  /** Derived from the token, never the token: limits and conversations are keyed by it. */
+  id: string;
+  tenant: Tenant;
 }
 
 /** Why a request may not go on: the status, body and headers to answer with. */
@@ -37,71 +30,137 @@ export interface Refusal {
   headers?: Record<string, string>;
 }
 
+export function isRefusal<Tenant>(result: Caller<Tenant> | Refusal): result is Refusal {
+  return 'status' in result;
+}
+
+/** Failures of one address: how many in a row, the last one, and until when it must wait. */
+interface Failures {
+  count: number;
+  lastAt: number;
+  blockedUntil: number;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * The holder of a given token, if any. Both sides are SHA-256 digests, 32 bytes whatever the
+ * token, so timingSafeEqual compares them whole and the time taken says nothing about how much of
+ * a guess is right, nor how long a token is. Every configured token is compared, every time.
+ */
+function tokenMatcher<Tenant>(
+  holders: readonly TokenHolder<Tenant>[],
+): (given: string) => Caller<Tenant> | undefined {
+  const known = holders.map(({ token, tenant }) => ({
+    digest: sha256(token),
+    caller: { id: sha256(`docent caller\n${token}`).toString('hex').slice(0, 16), tenant },
+  }));
+  return (given) => {
+    const digest = sha256(given);
+    let found: Caller<Tenant> | undefined;
+    for (const { digest: expected, caller } of known) if (timingSafeEqual(digest, expected)) found = caller;
+    return found;
+  };
+}
+
+/** The token of an `Authorization: Bearer <token>` header; undefined when none is given. */
+function bearerToken(authorization: string | undefined): string | undefined {
+  if (authorization?.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
+  return authorization.length > 7 ? authorization.slice(7) : undefined;
+}
+
 /**
  * Bearer-token check for one route prefix, free of any framework. Without a configured token the
- * routes refuse and say what to set; an address that keeps failing is told to wait, longer each
- * time. Returns undefined when the request may go on.
+ * routes refuse and say what to set. A valid token always goes on: behind a proxy every client
+ * shares one address, and others' failures are not its holder's. Requests without a valid token
+ * are counted per address; past five, that address waits before its next one is even looked at,
+ * one second, then twice as long after each further failure, up to five minutes.
  */
-export function bearerCheck(
-  token: string | undefined,
+export function bearerCheck<Tenant>(
+  holders: readonly TokenHolder<Tenant>[],
   variable: string,
   prefix: string,
   clock: () => number = Date.now,
 ) {
-  // Bounded, and swept of records past their window: addresses that fail once and never come
-  // back must not pile up, nor keep valid requests off the path that skips this map.
-  const failures = new BoundedMap<string, { count: number; since: number }>(MAX_FAILING_ADDRESSES);
+  // Bounded, and swept of forgotten records: addresses that fail once and never come back must
+  // not pile up.
+  const failures = new BoundedMap<string, Failures>(MAX_FAILING_ADDRESSES);
   let sweptAt = clock();
-  const matches = token ? tokenMatcher(token) : undefined;
-  return (address: string, authorization: string | undefined): Refusal | undefined => {
-    if (!matches)
-      return { status: 403, body: { error: 'disabled', message: `Set ${variable} to enable ${prefix}.` } };
-    const given = authorization?.startsWith('Bearer ') ? authorization.slice(7) : '';
-    const valid = given !== '' && matches(given);
-    // The usual case, a valid token and no failures on record, needs neither the clock nor the map.
-    if (valid && failures.size === 0) return undefined;
+  const match = holders.length > 0 ? tokenMatcher(holders) : undefined;
+  const disabled: Refusal = {
+    status: 403,
+    body: { error: 'disabled', message: `Set ${variable} to enable ${prefix}.` },
+  };
+  return (address: string, authorization: string | undefined): Caller<Tenant> | Refusal => {
+    if (!match) return disabled;
+    const given = bearerToken(authorization);
+    const caller = given === undefined ? undefined : match(given);
+    if (caller) return caller;
     const now = clock();
-    if (now - sweptAt > FAILURE_WINDOW_MS) {
+    if (now - sweptAt > FORGET_AFTER_MS) {
       sweptAt = now;
-      for (const [failing, { since }] of failures)
-        if (now - since > FAILURE_WINDOW_MS) failures.delete(failing);
+      for (const [failing, record] of failures) if (forgotten(record, now)) failures.delete(failing);
     }
-    let current = failures.get(address);
-    if (current && now - current.since > FAILURE_WINDOW_MS) {
-      failures.delete(address);
-      current = undefined;
-    }
-    if (current && current.count >= FREE_FAILURES) {
-      const waitSeconds = Math.min(300, 2 ** (current.count - FREE_FAILURES));
-      return {
-        status: 429,
-        body: { error: 'too_many_failures', message: `Too many failed attempts; wait ${waitSeconds} s.` },
-        headers: { 'retry-after': String(waitSeconds) },
-      };
-    }
-    if (!valid) {
-      failures.set(address, { count: (current?.count ?? 0) + 1, since: current?.since ?? now });
-      return { status: 401, body: { error: 'unauthorized', message: 'Send Authorization: Bearer <token>.' } };
-    }
-    if (current) failures.delete(address);
-    return undefined;
+    let record = failures.get(address);
+    if (record && forgotten(record, now)) record = undefined;
+    if (record && now < record.blockedUntil) return tooManyFailures(record.blockedUntil - now);
+    const count = (record?.count ?? 0) + 1;
+    const wait = count < FREE_FAILURES ? 0 : Math.min(LONGEST_WAIT_MS, 1000 * 2 ** (count - FREE_FAILURES));
+    failures.set(address, { count, lastAt: now, blockedUntil: now + wait });
+    return given === undefined ? missingToken(prefix) : wrongToken(prefix);
+  };
+}
+
+function forgotten(record: Failures, now: number): boolean {
+  return now - Math.max(record.lastAt, record.blockedUntil) > FORGET_AFTER_MS;
+}
+
+function missingToken(prefix: string): Refusal {
+  return {
+    status: 401,
+    body: {
+      error: 'unauthorized',
+      message: `No token: send Authorization: Bearer <token> to use ${prefix}.`,
+    },
+    headers: { 'www-authenticate': 'Bearer' },
+  };
+}
+
+function wrongToken(prefix: string): Refusal {
+  return {
+    status: 401,
+    body: { error: 'unauthorized', message: `The bearer token is not valid for ${prefix}.` },
+    headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+  };
+}
+
+/** Retry-After is the whole seconds until this address's next attempt is looked at again. */
+function tooManyFailures(waitMs: number): Refusal {
+  const seconds = Math.ceil(waitMs / 1000);
+  return {
+    status: 429,
+    body: {
+      error: 'too_many_failures',
+      message: `Too many attempts without a valid token; try again in ${seconds} s.`,
+    },
+    headers: { 'retry-after': String(seconds) },
   };
 }
 
 /** The bearer check as a Fastify onRequest hook for the routes under `prefix`. */
 export function bearerGuard(token: string | undefined, variable: string, prefix: string) {
-  const check = bearerCheck(token, variable, prefix);
+  const check = bearerCheck(token ? [{ token, tenant: undefined }] : [], variable, prefix);
   // Callback style: it runs before every guarded request, and an async hook costs a promise each time.
   // Replying ends the request; only a request that may go on calls done().
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    const refusal = check(request.ip, request.headers.authorization);
-    if (!refusal) {
+    const result = check(request.ip, request.headers.authorization);
+    if (!isRefusal(result)) {
       done();
       return;
     }
     reply
-      .code(refusal.status)
-      .headers(refusal.headers ?? {})
-      .send(refusal.body);
+      .code(result.status)
+      .headers(result.headers ?? {})
+      .send(result.body);
   };
 }

@@ -26,7 +26,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   const isShuttingDown = options.isShuttingDown ?? (() => false);
   const handleQuery = queryEndpoint({
     handleMessage: services.handleMessage,
-    apiToken: services.config.http.apiToken,
+    apiTokens: services.config.http.apiTokens,
     bodyLimit: JSON_BODY_LIMIT,
     logger: services.logger,
     metrics,

@@ -11,6 +11,12 @@ export interface ThrottleLimits {
 }
 
 const MINUTE = 60_000;
+/**
+ * A limiter no question has started on for this long is dropped (Bottleneck.Group's `timeout`),
+ * so memory follows the people active lately, not everyone ever seen. Longer than any answer
+ * (model timeouts and retries included): a limiter is never dropped under a question in flight.
+ */
+export const IDLE_LIMITER_MS = 5 * MINUTE;
 
 /** One user's limiter; the clustered throttle shares the same settings through Redis. */
 export function userLimiterOptions(limits: ThrottleLimits): Bottleneck.ConstructorOptions {
@@ -46,24 +52,31 @@ export function tenantLimiterOptions(limits: ThrottleLimits): Bottleneck.Constru
 /**
  * Per-user limits with Bottleneck: one question in flight per user, a refilling per-minute
  * reservoir, a bounded queue; and a per-tenant concurrency ceiling behind it. Keys are
- * "tenant:platform:user". Idle limiters are dropped by Bottleneck.Group after a while.
+ * "tenant:platform:user", the user being who the platform or the API token authenticated.
  */
 export class BottleneckThrottle implements Throttle {
   private readonly users: Bottleneck.Group;
   private readonly tenants: Bottleneck.Group;
   // Each user's reservoir refills a minute after their limiter was created, then every minute.
-  private readonly createdAt = new Map<string, number>();
+  // Kept with the limiter itself, so it goes when the group drops the limiter.
+  private readonly createdAt = new WeakMap<Bottleneck, number>();
 
-  constructor(limits: ThrottleLimits) {
-    this.users = new Bottleneck.Group(userLimiterOptions(limits));
-    this.tenants = new Bottleneck.Group(tenantLimiterOptions(limits));
-    this.users.on('created', (_limiter, key) => this.createdAt.set(key, Date.now()));
+  /** `idleMs`: when an idle limiter is dropped; tests shorten it. */
+  constructor(limits: ThrottleLimits, idleMs: number = IDLE_LIMITER_MS) {
+    this.users = new Bottleneck.Group({ ...userLimiterOptions(limits), timeout: idleMs });
+    this.tenants = new Bottleneck.Group({ ...tenantLimiterOptions(limits), timeout: idleMs });
+    this.users.on('created', (limiter) => this.createdAt.set(limiter, Date.now()));
+  }
+
+  /** Limiters held now, users' and tenants'. */
+  get limiterCount(): number {
+    return this.users.keys().length + this.tenants.keys().length;
   }
 
   async run<T>(key: string, task: () => Promise<T>, admitted?: () => Promise<void>) {
     const tenant = key.split(':')[0] ?? key;
     const user = this.users.key(key);
-    if (await minuteUsedUp(user)) return { ok: false as const, retryAfterMs: this.untilRefill(key) };
+    if (await minuteUsedUp(user)) return { ok: false as const, retryAfterMs: this.untilRefill(user) };
     try {
       const value = await user.schedule(async () => {
         await admitted?.();
@@ -73,13 +86,13 @@ export class BottleneckThrottle implements Throttle {
     } catch (error) {
       // OVERFLOW drops a job that finds the queue full: that user hears when to try again.
       if (error instanceof Bottleneck.BottleneckError)
-        return { ok: false as const, retryAfterMs: this.untilRefill(key) };
+        return { ok: false as const, retryAfterMs: this.untilRefill(user) };
       throw error;
     }
   }
 
-  private untilRefill(key: string): number {
-    const since = Date.now() - (this.createdAt.get(key) ?? Date.now());
+  private untilRefill(user: Bottleneck): number {
+    const since = Date.now() - (this.createdAt.get(user) ?? Date.now());
     return MINUTE - (since % MINUTE);
   }
 }

@@ -4,6 +4,7 @@ import { withTimeout } from '../core/with-timeout.js';
 import type { Logger } from '../logger.js';
 import {
   BottleneckThrottle,
+  IDLE_LIMITER_MS,
   minuteUsedUp,
   type ThrottleLimits,
   tenantLimiterOptions,
@@ -27,8 +28,6 @@ const MINUTE = 60_000;
 // Refills the shared reservoir and wakes queued questions; Bottleneck's 5 s default would let a
 // user wait up to 5 s past the minute.
 const HEARTBEAT_MS = 1000;
-// Idle users' state leaves Redis (and this process) after this.
-const IDLE_MS = 5 * MINUTE;
 // Longer than any answer (model timeouts and retries included); frees a turn whose release was
 // lost while Redis was away, so nobody stays blocked behind it.
 const HOLD_AT_MOST_MS = 3 * MINUTE;
@@ -64,7 +63,12 @@ export class ClusteredThrottle implements Throttle {
     this.connection = new Bottleneck.IORedisConnection({ client: this.client });
     // Bottleneck reports Redis errors here too; the link below already tells the story once.
     this.connection.on('error', () => {});
-    const clustering = { connection: this.connection, heartbeatInterval: HEARTBEAT_MS, timeout: IDLE_MS };
+    // Idle users' state leaves Redis (and this process) after IDLE_LIMITER_MS.
+    const clustering = {
+      connection: this.connection,
+      heartbeatInterval: HEARTBEAT_MS,
+      timeout: IDLE_LIMITER_MS,
+    };
     // The limits are part of the ids: Redis keeps a limiter's first settings, so changed limits
     // start on fresh keys instead of inheriting the old ones.
     this.users = new Bottleneck.Group({

@@ -111,20 +111,7 @@ export async function startFakeDiscord() {
     if (m) return json(200, message(PUBLIC_CHANNEL));
     m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path);
     if (m) {
-      const thread = {
-        id: nextId(),
-        type: 11,
-        guild_id: GUILD,
-        parent_id: m[1],
-        name: body.name,
-        owner_id: BOT.id,
-        thread_metadata: {
-          archived: false,
-          auto_archive_duration: 1440,
-          archive_timestamp: new Date().toISOString(),
-          locked: false,
-        },
-      };
+      const thread = threadPayload(nextId(), m[1] as string, 11, String(body.name), BOT.id);
       dispatch('THREAD_CREATE', { ...thread, newly_created: true });
       return json(201, thread);
     }
@@ -270,6 +257,15 @@ export async function startFakeDiscord() {
       });
       return id;
     },
+    /** Opens a thread under a guild channel over the gateway: 11 is public, 12 private (members only). */
+    createThread(options: { parentId: string; type: 11 | 12; name?: string }) {
+      const id = nextId();
+      dispatch('THREAD_CREATE', {
+        ...threadPayload(id, options.parentId, options.type, options.name ?? 'thread', '1'),
+        newly_created: true,
+      });
+      return id;
+    },
     slashCommand(options: { channelId: string; userId: string; question: string }) {
       return interaction(2, options, {
         id: '400',
@@ -292,6 +288,25 @@ export async function startFakeDiscord() {
       for (const socket of sockets) socket.terminate();
       gateway.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+/** A thread channel as Discord sends it. */
+function threadPayload(id: string, parentId: string, type: 11 | 12, name: string, ownerId: string) {
+  return {
+    id,
+    type,
+    guild_id: GUILD,
+    parent_id: parentId,
+    name,
+    owner_id: ownerId,
+    thread_metadata: {
+      archived: false,
+      auto_archive_duration: 1440,
+      archive_timestamp: new Date().toISOString(),
+      locked: false,
+      ...(type === 12 ? { invitable: false } : {}),
     },
   };
 }

@@ -4,7 +4,12 @@ import { type RunningService, startHttpService } from '../helpers/http-service.j
 import { requestsFor, scriptModel } from '../helpers/model-brain.js';
 import { bytesOf } from '../helpers/temp-kb.js';
 
-// 200 people ask at once, with the default limits and a model that takes 150 ms to answer.
+// 200 people ask at once, with the default limits and a model that takes 150 ms to answer. Each
+// has a token of their own: limits follow the token, whatever session ids a body names.
+const PEOPLE = [
+  ...Array.from({ length: 180 }, (_, i) => `calm-${i}`),
+  ...Array.from({ length: 20 }, (_, i) => `impatient-${i}`),
+];
 let openai: FakeOpenAI;
 let service: RunningService;
 
@@ -22,7 +27,7 @@ beforeAll(async () => {
     }),
   });
   service = await startHttpService({
-    DOCENT_API_TOKEN: 't',
+    DOCENT_API_TOKENS: PEOPLE.map((person) => `default:${person}`).join(','),
     OPENAI_API_KEY: 'test',
     OPENAI_BASE_URL: openai.url,
     EMBEDDINGS: 'local',
@@ -40,11 +45,11 @@ afterAll(async () => {
   await openai.close();
 });
 
-function ask(question: string, session: string) {
+function ask(question: string, person: string) {
   return fetch(`${service.url}/api/v1/query`, {
     method: 'POST',
-    headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
-    body: JSON.stringify({ question, session_id: session }),
+    headers: { authorization: `Bearer ${person}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ question, session_id: person }),
   });
 }
 

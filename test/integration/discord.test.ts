@@ -217,6 +217,52 @@ describe('Discord through discord.js', () => {
     expect(String(edit.body.content)).not.toContain('security lead');
   });
 
+  it('keeps a file shared in a private thread to that thread, though its channel is public', async () => {
+    const thread = discord.createThread({ parentId: PUBLIC_CHANNEL, type: 12 });
+    discord.postMessage({
+      channelId: thread,
+      authorId: '7',
+      content: '',
+      files: [
+        { name: 'bonus.md', content: '# Bonus\n\nThe bonus pool this year is four percent of salary.' },
+      ],
+    });
+    expect((await until(() => posted(thread)[0])).body.content).toBe('Indexed bonus.md: 1 passage.');
+    const docs = await services.knowledgeBase.listDocuments(GUILD);
+    expect(docs.find((d) => d.source === 'bonus.md')?.scope).toBe(`channel:${thread}`);
+    // Asked in the public channel, by someone not in the thread: not a word of it.
+    const asked = discord.slashCommand({
+      channelId: PUBLIC_CHANNEL,
+      userId: '8',
+      question: 'how big is the bonus pool?',
+    });
+    const edit = await until(() =>
+      discord.calls.find((c) => c.method === 'PATCH' && c.path.includes(`token-${asked}`)),
+    );
+    expect(String(edit.body.content)).not.toContain('four percent');
+    // Asked in the thread itself: answered from it.
+    discord.postMessage({
+      channelId: thread,
+      authorId: '7',
+      content: '<@100> how big is the bonus pool?',
+      mentionBot: true,
+    });
+    expect(String((await until(() => posted(thread)[1])).body.content)).toContain('four percent');
+  });
+
+  it('keeps a file shared in a public thread of a private channel to that channel', async () => {
+    const thread = discord.createThread({ parentId: PRIVATE_CHANNEL, type: 11 });
+    discord.postMessage({
+      channelId: thread,
+      authorId: '4',
+      content: '',
+      files: [{ name: 'audit.md', content: '# Audit\n\nThe external audit starts on the third of March.' }],
+    });
+    expect((await until(() => posted(thread)[0])).body.content).toBe('Indexed audit.md: 1 passage.');
+    const docs = await services.knowledgeBase.listDocuments(GUILD);
+    expect(docs.find((d) => d.source === 'audit.md')?.scope).toBe(`channel:${PRIVATE_CHANNEL}`);
+  });
+
   it('waits out a 429 from REST and still posts', async () => {
     discord.rateLimitNext(1);
     discord.postMessage({

@@ -29,7 +29,8 @@ beforeAll(async () => {
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: slack.apiUrl,
-    DOCENT_API_TOKEN: 't',
+    // Two readers of the tenant: one asks for the cache check, the other is limited.
+    DOCENT_API_TOKENS: `${tenant}:t,${tenant}:limited`,
     DOCENT_ADMIN_TOKEN: 'a',
   };
 });
@@ -50,10 +51,10 @@ async function start(): Promise<ServeProcess> {
 const sendEvent = (base: string, event: Record<string, unknown>, eventId: string) =>
   postSignedEvent(base, SECRET, event, eventId);
 
-function ask(base: string, question: string, session: string): Promise<Response> {
+function ask(base: string, question: string, session: string, token = 't'): Promise<Response> {
   return fetch(`${base}/api/v1/query`, {
     method: 'POST',
-    headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ question, session_id: session, tenant }),
   });
 }
@@ -120,9 +121,9 @@ it('shares jobs, dedupe, cache and limits between two processes, and survives on
   expect(second).toMatchObject({ cached: true, answer: first.answer });
 
   // One person's limit (2 a minute) holds across both processes.
-  expect((await ask(b.base, 'how long are backups kept?', 'limited')).status).toBe(200);
-  expect((await ask(c.base, 'how long are backups kept?', 'limited')).status).toBe(200);
-  const refused = await ask(b.base, 'how long are backups kept?', 'limited');
+  expect((await ask(b.base, 'how long are backups kept?', 'limited', 'limited')).status).toBe(200);
+  expect((await ask(c.base, 'how long are backups kept?', 'limited', 'limited')).status).toBe(200);
+  const refused = await ask(b.base, 'how long are backups kept?', 'limited', 'limited');
   expect(refused.status).toBe(429);
   expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BottleneckThrottle } from '../../src/stores/bottleneck-throttle.js';
+import { until } from '../helpers/until.js';
 
 const slow = (ms: number, value: string) => () =>
   new Promise<string>((resolve) => setTimeout(() => resolve(value), ms));
@@ -118,5 +119,21 @@ describe('BottleneckThrottle', () => {
     };
     await Promise.all(Array.from({ length: 6 }, (_, i) => throttle.run(`busy:slack:u${i}`, task)));
     expect(peak).toBe(2);
+  });
+
+  it('drops the limiters of people who went quiet, however many came', async () => {
+    const idleMs = 1000;
+    const throttle = new BottleneckThrottle({ perMinute: 1, queue: 0, tenantConcurrency: 8 }, idleMs);
+    const people = 300;
+    const runs = await Promise.all(
+      Array.from({ length: people }, (_, i) => throttle.run(`t${i % 5}:http:u${i}`, async () => i)),
+    );
+    expect(runs.every((r) => r.ok)).toBe(true);
+    expect(throttle.limiterCount).toBeGreaterThan(0);
+    // Bottleneck looks for idle limiters every half idle time.
+    await until(() => throttle.limiterCount === 0 || undefined, 5000);
+    // Someone coming back starts afresh, and the limit holds again.
+    expect(await throttle.run('t0:http:u0', async () => 'again')).toEqual({ ok: true, value: 'again' });
+    expect((await throttle.run('t0:http:u0', async () => 'too soon')).ok).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { MessageHandler } from '../../core/handle-message.js';
+import type { Caller } from '../auth.js';
 import { apiAnswerJson } from './answer-json.js';
 
 export const querySchema = z.object({
@@ -21,15 +22,26 @@ export interface QueryResponse {
   headers?: Record<string, string>;
 }
 
-/** One API question through the same message path the chat platforms use. */
-export async function answerQuery(handleMessage: MessageHandler, query: Query): Promise<QueryResponse> {
+/**
+ * One API question through the same message path the chat platforms use. The token decides
+ * everything the body could claim: the tenant read, whose limits apply, whose conversations may be
+ * continued. A body naming another tenant is refused rather than quietly answered from the token's.
+ */
+export async function answerQuery(
+  handleMessage: MessageHandler,
+  query: Query,
+  caller: Caller<string>,
+): Promise<QueryResponse> {
+  if (query.tenant !== undefined && query.tenant !== caller.tenant) return wrongTenant(caller.tenant);
   const session = query.session_id ?? randomUUID();
   const outcome = await handleMessage({
     platform: 'http',
-    tenantId: query.tenant ?? 'default',
+    tenantId: caller.tenant,
     channelId: 'api',
-    userId: `api:${session}`,
-    threadId: session,
+    // Limits follow the token: any number of session ids still share one allowance.
+    userId: `api:${caller.id}`,
+    // Another token naming the same session id reaches a different conversation.
+    threadId: `${caller.id}:${session}`,
     // Without a session id the conversation is new; with one it may continue.
     opensThread: query.session_id === undefined,
     isDirectMessage: false,
@@ -45,4 +57,14 @@ export async function answerQuery(handleMessage: MessageHandler, query: Query): 
     };
   if (outcome.kind !== 'answer') return { status: 500, body: { error: 'no_answer' } };
   return { status: 200, body: apiAnswerJson({ ...outcome.result, session_id: session }) };
+}
+
+function wrongTenant(tenant: string): QueryResponse {
+  return {
+    status: 403,
+    body: {
+      error: 'wrong_tenant',
+      message: `This token reads tenant "${tenant}" only; leave "tenant" out or send "${tenant}".`,
+    },
+  };
 }

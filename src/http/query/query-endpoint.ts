@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiToken } from '../../config.js';
 import type { MessageHandler } from '../../core/handle-message.js';
 import type { Logger } from '../../logger.js';
-import { bearerCheck, type Refusal } from '../auth.js';
+import { bearerCheck, type Caller, isRefusal, type Refusal } from '../auth.js';
 import type { Metrics } from '../metrics.js';
 import { validate } from '../validation.js';
 import { answerQuery, type Query, type QueryResponse, querySchema } from './answer-query.js';
 
 export const QUERY_PATH = '/api/v1/query';
 const JSON_TYPE = 'application/json; charset=utf-8';
+const MIN_TOKEN_LENGTH = 16;
 
 export interface QueryEndpointOptions {
   handleMessage: MessageHandler;
-  apiToken: string | undefined;
+  /** Each token reads one tenant; none: every request is refused. */
+  apiTokens: readonly ApiToken[];
   bodyLimit: number;
   logger: Logger;
   metrics: Metrics;
@@ -26,11 +29,11 @@ export function isQueryRequest(request: IncomingMessage): boolean {
 }
 
 interface Endpoint extends QueryEndpointOptions {
-  check: (address: string, authorization: string | undefined) => Refusal | undefined;
+  check: (address: string, authorization: string | undefined) => Caller<string> | Refusal;
   durations: Map<number, { observe(seconds: number): void }>;
   tooLarge: QueryResponse;
   /** Questions read in this turn of the event loop, to be answered together in its check phase. */
-  waiting: { exchange: Exchange; query: Query }[];
+  waiting: { exchange: Exchange; query: Query; caller: Caller<string> }[];
 }
 
 /** One request to the endpoint, from arrival to answer. */
@@ -51,9 +54,16 @@ interface Exchange {
  * ids in the logs, the latency histogram, and refusing new work while shutting down.
  */
 export function queryEndpoint(options: QueryEndpointOptions) {
+  // Valid tokens are never locked out, so a token's length and randomness are what stop guessing.
+  for (const { tenant, token } of options.apiTokens)
+    if (token.length < MIN_TOKEN_LENGTH)
+      options.logger.warn(
+        { tenant },
+        `an API token is shorter than ${MIN_TOKEN_LENGTH} characters: use a long random one (openssl rand -hex 32)`,
+      );
   const endpoint: Endpoint = {
     ...options,
-    check: bearerCheck(options.apiToken, 'DOCENT_API_TOKEN', '/api'),
+    check: bearerCheck(options.apiTokens, 'DOCENT_API_TOKEN or DOCENT_API_TOKENS', '/api'),
     durations: new Map(),
     tooLarge: {
       status: 413,
@@ -73,8 +83,8 @@ export function queryEndpoint(options: QueryEndpointOptions) {
         status: 503,
         body: { error: 'shutting_down', message: 'Docent is shutting down; ask again in a moment.' },
       });
-    const refusal = endpoint.check(request.socket.remoteAddress ?? '', request.headers.authorization);
-    if (refusal) return send(exchange, refusal);
+    const caller = endpoint.check(request.socket.remoteAddress ?? '', request.headers.authorization);
+    if (isRefusal(caller)) return send(exchange, caller);
     const type = mediaType(request.headers['content-type']);
     if (type !== undefined && type !== 'application/json' && type !== 'text/plain')
       return send(exchange, {
@@ -83,11 +93,16 @@ export function queryEndpoint(options: QueryEndpointOptions) {
       });
     if (Number(request.headers['content-length'] ?? 0) > endpoint.bodyLimit)
       return send(exchange, endpoint.tooLarge, true);
-    readBody(request, endpoint.bodyLimit, (body) => answerBody(exchange, type, body));
+    readBody(request, endpoint.bodyLimit, (body) => answerBody(exchange, caller, type, body));
   };
 }
 
-function answerBody(exchange: Exchange, type: string | undefined, body: Buffer | undefined) {
+function answerBody(
+  exchange: Exchange,
+  caller: Caller<string>,
+  type: string | undefined,
+  body: Buffer | undefined,
+) {
   // The rest of an oversized body is not read: the connection closes after the answer.
   if (body === undefined) return send(exchange, exchange.endpoint.tooLarge, true);
   let value: unknown;
@@ -107,7 +122,7 @@ function answerBody(exchange: Exchange, type: string | undefined, body: Buffer |
   }
   const query = validate(querySchema, value);
   if ('invalid' in query) return send(exchange, { status: 400, body: query.invalid });
-  answerSoon(exchange, query.data);
+  answerSoon(exchange, query.data, caller);
 }
 
 /**
@@ -117,21 +132,21 @@ function answerBody(exchange: Exchange, type: string | undefined, body: Buffer |
  * times the CPU it takes when questions run back to back. And every answer went out on its own,
  * waking the client each time (see BENCHMARKS.md). The wait is one turn of the loop.
  */
-function answerSoon(exchange: Exchange, query: Query): void {
+function answerSoon(exchange: Exchange, query: Query, caller: Caller<string>): void {
   const { endpoint } = exchange;
   if (endpoint.waiting.length === 0) setImmediate(answerWaiting, endpoint);
-  endpoint.waiting.push({ exchange, query });
+  endpoint.waiting.push({ exchange, query, caller });
 }
 
 function answerWaiting(endpoint: Endpoint): void {
   const { waiting } = endpoint;
   // The next turn's questions go into a fresh array.
   endpoint.waiting = [];
-  for (const { exchange, query } of waiting) answer(exchange, query);
+  for (const { exchange, query, caller } of waiting) answer(exchange, query, caller);
 }
 
-function answer(exchange: Exchange, query: Query): void {
-  answerQuery(exchange.endpoint.handleMessage, query).then(
+function answer(exchange: Exchange, query: Query, caller: Caller<string>): void {
+  answerQuery(exchange.endpoint.handleMessage, query, caller).then(
     (reply) => send(exchange, reply),
     (error) => {
       exchange.endpoint.logger.error({ reqId: requestIdOf(exchange), err: error }, 'request failed');
