@@ -71,6 +71,13 @@ const tenants = Array.from({ length: TENANTS }, (_, i) => `team-${run}-${String(
   await services.close();
 }
 
+function tenantOf(person: number): string {
+  return tenants[person % TENANTS] as string;
+}
+function tokenOf(person: number): string {
+  return `bench-person-${run}-${String(person).padStart(4, '0')}`;
+}
+
 const env = {
   DATA_DIR: dir,
   REDIS_URL: 'redis://127.0.0.1:6379',
@@ -78,7 +85,8 @@ const env = {
   OPENAI_API_KEY: 'bench',
   OPENAI_BASE_URL: openai.url,
   EMBEDDINGS: 'local',
-  DOCENT_API_TOKEN: 'bench',
+  // A token per person, bound to that person's tenant: limits follow what was authenticated.
+  DOCENT_API_TOKENS: Array.from({ length: USERS }, (_, i) => `${tenantOf(i)}:${tokenOf(i)}`).join(','),
   LOG_LEVEL: 'warn',
 };
 const instances = [await startServeProcess(env), await startServeProcess(env)];
@@ -93,7 +101,6 @@ const samples: Sample[] = [];
 const between = (a: number, b: number) => a + random() * (b - a);
 const deadline = Date.now() + SECONDS * 1000;
 async function person(index: number): Promise<void> {
-  const tenant = tenants[index % TENANTS] as string;
   // A load balancer without affinity: each question may land on either instance.
   await new Promise((r) => setTimeout(r, between(0, THINK_MS[1])));
   while (Date.now() < deadline) {
@@ -101,8 +108,8 @@ async function person(index: number): Promise<void> {
     const started = performance.now();
     const response = await fetch(`${instance.base}/api/v1/query`, {
       method: 'POST',
-      headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
-      body: JSON.stringify({ question: draw(), session_id: `person-${index}`, tenant }),
+      headers: { authorization: `Bearer ${tokenOf(index)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ question: draw(), session_id: `person-${index}` }),
     }).catch(() => undefined);
     const body = response?.ok ? ((await response.json()) as { cached: boolean; route: string }) : undefined;
     samples.push({
