@@ -79,6 +79,7 @@ const schema = z
     DOCENT_API_TOKEN: optionalString,
     DOCENT_ADMIN_TOKEN: optionalString,
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULTS.SHUTDOWN_TIMEOUT_MS),
+    ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false'),
     SLACK_BOT_TOKEN: optionalString,
     SLACK_APP_TOKEN: optionalString,
     SLACK_SIGNING_SECRET: optionalString,
@@ -179,6 +180,8 @@ export interface Config {
   cache: { ttlSeconds: number; timeoutMs: number };
   threads: { maxThreads: number; historyTurns: number; ttlSeconds: number };
   http: { port: number; host: string; apiToken?: string; adminToken?: string; shutdownTimeoutMs: number };
+  /** Whether URLs given to Docent may lead to loopback, private, link-local or metadata addresses. */
+  allowPrivateUrls: boolean;
   slack?: {
     botToken: string;
     appToken?: string;
@@ -263,6 +266,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       adminToken: e.DOCENT_ADMIN_TOKEN,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
+    allowPrivateUrls: e.ALLOW_PRIVATE_URLS === 'true',
     slack: e.SLACK_BOT_TOKEN
       ? {
           botToken: e.SLACK_BOT_TOKEN,

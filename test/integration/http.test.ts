@@ -37,7 +37,12 @@ const upload = (name: string, content: string, query = '') => {
 };
 
 beforeAll(async () => {
-  svc = await startHttpService({ DOCENT_API_TOKEN: API, DOCENT_ADMIN_TOKEN: ADMIN });
+  // The documents server below is on 127.0.0.1, an intranet address.
+  svc = await startHttpService({
+    DOCENT_API_TOKEN: API,
+    DOCENT_ADMIN_TOKEN: ADMIN,
+    ALLOW_PRIVATE_URLS: 'true',
+  });
   docsServer = createServer((req, res) => {
     if (req.url === '/wiki/oncall.html') {
       res.writeHead(200, { 'content-type': 'text/html' });
