@@ -26,6 +26,7 @@ export const DEFAULTS = {
   PORT: 8080,
   HOST: '0.0.0.0',
   SHUTDOWN_TIMEOUT_MS: 10_000,
+  HTTP_REQUEST_TIMEOUT_MS: 30_000,
   SLACK_COMMAND: '/ask',
   RATE_LIMIT_PER_MINUTE: 10,
   RATE_LIMIT_QUEUE: 2,
@@ -79,6 +80,12 @@ const schema = z
     DOCENT_API_TOKEN: optionalString,
     DOCENT_ADMIN_TOKEN: optionalString,
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULTS.SHUTDOWN_TIMEOUT_MS),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(10 * 60_000)
+      .default(DEFAULTS.HTTP_REQUEST_TIMEOUT_MS),
     ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false'),
     SLACK_BOT_TOKEN: optionalString,
     SLACK_APP_TOKEN: optionalString,
@@ -179,7 +186,15 @@ export interface Config {
   redisUrl?: string;
   cache: { ttlSeconds: number; timeoutMs: number };
   threads: { maxThreads: number; historyTurns: number; ttlSeconds: number };
-  http: { port: number; host: string; apiToken?: string; adminToken?: string; shutdownTimeoutMs: number };
+  http: {
+    port: number;
+    host: string;
+    apiToken?: string;
+    adminToken?: string;
+    shutdownTimeoutMs: number;
+    /** The most a client may take to send one whole request (headers and body). */
+    requestTimeoutMs: number;
+  };
   /** Whether URLs given to Docent may lead to loopback, private, link-local or metadata addresses. */
   allowPrivateUrls: boolean;
   slack?: {
@@ -265,6 +280,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiToken: e.DOCENT_API_TOKEN,
       adminToken: e.DOCENT_ADMIN_TOKEN,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     },
     allowPrivateUrls: e.ALLOW_PRIVATE_URLS === 'true',
     slack: e.SLACK_BOT_TOKEN
