@@ -26,6 +26,7 @@ export const DEFAULTS = {
   PORT: 8080,
   HOST: '0.0.0.0',
   SHUTDOWN_TIMEOUT_MS: 10_000,
+  HTTP_REQUEST_TIMEOUT_MS: 30_000,
   SLACK_COMMAND: '/ask',
   SLACK_CHANNEL_INFO_TTL_MS: 300_000,
   RATE_LIMIT_PER_MINUTE: 10,
@@ -89,6 +90,13 @@ const schema = z
     DOCENT_API_TOKENS: optionalString.pipe(z.string().transform(parseApiTokens).optional()),
     DOCENT_ADMIN_TOKEN: optionalString,
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULTS.SHUTDOWN_TIMEOUT_MS),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(10 * 60_000)
+      .default(DEFAULTS.HTTP_REQUEST_TIMEOUT_MS),
+    ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false'),
     SLACK_BOT_TOKEN: optionalString,
     SLACK_APP_TOKEN: optionalString,
     SLACK_SIGNING_SECRET: optionalString,
@@ -247,7 +255,11 @@ export interface Config {
     apiTokens: ApiToken[];
     adminToken?: string;
     shutdownTimeoutMs: number;
+    /** The most a client may take to send one whole request (headers and body). */
+    requestTimeoutMs: number;
   };
+  /** Whether URLs given to Docent may lead to loopback, private, link-local or metadata addresses. */
+  allowPrivateUrls: boolean;
   slack?: {
     botToken: string;
     appToken?: string;
@@ -333,7 +345,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiTokens: apiTokensOf(e),
       adminToken: e.DOCENT_ADMIN_TOKEN,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     },
+    allowPrivateUrls: e.ALLOW_PRIVATE_URLS === 'true',
     slack: e.SLACK_BOT_TOKEN
       ? {
           botToken: e.SLACK_BOT_TOKEN,

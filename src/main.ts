@@ -204,9 +204,11 @@ export async function createPlatforms(services: Services): Promise<Platform[]> {
       stats: services.stats,
       logger: services.logger,
     });
-    services.jobs.register('slack', slackFileFetcher(config.slack.botToken), (job, outcome) =>
-      bot.notifyIngest(job, outcome),
-    );
+    const fetchSlackFile = slackFileFetcher(config.slack.botToken, {
+      apiUrl: config.slack.apiUrl,
+      allowPrivateUrls: config.allowPrivateUrls,
+    });
+    services.jobs.register('slack', fetchSlackFile, (job, outcome) => bot.notifyIngest(job, outcome));
     const listener = bot.requestListener;
     platforms.push({
       name: 'slack',
@@ -234,9 +236,14 @@ export async function createPlatforms(services: Services): Promise<Platform[]> {
       stats: services.stats,
       logger: services.logger,
     });
+    // Attachment links come from Discord; DISCORD_API_URL's origin (a proxy, or a fake) is trusted as configured.
+    const attachmentFetch = {
+      allowPrivate: config.allowPrivateUrls,
+      trustedOrigins: config.discord.apiUrl ? [new URL(config.discord.apiUrl).origin] : [],
+    };
     services.jobs.register(
       'discord',
-      (file, maxBytes) => fetchUrl(file.url)(maxBytes),
+      (file, maxBytes) => fetchUrl(file.url, attachmentFetch)(maxBytes),
       (job, outcome) => bot.notifyIngest(job, outcome),
     );
     platforms.push({

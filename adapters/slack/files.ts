@@ -28,14 +28,52 @@ export function slackSharedFile(file: SlackFile): SharedFile {
 }
 
 /**
- * Downloads Slack files with the bot token. Slack answers a wrong or under-scoped token with its
- * sign-in page (HTTP 200, HTML): that is an auth error, not a document.
+ * Where Slack serves the files a bot downloads with its token: `url_private` and
+ * `url_private_download` on commercial Slack and Enterprise Grid (files.slack.com) and on GovSlack
+ * (files.slack-gov.com). Workspace pages (*.slack.com) and the public CDN (*.slack-edge.com:
+ * avatars, emoji) never need the token, so they do not get it.
  */
-export function slackFileFetcher(botToken: string): FileFetcher {
+const SLACK_FILE_HOSTS = new Set(['files.slack.com', 'files.slack-gov.com']);
+
+export interface SlackFileFetcherOptions {
+  /** SLACK_API_URL: its origin is trusted with the token too (a self-hosted proxy, or a fake in tests). */
+  apiUrl?: string;
+  /** ALLOW_PRIVATE_URLS, for hops a redirect leads away from Slack. */
+  allowPrivateUrls?: boolean;
+}
+
+/** Whether a download link is one the bot token may be sent to. */
+export function isSlackFileLink(url: string, apiUrl?: string): boolean {
+  const link = URL.parse(url);
+  if (!link) return false;
+  if (link.protocol === 'https:' && SLACK_FILE_HOSTS.has(link.hostname) && link.port === '') return true;
+  return apiUrl !== undefined && link.origin === new URL(apiUrl).origin;
+}
+
+/**
+ * Downloads Slack files with the bot token, from Slack's file hosts only: a file's link comes from
+ * the event or files.info (a remote file's link is whatever its creator set), so any other host is
+ * refused before a request is made. Slack answers a wrong or under-scoped token with its sign-in
+ * page (HTTP 200, HTML): that is an auth error, not a document.
+ */
+export function slackFileFetcher(botToken: string, options: SlackFileFetcherOptions = {}): FileFetcher {
+  const trustedOrigins = options.apiUrl ? [new URL(options.apiUrl).origin] : [];
   return async ({ name, size, url, type }, maxBytes) => {
     if (size !== undefined && size > maxBytes) throw tooLarge(name, size, maxBytes);
     if (!url) throw new IngestError('unreadable', `${name}: Slack gave no download link for it.`);
-    const bytes = await fetchUrl(url, { authorization: `Bearer ${botToken}` })(maxBytes).catch((error) => {
+    if (!isSlackFileLink(url, options.apiUrl)) {
+      const host = URL.parse(url)?.host || 'its link';
+      throw new IngestError(
+        'invalid_input',
+        `${name}: ${host} is not a Slack file link; Docent only downloads shared files from Slack.`,
+      );
+    }
+    const download = fetchUrl(url, {
+      headers: { authorization: `Bearer ${botToken}` },
+      allowPrivate: options.allowPrivateUrls,
+      trustedOrigins,
+    });
+    const bytes = await download(maxBytes).catch((error) => {
       throw error instanceof IngestError
         ? new IngestError(error.code, `${name}: ${error.message.split(': ').slice(1).join(': ')}`, {
             transient: error.transient,

@@ -15,6 +15,8 @@ export interface HttpServerOptions {
 }
 
 const JSON_BODY_LIMIT = 64 * 1024;
+// Headers are a few kilobytes: a client that needs longer to send them is holding a socket open.
+const HEADERS_TIMEOUT_MS = 10_000;
 
 /**
  * Health, metrics, the query API and the admin API on one server. Fastify serves every route but
@@ -32,14 +34,25 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     metrics,
     isShuttingDown,
   });
+  const requestTimeout = services.config.http.requestTimeoutMs;
   const app = Fastify({
     serverFactory: (fastifyHandler, settings) => {
-      const server = createServer((request, response) =>
-        isQueryRequest(request) ? handleQuery(request, response) : fastifyHandler(request, response),
+      // A request must arrive whole within the timeout, or node:http answers 408 and closes the
+      // socket: a client trickling its body (to /slack/events, before any signature is checked)
+      // cannot hold connections open. Time spent answering is not counted. Node looks for late
+      // requests every `connectionsCheckingInterval`, so that is kept well under the timeout.
+      const server = createServer(
+        {
+          requestTimeout,
+          headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
+          connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(requestTimeout / 4))),
+        },
+        (request, response) =>
+          isQueryRequest(request) ? handleQuery(request, response) : fastifyHandler(request, response),
       );
-      // The timeouts Fastify gives the servers it makes itself.
+      // Fastify's idle keep-alive (72 s) outlasts the usual load balancer's 60 s, so the balancer
+      // closes idle connections first and never sends a request onto one being closed here.
       server.keepAliveTimeout = settings.keepAliveTimeout as number;
-      server.requestTimeout = settings.requestTimeout as number;
       server.setTimeout(settings.connectionTimeout as number);
       return server;
     },

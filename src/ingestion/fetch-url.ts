@@ -1,42 +1,131 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
 import { IngestError } from '../errors.js';
+import { guardedLookup, isPrivateHost, PrivateAddressError, type Resolver } from './address-policy.js';
 import { tooLarge } from './pipeline.js';
 
 const TIMEOUT_MS = 30_000;
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/** Downloads a document, refusing it as soon as it grows past the limit rather than after. */
+export interface FetchUrlOptions {
+  /** Sent to the URL's own origin only, never to another origin a redirect leads to (a token stays home). */
+  headers?: Record<string, string>;
+  /** ALLOW_PRIVATE_URLS: loopback, private and link-local addresses may be fetched too. */
+  allowPrivate?: boolean;
+  /** Origins the configuration names (a self-hosted or fake platform API): reachable wherever they are. */
+  trustedOrigins?: string[];
+  /** How host names are resolved before connecting; tests give their own. */
+  resolve?: Resolver;
+  timeoutMs?: number;
+}
+
+/**
+ * Downloads a document, refusing it as soon as it grows past the limit rather than after.
+ * Redirects are followed one hop at a time so that every hop is checked: only http(s), and,
+ * unless allowed, no private address, whether named directly or reached through DNS.
+ */
 export function fetchUrl(
   url: string,
-  headers: Record<string, string> = {},
+  options: FetchUrlOptions = {},
 ): (maxBytes: number) => Promise<Uint8Array> {
   return async (maxBytes) => {
-    let response: Response;
+    const signal = AbortSignal.timeout(options.timeoutMs ?? TIMEOUT_MS);
+    let response: IncomingMessage;
     try {
-      response = await fetch(url, { headers, redirect: 'follow', signal: AbortSignal.timeout(TIMEOUT_MS) });
+      response = await openFollowingRedirects(url, options, signal);
     } catch (error) {
-      throw new IngestError('unreadable', `${url}: could not be downloaded (${(error as Error).message}).`, {
-        cause: error,
-        transient: true,
-      });
+      throw asIngestError(url, error);
     }
-    if (!response.ok || !response.body) {
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status > 299) {
+      response.resume();
       throw new IngestError(
         'unreadable',
-        `${url}: the server answered ${response.status} ${response.statusText}.`,
-        { transient: response.status === 429 || response.status >= 500 },
+        `${url}: the server answered ${status} ${response.statusMessage ?? ''}.`,
+        {
+          transient: status === 429 || status >= 500,
+        },
       );
     }
-    const declared = Number(response.headers.get('content-length') ?? 0);
+    const declared = Number(response.headers['content-length'] ?? 0);
     if (declared > maxBytes) {
-      await response.body.cancel();
+      response.destroy();
       throw tooLarge(url, declared, maxBytes);
     }
-    const chunks: Uint8Array[] = [];
+    const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of response.body) {
-      size += chunk.length;
-      if (size > maxBytes) throw tooLarge(url, size, maxBytes);
-      chunks.push(chunk);
+    try {
+      for await (const chunk of response as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > maxBytes) {
+          response.destroy();
+          throw tooLarge(url, size, maxBytes);
+        }
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      throw asIngestError(url, error);
     }
     return Buffer.concat(chunks);
   };
+}
+
+async function openFollowingRedirects(
+  url: string,
+  options: FetchUrlOptions,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
+  const first = new URL(url);
+  const trusted = new Set(options.trustedOrigins ?? []);
+  let target = first;
+  for (let redirects = 0; ; redirects++) {
+    if (target.protocol !== 'http:' && target.protocol !== 'https:')
+      throw new IngestError(
+        'invalid_input',
+        `${url}: only http and https links are fetched, not ${target.protocol.slice(0, -1)}.`,
+      );
+    const checked = !options.allowPrivate && !trusted.has(target.origin);
+    if (checked && isPrivateHost(target.hostname)) throw new PrivateAddressError(target.hostname);
+    const response = await get(target, {
+      headers: target.origin === first.origin ? (options.headers ?? {}) : {},
+      lookup: guardedLookup(options.resolve, checked),
+      signal,
+    });
+    const location = response.headers.location;
+    if (!REDIRECT_STATUSES.has(response.statusCode ?? 0) || !location) return response;
+    response.resume();
+    if (redirects === MAX_REDIRECTS)
+      throw new IngestError('unreadable', `${url}: it redirects more than ${MAX_REDIRECTS} times.`);
+    target = new URL(location, target);
+  }
+}
+
+function get(
+  target: URL,
+  options: { headers: Record<string, string>; lookup: LookupFunction; signal: AbortSignal },
+): Promise<IncomingMessage> {
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    // A fresh connection each time: a pooled one may have been opened under another policy.
+    const request = send(target, { ...options, method: 'GET', agent: false }, resolve);
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+function asIngestError(url: string, error: unknown): IngestError {
+  if (error instanceof IngestError) return error;
+  if (error instanceof PrivateAddressError) {
+    const what = isIP(error.host.replace(/^\[|\]$/g, '')) ? 'is' : 'resolves to';
+    return new IngestError(
+      'invalid_input',
+      `${url}: ${error.host} ${what} a private address; set ALLOW_PRIVATE_URLS=true to allow intranet URLs.`,
+    );
+  }
+  return new IngestError('unreadable', `${url}: could not be downloaded (${(error as Error).message}).`, {
+    cause: error,
+    transient: true,
+  });
 }

@@ -17,6 +17,10 @@ export interface FakeSlackFile {
   channel?: string;
   ts?: string;
   private?: boolean;
+  /** The link files.info gives instead of the fake's own (a remote file's link is whatever its creator set). */
+  url?: string;
+  /** Downloads of the fake's own link answer 302 to here. */
+  redirectTo?: string;
 }
 
 const BOT_TOKEN = 'xoxb-test';
@@ -49,6 +53,7 @@ export async function startFakeSlack() {
       const file = files.get(url.pathname.split('/')[2] ?? '');
       if (!file) return void res.writeHead(404).end();
       downloadsStarted++;
+      if (file.redirectTo) return void res.writeHead(302, { location: file.redirectTo }).end();
       if (holdDownloads) {
         heldDownloads.add(res);
         return;
@@ -119,8 +124,8 @@ export async function startFakeSlack() {
             title: file.name,
             filetype: file.filetype,
             size,
-            url_private: `${base}/files/${file.id}`,
-            url_private_download: `${base}/files/${file.id}`,
+            url_private: file.url ?? `${base}/files/${file.id}`,
+            url_private_download: file.url ?? `${base}/files/${file.id}`,
             shares,
           },
         });

@@ -441,10 +441,11 @@ describe('Slack file downloads', () => {
     slack.files.set('F3', { id: 'F3', name: 'notes.txt', content: 'real notes' });
     const base = slack.apiUrl.replace('/api/', '');
     const file = { id: 'F3', name: 'notes.txt', filetype: 'text', url_private_download: `${base}/files/F3` };
-    await expect(slackFileFetcher('xoxb-wrong')(slackSharedFile(file), 1_000_000)).rejects.toThrow(
+    const fakeSlack = { apiUrl: slack.apiUrl };
+    await expect(slackFileFetcher('xoxb-wrong', fakeSlack)(slackSharedFile(file), 1_000_000)).rejects.toThrow(
       'notes.txt: Slack sent its sign-in page instead of the file; the bot token needs the files:read scope.',
     );
-    const bytes = await slackFileFetcher(slack.botToken)(slackSharedFile(file), 1_000_000);
+    const bytes = await slackFileFetcher(slack.botToken, fakeSlack)(slackSharedFile(file), 1_000_000);
     expect(new TextDecoder().decode(bytes)).toBe('real notes');
   });
 });

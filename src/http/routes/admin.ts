@@ -54,7 +54,8 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     } else {
       const body = parseOr400(urlBody, request.body, reply);
       if (!body) return reply;
-      uploads.push({ source: body.url, fetchData: fetchUrl(body.url) });
+      const fetchData = fetchUrl(body.url, { allowPrivate: services.config.allowPrivateUrls });
+      uploads.push({ source: body.url, fetchData });
     }
     const results = [];
     for (const upload of uploads) {
