@@ -15,6 +15,7 @@ export const DEFAULTS = {
   STRONG_MODEL: 'gpt-4o',
   LLM_TIMEOUT_MS: 30_000,
   LLM_MAX_RETRIES: 2,
+  ANSWER_DEADLINE_MS: 20_000,
   MAX_ANSWER_TOKENS: 700,
   DAILY_TOKEN_BUDGET: 1_000_000,
   CACHE_TTL_SECONDS: 3600,
@@ -64,6 +65,7 @@ const schema = z
     STRONG_MODEL: z.string().min(1).default(DEFAULTS.STRONG_MODEL),
     LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(DEFAULTS.LLM_TIMEOUT_MS),
     LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(DEFAULTS.LLM_MAX_RETRIES),
+    ANSWER_DEADLINE_MS: z.coerce.number().int().min(1000).default(DEFAULTS.ANSWER_DEADLINE_MS),
     MAX_ANSWER_TOKENS: z.coerce.number().int().min(50).max(16_000).default(DEFAULTS.MAX_ANSWER_TOKENS),
     DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(DEFAULTS.DAILY_TOKEN_BUDGET),
     MODEL_PRICES: optionalString.pipe(z.string().transform(parsePrices).optional()),
@@ -170,6 +172,8 @@ export interface Config {
     strongModel: string;
     timeoutMs: number;
     maxRetries: number;
+    /** One question's model calls, retries included, end by then; the user gets quoted passages. */
+    answerDeadlineMs: number;
     maxAnswerTokens: number;
     prices: Record<string, ModelPrice>;
   };
@@ -250,6 +254,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       strongModel: e.STRONG_MODEL,
       timeoutMs: e.LLM_TIMEOUT_MS,
       maxRetries: e.LLM_MAX_RETRIES,
+      answerDeadlineMs: e.ANSWER_DEADLINE_MS,
       maxAnswerTokens: e.MAX_ANSWER_TOKENS,
       prices: e.MODEL_PRICES ?? {},
     },

@@ -11,7 +11,10 @@ import { stripMentions } from '../../src/llm/sanitize.js';
 import type { AnswerCache, CachedAnswer } from '../../src/stores/answer-cache.js';
 import { reciprocalRankFusion } from '../../src/stores/rank-fusion.js';
 import { answerCacheKey, EXTRACTIVE, modelsLabel } from './cache-key.js';
+import { expired, untilDeadline } from './deadline.js';
+import { needsEscalation } from './escalation.js';
 import { ANSWER_SYSTEM, answerPrompt, CLASSIFY_SYSTEM, classifyPrompt } from './prompts.js';
+import { BUDGET_SPENT_NOTE, MODEL_DOWN_NOTE, MODEL_LATE_NOTE, OUT_OF_SCOPE_REPLY } from './replies.js';
 import { type AnswerStateType, type AnswerUpdate, addUsage, type Usage } from './state.js';
 
 export interface AnswerGraphDeps {
@@ -24,13 +27,6 @@ export interface AnswerGraphDeps {
   historyTurns: number;
   onModelError?: (model: string, error: unknown) => void;
 }
-
-export const OUT_OF_SCOPE_REPLY =
-  "That's outside what I can answer: I only know what is in your team's documents. Ask me about those, or share a file to add it.";
-export const MODEL_DOWN_NOTE =
-  'The language model is unavailable right now, so this answer is quoted from the most relevant passages.';
-export const BUDGET_SPENT_NOTE =
-  "Your team's daily model budget is used up, so answers are quoted from your documents until 00:00 UTC.";
 
 function fromCache(hit: CachedAnswer): AnswerUpdate {
   const passages: Passage[] = hit.sources.map((s) => ({
@@ -69,6 +65,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
       const reply: ModelReply<AnswerOutput> = await model.answer(
         ANSWER_SYSTEM,
         answerPrompt(state.standalone, state.passages),
+        untilDeadline(state),
       );
       await charge(state, reply.usage);
       return { ok: true as const, reply };
@@ -120,15 +117,22 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
       : { answer: NOT_IN_DOCUMENTS, cited: [], covered: false, confidence: 'high', model: EXTRACTIVE, note };
   }
 
+  /** Quoted passages in place of a model's answer, saying why: the deadline passed, or the models failed. */
+  const quoted = (state: AnswerStateType): AnswerUpdate => ({
+    ...extractive(state, expired(state) ? MODEL_LATE_NOTE : MODEL_DOWN_NOTE),
+    route: 'fallback',
+  });
+
   return {
     async classify(state: AnswerStateType): Promise<AnswerUpdate> {
       const history = state.history.slice(-deps.historyTurns);
       // Classifying spends tokens on every question, so past the budget the offline rules decide.
-      if (models.cheap && (await withinBudget(state))) {
+      if (models.cheap && !expired(state) && (await withinBudget(state))) {
         try {
           const { value, usage } = await models.cheap.classify(
             CLASSIFY_SYSTEM,
             classifyPrompt(state.question, history),
+            untilDeadline(state),
           );
           await charge(state, usage);
           return {
@@ -201,6 +205,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
     async answer(state: AnswerStateType): Promise<AnswerUpdate> {
       const { passages } = state;
       if (!models.cheap && !models.strong) return { ...extractive(state), route: 'extractive' };
+      if (expired(state)) return quoted(state);
       if (!(await withinBudget(state)))
         return { ...extractive(state, BUDGET_SPENT_NOTE), route: 'over_budget' };
       const preferStrong = state.complexity === 'complex' && models.strong;
@@ -216,7 +221,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
           route: first === models.strong ? 'strong' : 'cheap',
         };
       const second = order[1];
-      if (second && second !== first) {
+      if (second && second !== first && !expired(state)) {
         const retry = await callModel(second, state);
         if (retry.ok)
           return {
@@ -224,12 +229,13 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
             route: second === models.strong ? 'strong' : 'cheap',
           };
       }
-      return { ...extractive(state, MODEL_DOWN_NOTE), route: 'fallback' };
+      return quoted(state);
     },
 
     async escalate(state: AnswerStateType): Promise<AnswerUpdate> {
       const usable = state.covered && state.cited.length > 0;
-      // Past the budget, as when the strong model fails, a usable cheap answer stands.
+      // Past the deadline or the budget, as when the strong model fails, a usable cheap answer stands.
+      if (expired(state)) return usable ? {} : quoted(state);
       if (!(await withinBudget(state)))
         return usable ? {} : { ...extractive(state, BUDGET_SPENT_NOTE), route: 'over_budget' };
       const strong = models.strong as LanguageModel;
@@ -237,8 +243,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
       if (attempt.ok)
         return { ...fromModel(strong, attempt.reply, state.passages, state.usage), route: 'escalated' };
       // The cheap answer stands when it is usable; otherwise quote the passages.
-      if (usable) return {};
-      return { ...extractive(state, MODEL_DOWN_NOTE), route: 'fallback' };
+      return usable ? {} : quoted(state);
     },
 
     async cacheWrite(state: AnswerStateType): Promise<AnswerUpdate> {
@@ -284,15 +289,4 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
     afterAnswer: (state: AnswerStateType) =>
       needsEscalation(state, models) ? ('escalate' as const) : ('cacheWrite' as const),
   };
-}
-
-/**
- * The cheap model's answer goes up a tier when it cites nothing it was given, says it is unsure,
- * or says the passages don't cover a question that they visibly share words with.
- */
-export function needsEscalation(state: AnswerStateType, models: ModelTiers): boolean {
-  if (state.route !== 'cheap' || !models.strong || state.model !== models.cheap?.name) return false;
-  if (state.confidence === 'low') return true;
-  if (!state.covered) return extractiveAnswer(state.standalone, state.passages) !== undefined;
-  return state.cited.length === 0;
 }
