@@ -53,6 +53,8 @@ const schema = z
     OPENAI_BASE_URL: z.url().optional(),
     EMBEDDINGS: z.enum(['auto', 'local', 'openai']).default('auto'),
     EMBEDDING_MODEL: z.string().min(1).default(DEFAULTS.EMBEDDING_MODEL),
+    // Absent: the model's own size, measured from the endpoint.
+    EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).max(16_384).optional(),
     CHUNK_SIZE: z.coerce.number().int().min(100).max(8000).default(DEFAULTS.CHUNK_SIZE),
     CHUNK_OVERLAP: z.coerce.number().int().min(0).max(2000).default(DEFAULTS.CHUNK_OVERLAP),
     MAX_FILE_MB: z.coerce.number().positive().max(1024).default(DEFAULTS.MAX_FILE_MB),
@@ -158,7 +160,8 @@ export interface Config {
   dataDir: string;
   lancedbUri: string;
   openai?: { apiKey: string; baseURL?: string };
-  embeddings: { kind: 'local' } | { kind: 'openai'; model: string };
+  /** `dimensions` is asked of models that can shorten their vectors (text-embedding-3-*). */
+  embeddings: { kind: 'local' } | { kind: 'openai'; model: string; dimensions?: number };
   chunking: { size: number; overlap: number };
   maxFileBytes: number;
   topK: number;
@@ -242,7 +245,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     lancedbUri: e.LANCEDB_URI ?? path.join(dataDir, 'lancedb'),
     openai,
-    embeddings: useOpenAIEmbeddings ? { kind: 'openai', model: e.EMBEDDING_MODEL } : { kind: 'local' },
+    embeddings: useOpenAIEmbeddings
+      ? { kind: 'openai', model: e.EMBEDDING_MODEL, dimensions: e.EMBEDDING_DIMENSIONS }
+      : { kind: 'local' },
     chunking: { size: e.CHUNK_SIZE, overlap: e.CHUNK_OVERLAP },
     maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
     topK: e.TOP_K,
