@@ -9,12 +9,18 @@ import { classifyOffline, SMALLTALK_REPLY } from '../../src/llm/offline-classifi
 import { costOf, type TokenUsage } from '../../src/llm/pricing.js';
 import { stripMentions } from '../../src/llm/sanitize.js';
 import type { AnswerCache, CachedAnswer } from '../../src/stores/answer-cache.js';
-import { reciprocalRankFusion } from '../../src/stores/rank-fusion.js';
 import { answerCacheKey, EXTRACTIVE, modelsLabel } from './cache-key.js';
-import { expired, untilDeadline } from './deadline.js';
+import { beforeDeadline, expired, LATE, untilDeadline } from './deadline.js';
 import { needsEscalation } from './escalation.js';
 import { ANSWER_SYSTEM, answerPrompt, CLASSIFY_SYSTEM, classifyPrompt } from './prompts.js';
-import { BUDGET_SPENT_NOTE, MODEL_DOWN_NOTE, MODEL_LATE_NOTE, OUT_OF_SCOPE_REPLY } from './replies.js';
+import {
+  BUDGET_SPENT_NOTE,
+  MODEL_DOWN_NOTE,
+  MODEL_LATE_NOTE,
+  OUT_OF_SCOPE_REPLY,
+  SEARCH_LATE_REPLY,
+} from './replies.js';
+import { passagesFor } from './retrieval.js';
 import { type AnswerStateType, type AnswerUpdate, addUsage, type Usage } from './state.js';
 
 export interface AnswerGraphDeps {
@@ -48,6 +54,9 @@ function fromCache(hit: CachedAnswer): AnswerUpdate {
     cited: [1],
   };
 }
+
+// A search normally takes milliseconds; this much is left for it even past the deadline.
+const SEARCH_GRACE_MS = 2000;
 
 export function createAnswerNodes(deps: AnswerGraphDeps) {
   const { models } = deps;
@@ -182,21 +191,10 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
     },
 
     async retrieve(state: AnswerStateType): Promise<AnswerUpdate> {
-      let passages = await deps.knowledgeBase.search(state.standalone, state.audience);
-      if (!models.cheap && state.standalone !== state.question) {
-        // The offline rewrite of a follow-up only prefixes the earlier question, whose words can
-        // drown the new ones; searching the new message too and fusing keeps both in view.
-        const latest = await deps.knowledgeBase.search(state.question, state.audience);
-        passages = reciprocalRankFusion(
-          [
-            { items: passages, weight: 1 },
-            { items: latest, weight: 1 },
-          ],
-          (p) => p.chunkId,
-        )
-          .slice(0, deps.knowledgeBase.topK)
-          .map(({ item }) => item);
-      }
+      const search = passagesFor(deps.knowledgeBase, state, !models.cheap);
+      const passages = await beforeDeadline(state, search, SEARCH_GRACE_MS);
+      if (passages === LATE)
+        return { passages: [], answer: SEARCH_LATE_REPLY, covered: true, route: 'fallback', model: 'none' };
       return passages.length > 0
         ? { passages }
         : { passages, answer: NOT_IN_DOCUMENTS, covered: false, route: 'no_passages', model: 'none' };

@@ -8,3 +8,5 @@ export const MODEL_LATE_NOTE =
   'The language model did not answer in time, so this answer is quoted from the most relevant passages.';
 export const BUDGET_SPENT_NOTE =
   "Your team's daily model budget is used up, so answers are quoted from your documents until 00:00 UTC.";
+export const SEARCH_LATE_REPLY =
+  'Searching your documents did not finish in time, so I have nothing to answer from; please try again in a moment.';

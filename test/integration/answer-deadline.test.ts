@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MODEL_LATE_NOTE } from '../../graphs/answer/replies.js';
+import { MODEL_LATE_NOTE, SEARCH_LATE_REPLY } from '../../graphs/answer/replies.js';
 import { loadConfig } from '../../src/config.js';
 import { createServices, type Services } from '../../src/main.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai-server.js';
@@ -17,22 +17,21 @@ let server: FakeOpenAI;
 let dir: string;
 let services: Services;
 
-beforeAll(async () => {
-  server = await startFakeOpenAI();
-  dir = await mkdtemp(path.join(tmpdir(), 'docent-deadline-'));
-  services = await createServices(
+/** Services with a 1.5 s deadline on a knowledge base of their own, holding one document on API keys. */
+async function servicesWith(name: string, env: Record<string, string>): Promise<Services> {
+  const started = await createServices(
     loadConfig({
-      DATA_DIR: dir,
+      DATA_DIR: path.join(dir, name),
       OPENAI_API_KEY: 'test',
       OPENAI_BASE_URL: server.url,
-      EMBEDDINGS: 'local',
       LLM_TIMEOUT_MS: '1000',
       LLM_MAX_RETRIES: '2',
       ANSWER_DEADLINE_MS: String(DEADLINE_MS),
       LOG_LEVEL: 'silent',
+      ...env,
     }),
   );
-  await services.knowledgeBase.ingest({
+  await started.knowledgeBase.ingest({
     tenantId: 'acme',
     scope: 'tenant',
     source: 'keys.md',
@@ -40,6 +39,13 @@ beforeAll(async () => {
       '# API keys\n\nRotate the production API key from Settings, then API, then Rotate. The old key works for 24 hours.',
     ),
   });
+  return started;
+}
+
+beforeAll(async () => {
+  server = await startFakeOpenAI();
+  dir = await mkdtemp(path.join(tmpdir(), 'docent-deadline-'));
+  services = await servicesWith('local-embeddings', { EMBEDDINGS: 'local' });
 });
 
 afterAll(async () => {
@@ -92,5 +98,21 @@ describe('one deadline per question', () => {
     });
     expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 3000);
     expect(result).toMatchObject({ answer: 'Probably Settings [1].', route: 'cheap' });
+  }, 20_000);
+
+  it('answers in time when searching hangs because the embeddings endpoint does', async () => {
+    const remote = await servicesWith('remote-embeddings', { INGEST_THREADS: '0' });
+    try {
+      server.script.once('text-embedding-3-small', HANGS, 10);
+      const started = Date.now();
+      const result = await remote.answerer.answer({
+        question: 'how do I rotate the production API key?',
+        context: { tenantId: 'acme' },
+      });
+      expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 3000);
+      expect(result).toMatchObject({ answer: SEARCH_LATE_REPLY, sources: [] });
+    } finally {
+      await remote.close();
+    }
   }, 20_000);
 });
