@@ -65,8 +65,10 @@ export async function createEmbedder(config: Config): Promise<Embedder> {
   if (config.embeddings.kind === 'local' || !config.openai) return new LocalEmbedder();
   // Loaded only when configured: the OpenAI client adds noticeably to every command's start-up.
   const { OpenAIEmbedder } = await import('./ingestion/openai-embedder.js');
-  const embedder = new OpenAIEmbedder({ ...config.openai, model: config.embeddings.model });
-  await embedder.resolveDimension();
+  const { model, dimensions } = config.embeddings;
+  const embedder = new OpenAIEmbedder({ ...config.openai, model, dimensions });
+  // Measured now, so the knowledge base is bound to the size the endpoint really serves.
+  await embedder.measureDimension();
   return embedder;
 }
 

@@ -15,6 +15,7 @@ export const DEFAULTS = {
   STRONG_MODEL: 'gpt-4o',
   LLM_TIMEOUT_MS: 30_000,
   LLM_MAX_RETRIES: 2,
+  ANSWER_DEADLINE_MS: 20_000,
   MAX_ANSWER_TOKENS: 700,
   DAILY_TOKEN_BUDGET: 1_000_000,
   CACHE_TTL_SECONDS: 3600,
@@ -57,6 +58,8 @@ const schema = z
     OPENAI_BASE_URL: z.url().optional(),
     EMBEDDINGS: z.enum(['auto', 'local', 'openai']).default('auto'),
     EMBEDDING_MODEL: z.string().min(1).default(DEFAULTS.EMBEDDING_MODEL),
+    // Absent: the model's own size, measured from the endpoint.
+    EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).max(16_384).optional(),
     CHUNK_SIZE: z.coerce.number().int().min(100).max(8000).default(DEFAULTS.CHUNK_SIZE),
     CHUNK_OVERLAP: z.coerce.number().int().min(0).max(2000).default(DEFAULTS.CHUNK_OVERLAP),
     MAX_FILE_MB: z.coerce.number().positive().max(1024).default(DEFAULTS.MAX_FILE_MB),
@@ -69,6 +72,7 @@ const schema = z
     STRONG_MODEL: z.string().min(1).default(DEFAULTS.STRONG_MODEL),
     LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(DEFAULTS.LLM_TIMEOUT_MS),
     LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(DEFAULTS.LLM_MAX_RETRIES),
+    ANSWER_DEADLINE_MS: z.coerce.number().int().min(1000).default(DEFAULTS.ANSWER_DEADLINE_MS),
     MAX_ANSWER_TOKENS: z.coerce.number().int().min(50).max(16_000).default(DEFAULTS.MAX_ANSWER_TOKENS),
     DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(DEFAULTS.DAILY_TOKEN_BUDGET),
     MODEL_PRICES: optionalString.pipe(z.string().transform(parsePrices).optional()),
@@ -226,7 +230,8 @@ export interface Config {
   dataDir: string;
   lancedbUri: string;
   openai?: { apiKey: string; baseURL?: string };
-  embeddings: { kind: 'local' } | { kind: 'openai'; model: string };
+  /** `dimensions` is asked of models that can shorten their vectors (text-embedding-3-*). */
+  embeddings: { kind: 'local' } | { kind: 'openai'; model: string; dimensions?: number };
   chunking: { size: number; overlap: number };
   maxFileBytes: number;
   topK: number;
@@ -240,6 +245,8 @@ export interface Config {
     strongModel: string;
     timeoutMs: number;
     maxRetries: number;
+    /** One question's model calls, retries included, end by then; the user gets quoted passages. */
+    answerDeadlineMs: number;
     maxAnswerTokens: number;
     prices: Record<string, ModelPrice>;
   };
@@ -321,7 +328,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     lancedbUri: e.LANCEDB_URI ?? path.join(dataDir, 'lancedb'),
     openai,
-    embeddings: useOpenAIEmbeddings ? { kind: 'openai', model: e.EMBEDDING_MODEL } : { kind: 'local' },
+    embeddings: useOpenAIEmbeddings
+      ? { kind: 'openai', model: e.EMBEDDING_MODEL, dimensions: e.EMBEDDING_DIMENSIONS }
+      : { kind: 'local' },
     chunking: { size: e.CHUNK_SIZE, overlap: e.CHUNK_OVERLAP },
     maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
     topK: e.TOP_K,
@@ -333,6 +342,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       strongModel: e.STRONG_MODEL,
       timeoutMs: e.LLM_TIMEOUT_MS,
       maxRetries: e.LLM_MAX_RETRIES,
+      answerDeadlineMs: e.ANSWER_DEADLINE_MS,
       maxAnswerTokens: e.MAX_ANSWER_TOKENS,
       prices: e.MODEL_PRICES ?? {},
     },

@@ -101,6 +101,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     graph,
     { cache, models },
     {
+      deadlineMs: config.llm.answerDeadlineMs,
       onError: (error) => logger.error({ err: error }, 'answer graph failed'),
     },
   );

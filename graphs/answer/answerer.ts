@@ -36,6 +36,8 @@ export class GraphAnswerer implements Answerer {
     private readonly graph: AnswerGraphRunner,
     private readonly cacheFirst: CacheFirst,
     private readonly hooks: {
+      /** How long a question's model calls may take in all (see ANSWER_DEADLINE_MS); unbounded if absent. */
+      deadlineMs?: number;
       onAnswered?: (record: AnsweredRecord) => void;
       onError?: (error: unknown) => void;
     } = {},
@@ -52,9 +54,11 @@ export class GraphAnswerer implements Answerer {
 
   private async lookUpAndAnswer(request: AnswerRequest): Promise<AnswerResult> {
     const started = performance.now();
+    // Wall-clock time, as the graph may run on another thread; it counts from the question's arrival.
+    const deadline = this.hooks.deadlineMs ? Date.now() + this.hooks.deadlineMs : 0;
     const lookup = await this.lookUp(request);
     if (lookup && 'found' in lookup) return this.serveCached(request, lookup.found, started);
-    return this.viaGraph(request, lookup?.missedKey ?? '', started);
+    return this.viaGraph(request, { missedKey: lookup?.missedKey ?? '', deadline }, started);
   }
 
   async lookUpCached(request: AnswerRequest): Promise<AnswerResult | undefined> {
@@ -100,8 +104,12 @@ export class GraphAnswerer implements Answerer {
 
   private async viaGraph(
     request: AnswerRequest,
-    /** The opening question's key, already looked up and missed: the graph need not look again. */
-    missedKey: string,
+    turn: {
+      /** The opening question's key, already looked up and missed: the graph need not look again. */
+      missedKey: string;
+      /** When the question's model calls must end (epoch ms; 0: never). */
+      deadline: number;
+    },
     started: number,
   ): Promise<AnswerResult> {
     const audience = audienceFor(request.context);
@@ -122,7 +130,8 @@ export class GraphAnswerer implements Answerer {
           complexity: 'simple',
           standalone: '',
           cacheKey: '',
-          quickKey: missedKey,
+          quickKey: turn.missedKey,
+          deadline: turn.deadline,
           passages: [],
           answer: '',
           cited: [],

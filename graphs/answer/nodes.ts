@@ -9,9 +9,18 @@ import { classifyOffline, SMALLTALK_REPLY } from '../../src/llm/offline-classifi
 import { costOf, type TokenUsage } from '../../src/llm/pricing.js';
 import { stripMentions } from '../../src/llm/sanitize.js';
 import type { AnswerCache, CachedAnswer } from '../../src/stores/answer-cache.js';
-import { reciprocalRankFusion } from '../../src/stores/rank-fusion.js';
 import { answerCacheKey, EXTRACTIVE, modelsLabel } from './cache-key.js';
+import { beforeDeadline, expired, LATE, untilDeadline } from './deadline.js';
+import { needsEscalation } from './escalation.js';
 import { ANSWER_SYSTEM, answerPrompt, CLASSIFY_SYSTEM, classifyPrompt } from './prompts.js';
+import {
+  BUDGET_SPENT_NOTE,
+  MODEL_DOWN_NOTE,
+  MODEL_LATE_NOTE,
+  OUT_OF_SCOPE_REPLY,
+  SEARCH_LATE_REPLY,
+} from './replies.js';
+import { passagesFor } from './retrieval.js';
 import { type AnswerStateType, type AnswerUpdate, addUsage, type Usage } from './state.js';
 
 export interface AnswerGraphDeps {
@@ -24,13 +33,6 @@ export interface AnswerGraphDeps {
   historyTurns: number;
   onModelError?: (model: string, error: unknown) => void;
 }
-
-export const OUT_OF_SCOPE_REPLY =
-  "That's outside what I can answer: I only know what is in your team's documents. Ask me about those, or share a file to add it.";
-export const MODEL_DOWN_NOTE =
-  'The language model is unavailable right now, so this answer is quoted from the most relevant passages.';
-export const BUDGET_SPENT_NOTE =
-  "Your team's daily model budget is used up, so answers are quoted from your documents until 00:00 UTC.";
 
 function fromCache(hit: CachedAnswer): AnswerUpdate {
   const passages: Passage[] = hit.sources.map((s) => ({
@@ -53,6 +55,9 @@ function fromCache(hit: CachedAnswer): AnswerUpdate {
   };
 }
 
+// A search normally takes milliseconds; this much is left for it even past the deadline.
+const SEARCH_GRACE_MS = 2000;
+
 export function createAnswerNodes(deps: AnswerGraphDeps) {
   const { models } = deps;
   const usageOf = (model: string, usage: TokenUsage): Usage => ({
@@ -69,6 +74,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
       const reply: ModelReply<AnswerOutput> = await model.answer(
         ANSWER_SYSTEM,
         answerPrompt(state.standalone, state.passages),
+        untilDeadline(state),
       );
       await charge(state, reply.usage);
       return { ok: true as const, reply };
@@ -120,15 +126,22 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
       : { answer: NOT_IN_DOCUMENTS, cited: [], covered: false, confidence: 'high', model: EXTRACTIVE, note };
   }
 
+  /** Quoted passages in place of a model's answer, saying why: the deadline passed, or the models failed. */
+  const quoted = (state: AnswerStateType): AnswerUpdate => ({
+    ...extractive(state, expired(state) ? MODEL_LATE_NOTE : MODEL_DOWN_NOTE),
+    route: 'fallback',
+  });
+
   return {
     async classify(state: AnswerStateType): Promise<AnswerUpdate> {
       const history = state.history.slice(-deps.historyTurns);
       // Classifying spends tokens on every question, so past the budget the offline rules decide.
-      if (models.cheap && (await withinBudget(state))) {
+      if (models.cheap && !expired(state) && (await withinBudget(state))) {
         try {
           const { value, usage } = await models.cheap.classify(
             CLASSIFY_SYSTEM,
             classifyPrompt(state.question, history),
+            untilDeadline(state),
           );
           await charge(state, usage);
           return {
@@ -178,21 +191,10 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
     },
 
     async retrieve(state: AnswerStateType): Promise<AnswerUpdate> {
-      let passages = await deps.knowledgeBase.search(state.standalone, state.audience);
-      if (!models.cheap && state.standalone !== state.question) {
-        // The offline rewrite of a follow-up only prefixes the earlier question, whose words can
-        // drown the new ones; searching the new message too and fusing keeps both in view.
-        const latest = await deps.knowledgeBase.search(state.question, state.audience);
-        passages = reciprocalRankFusion(
-          [
-            { items: passages, weight: 1 },
-            { items: latest, weight: 1 },
-          ],
-          (p) => p.chunkId,
-        )
-          .slice(0, deps.knowledgeBase.topK)
-          .map(({ item }) => item);
-      }
+      const search = passagesFor(deps.knowledgeBase, state, !models.cheap);
+      const passages = await beforeDeadline(state, search, SEARCH_GRACE_MS);
+      if (passages === LATE)
+        return { passages: [], answer: SEARCH_LATE_REPLY, covered: true, route: 'fallback', model: 'none' };
       return passages.length > 0
         ? { passages }
         : { passages, answer: NOT_IN_DOCUMENTS, covered: false, route: 'no_passages', model: 'none' };
@@ -201,6 +203,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
     async answer(state: AnswerStateType): Promise<AnswerUpdate> {
       const { passages } = state;
       if (!models.cheap && !models.strong) return { ...extractive(state), route: 'extractive' };
+      if (expired(state)) return quoted(state);
       if (!(await withinBudget(state)))
         return { ...extractive(state, BUDGET_SPENT_NOTE), route: 'over_budget' };
       const preferStrong = state.complexity === 'complex' && models.strong;
@@ -216,7 +219,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
           route: first === models.strong ? 'strong' : 'cheap',
         };
       const second = order[1];
-      if (second && second !== first) {
+      if (second && second !== first && !expired(state)) {
         const retry = await callModel(second, state);
         if (retry.ok)
           return {
@@ -224,12 +227,13 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
             route: second === models.strong ? 'strong' : 'cheap',
           };
       }
-      return { ...extractive(state, MODEL_DOWN_NOTE), route: 'fallback' };
+      return quoted(state);
     },
 
     async escalate(state: AnswerStateType): Promise<AnswerUpdate> {
       const usable = state.covered && state.cited.length > 0;
-      // Past the budget, as when the strong model fails, a usable cheap answer stands.
+      // Past the deadline or the budget, as when the strong model fails, a usable cheap answer stands.
+      if (expired(state)) return usable ? {} : quoted(state);
       if (!(await withinBudget(state)))
         return usable ? {} : { ...extractive(state, BUDGET_SPENT_NOTE), route: 'over_budget' };
       const strong = models.strong as LanguageModel;
@@ -237,8 +241,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
       if (attempt.ok)
         return { ...fromModel(strong, attempt.reply, state.passages, state.usage), route: 'escalated' };
       // The cheap answer stands when it is usable; otherwise quote the passages.
-      if (usable) return {};
-      return { ...extractive(state, MODEL_DOWN_NOTE), route: 'fallback' };
+      return usable ? {} : quoted(state);
     },
 
     async cacheWrite(state: AnswerStateType): Promise<AnswerUpdate> {
@@ -284,15 +287,4 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
     afterAnswer: (state: AnswerStateType) =>
       needsEscalation(state, models) ? ('escalate' as const) : ('cacheWrite' as const),
   };
-}
-
-/**
- * The cheap model's answer goes up a tier when it cites nothing it was given, says it is unsure,
- * or says the passages don't cover a question that they visibly share words with.
- */
-export function needsEscalation(state: AnswerStateType, models: ModelTiers): boolean {
-  if (state.route !== 'cheap' || !models.strong || state.model !== models.cheap?.name) return false;
-  if (state.confidence === 'low') return true;
-  if (!state.covered) return extractiveAnswer(state.standalone, state.passages) !== undefined;
-  return state.cited.length === 0;
 }

@@ -44,6 +44,8 @@ export const AnswerState = Annotation.Root({
   complexity: lastValue<Complexity>(() => 'simple'),
   standalone: lastValue(() => ''),
   cacheKey: lastValue(() => ''),
+  /** When this question's model calls must end (epoch ms); 0 sets no deadline. */
+  deadline: lastValue(() => 0),
   /** Key of the literal question, looked up before classification on a thread's first turn. */
   quickKey: lastValue(() => ''),
   passages: lastValue<Passage[]>(() => []),

@@ -1,31 +1,33 @@
 import { OpenAIEmbeddings } from '@langchain/openai';
-import type { Embedder } from './embedder.js';
-
-const KNOWN_DIMENSIONS: Record<string, number> = {
-  'text-embedding-3-small': 1536,
-  'text-embedding-3-large': 3072,
-  'text-embedding-ada-002': 1536,
-};
+import { DocentError, IngestError } from '../errors.js';
+import { type Embedder, vectorProblem } from './embedder.js';
 
 export interface OpenAIEmbedderOptions {
   apiKey: string;
   baseURL?: string;
   model: string;
+  /** Asked of models that can shorten their vectors (text-embedding-3-*); absent: the model's own size. */
+  dimensions?: number;
   timeoutMs?: number;
 }
 
-/** Any OpenAI-compatible embeddings endpoint (OpenAI, Azure, Ollama, vLLM). */
+/**
+ * Any OpenAI-compatible embeddings endpoint (OpenAI, Azure, Ollama, vLLM). Its vector size is
+ * measured, not looked up by model name: endpoints serve one name at other sizes. Every vector
+ * it returns is checked against that size before anything can store or search with it.
+ */
 export class OpenAIEmbedder implements Embedder {
   readonly id: string;
-  dimension: number;
+  /** 0 until `measureDimension` has asked the endpoint. */
+  dimension = 0;
   private readonly client: OpenAIEmbeddings;
 
-  constructor(options: OpenAIEmbedderOptions) {
+  constructor(private readonly options: OpenAIEmbedderOptions) {
     this.id = `openai:${options.model}`;
-    this.dimension = KNOWN_DIMENSIONS[options.model] ?? 0;
     this.client = new OpenAIEmbeddings({
       apiKey: options.apiKey,
       model: options.model,
+      dimensions: options.dimensions,
       batchSize: 256,
       timeout: options.timeoutMs ?? 30_000,
       maxRetries: 3,
@@ -33,17 +35,57 @@ export class OpenAIEmbedder implements Embedder {
     });
   }
 
-  /** Unknown models report their size on first use; ask once so the store can check it. */
-  async resolveDimension(): Promise<void> {
-    if (this.dimension === 0) this.dimension = (await this.embedQuery('dimension probe')).length;
+  /** One probe embedding, once: the size the knowledge base is bound to and every vector must have. */
+  async measureDimension(): Promise<void> {
+    if (this.dimension > 0) return;
+    const { model, dimensions } = this.options;
+    let size: number;
+    try {
+      size = (await this.client.embedQuery('dimension probe')).length;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `Could not measure the vector size of "${model}" at the embeddings endpoint: ${reason}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    if (size === 0) throw new Error(`The embeddings endpoint returned an empty vector for "${model}".`);
+    if (dimensions !== undefined && size !== dimensions)
+      throw new Error(
+        `EMBEDDING_DIMENSIONS is ${dimensions}, but the endpoint returned vectors of ${size} numbers ` +
+          `for "${model}"; the model may not support choosing its size.`,
+      );
+    this.dimension = size;
   }
 
   async embedDocuments(texts: string[]): Promise<Float32Array[]> {
-    const vectors = await this.client.embedDocuments(texts);
-    return vectors.map((v) => Float32Array.from(v));
+    await this.measureDimension();
+    const vectors = (await this.client.embedDocuments(texts)).map((v) => Float32Array.from(v));
+    const problem =
+      vectors.length === texts.length
+        ? vectors.map((v) => vectorProblem(v, this.dimension)).find((p) => p !== undefined)
+        : `${vectors.length} vectors for ${texts.length} passages`;
+    // Permanent: the endpoint answers this way for every try, and a wrong vector must never be stored.
+    if (problem)
+      throw new IngestError('embedder_mismatch', this.refusal(problem, 'the file was not indexed'));
+    return vectors;
   }
 
   async embedQuery(text: string): Promise<Float32Array> {
-    return Float32Array.from(await this.client.embedQuery(text));
+    await this.measureDimension();
+    const vector = Float32Array.from(await this.client.embedQuery(text));
+    const problem = vectorProblem(vector, this.dimension);
+    if (problem)
+      throw new DocentError('embedder_mismatch', this.refusal(problem, 'the question was not searched'));
+    return vector;
+  }
+
+  private refusal(problem: string, consequence: string): string {
+    return (
+      `The embedding service (model "${this.options.model}") returned ${problem}, so ${consequence}; ` +
+      'an operator should check EMBEDDING_MODEL and EMBEDDING_DIMENSIONS.'
+    );
   }
 }

@@ -23,11 +23,16 @@ export interface ModelReply<T> {
   usage: TokenUsage;
 }
 
+/** `signal` ends the call, retries included: the question's deadline passed. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
 /** What the answer graph needs from a language model, whatever serves it. */
 export interface LanguageModel {
   readonly name: string;
-  classify(system: string, prompt: string): Promise<ModelReply<ClassificationOutput>>;
-  answer(system: string, prompt: string): Promise<ModelReply<AnswerOutput>>;
+  classify(system: string, prompt: string, options?: CallOptions): Promise<ModelReply<ClassificationOutput>>;
+  answer(system: string, prompt: string, options?: CallOptions): Promise<ModelReply<AnswerOutput>>;
 }
 
 export interface ModelTiers {
@@ -50,16 +55,16 @@ export class StructuredChatModel implements LanguageModel {
     this.answerer = structuredCall(chat, answerSchema, 'grounded_answer');
   }
 
-  classify(system: string, prompt: string): Promise<ModelReply<ClassificationOutput>> {
-    return this.classifier(system, prompt);
+  classify(system: string, prompt: string, options?: CallOptions): Promise<ModelReply<ClassificationOutput>> {
+    return this.classifier(system, prompt, options);
   }
 
-  answer(system: string, prompt: string): Promise<ModelReply<AnswerOutput>> {
-    return this.answerer(system, prompt);
+  answer(system: string, prompt: string, options?: CallOptions): Promise<ModelReply<AnswerOutput>> {
+    return this.answerer(system, prompt, options);
   }
 }
 
-type StructuredCall<T> = (system: string, prompt: string) => Promise<ModelReply<T>>;
+type StructuredCall<T> = (system: string, prompt: string, options?: CallOptions) => Promise<ModelReply<T>>;
 
 function structuredCall<T extends z.ZodType>(
   chat: BaseChatModel,
@@ -67,11 +72,15 @@ function structuredCall<T extends z.ZodType>(
   name: string,
 ): StructuredCall<z.infer<T>> {
   const runnable = chat.withStructuredOutput(schema, { name, includeRaw: true });
-  return async (system, prompt) => {
-    const { raw, parsed } = (await runnable.invoke([
-      { role: 'system', content: system },
-      { role: 'user', content: prompt },
-    ])) as unknown as {
+  return async (system, prompt, options = {}) => {
+    // LangChain aborts the request in flight and gives up its retries once the signal fires.
+    const { raw, parsed } = (await runnable.invoke(
+      [
+        { role: 'system', content: system },
+        { role: 'user', content: prompt },
+      ],
+      { signal: options.signal },
+    )) as unknown as {
       raw: { usage_metadata?: { input_tokens: number; output_tokens: number } };
       parsed: z.infer<T>;
     };

@@ -11,9 +11,10 @@ import {
   streamChunks,
   wantsStructured,
 } from './openai/chat.js';
-import { embeddingsBody } from './openai/embeddings.js';
+import { type EmbeddingControl, embeddingsBody } from './openai/embeddings.js';
 
 export type { ChatHandler, ChatRequest, Reply, Usage } from './openai/chat.js';
+export type { EmbeddingControl } from './openai/embeddings.js';
 export { fakeEmbedding } from './openai/embeddings.js';
 
 export interface RecordedRequest {
@@ -42,6 +43,8 @@ export interface FakeOpenAI {
   url: string;
   requests: RecordedRequest[];
   script: Script;
+  /** What embeddings requests get; change it mid-test to make the endpoint misbehave. */
+  embeddings: EmbeddingControl;
   close(): Promise<void>;
 }
 
@@ -106,7 +109,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
-  const dimensions = options.embeddingDimensions ?? 16;
+  const embeddings: EmbeddingControl = { dimensions: options.embeddingDimensions ?? 16 };
   const requests: RecordedRequest[] = [];
   const handlers = new Map<string, Reply | ChatHandler>();
   const queues = new Map<string, Reply[]>();
@@ -152,7 +155,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       res.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json' });
       return res.end(stream ? `data: ${reply.malformed}\n\n` : reply.malformed);
     }
-    if (path === EMBEDDINGS) return sendJson(res, 200, embeddingsBody(body, dimensions));
+    if (path === EMBEDDINGS) return sendJson(res, 200, embeddingsBody(body, embeddings));
     if (!stream) return sendJson(res, 200, completionBody(chatRequest, reply));
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -174,6 +177,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     script,
+    embeddings,
     close: () =>
       new Promise<void>((resolve) => {
         if (!server.listening) return resolve();

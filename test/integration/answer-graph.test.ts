@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MODEL_DOWN_NOTE } from '../../graphs/answer/nodes.js';
+import { MODEL_DOWN_NOTE } from '../../graphs/answer/replies.js';
 import { loadConfig } from '../../src/config.js';
 import { NOT_IN_DOCUMENTS } from '../../src/llm/extractive-answerer.js';
 import { SMALLTALK_REPLY } from '../../src/llm/offline-classifier.js';

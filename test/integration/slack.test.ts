@@ -68,6 +68,7 @@ beforeAll(async () => {
     EMBEDDINGS: 'local',
     // Longer than the slowest scripted model (30 s), which must answer rather than time out.
     LLM_TIMEOUT_MS: '45000',
+    ANSWER_DEADLINE_MS: '45000',
   });
   const metrics = createMetrics();
   services = await createServices(config, { observers: [metrics.observer] });

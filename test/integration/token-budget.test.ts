@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BUDGET_SPENT_NOTE } from '../../graphs/answer/nodes.js';
+import { BUDGET_SPENT_NOTE } from '../../graphs/answer/replies.js';
 import { loadConfig } from '../../src/config.js';
 import { SMALLTALK_REPLY } from '../../src/llm/offline-classifier.js';
 import { createServices, type Services } from '../../src/main.js';

@@ -27,18 +27,26 @@ function toBase64(vector: number[]): string {
   return buffer.toString('base64');
 }
 
-export function embeddingsBody(body: Record<string, unknown>, defaultDimensions: number) {
+export interface EmbeddingControl {
+  /** Vector size when a request does not ask for `dimensions`. */
+  dimensions: number;
+  /** Replaces the vector served for a text: a wrong size, non-finite numbers. */
+  vectorFor?: (text: string, dimensions: number) => number[];
+}
+
+export function embeddingsBody(body: Record<string, unknown>, control: EmbeddingControl) {
   const raw = body.input;
   const inputs: unknown[] = Array.isArray(raw) && typeof raw[0] !== 'number' ? raw : [raw];
   const texts = inputs.map((input) => (typeof input === 'string' ? input : JSON.stringify(input)));
-  const dimensions = typeof body.dimensions === 'number' ? body.dimensions : defaultDimensions;
+  const dimensions = typeof body.dimensions === 'number' ? body.dimensions : control.dimensions;
+  const vectorFor = control.vectorFor ?? fakeEmbedding;
   const base64 = body.encoding_format === 'base64';
   const tokens = texts.reduce((sum, text) => sum + estimateTokens(text), 0);
   return {
     object: 'list',
     model: body.model,
     data: texts.map((text, index) => {
-      const vector = fakeEmbedding(text, dimensions);
+      const vector = vectorFor(text, dimensions);
       return { object: 'embedding', index, embedding: base64 ? toBase64(vector) : vector };
     }),
     usage: { prompt_tokens: tokens, total_tokens: tokens },
