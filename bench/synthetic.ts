@@ -23,6 +23,7 @@ export async function loadSyntheticPassages(
       tenantId: `t${d % tenants}`,
       scope: 'tenant',
       source: `doc-${d}.txt`,
+      origin: { addedBy: 'cli', addedIn: `doc-${d}.txt`, platform: 'cli' },
       title: `doc ${d}`,
       contentHash: `h${d}`,
       passages: DOC_SIZE,

@@ -1,4 +1,4 @@
-import { documentView } from '../core/types.js';
+import { type DocumentOrigin, documentView, isOperatorOrigin } from '../core/types.js';
 import type { Services } from '../main.js';
 import { printJson } from './output.js';
 
@@ -14,9 +14,15 @@ export async function listDocsCommand(
   if (docs.length === 0) process.stdout.write('No documents yet. Add some with: npx docent ingest ./docs\n');
   for (const d of docs)
     process.stdout.write(
-      `${d.docId}  ${String(d.passages).padStart(5)} passages  ${d.updatedAt}  ${d.source}\n`,
+      `${d.docId}  ${String(d.passages).padStart(5)} passages  ${d.updatedAt}  ${d.source}  ${describeOrigin(d.origin)}\n`,
     );
   return 0;
+}
+
+/** `added by U123 in C456 (slack)`; the operator's documents: `added by cli in docs/a.md`. */
+function describeOrigin(origin: DocumentOrigin): string {
+  const platform = isOperatorOrigin(origin) ? '' : ` (${origin.platform})`;
+  return `added by ${origin.addedBy} in ${origin.addedIn}${platform}`;
 }
 
 export async function removeDocsCommand(

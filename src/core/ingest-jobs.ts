@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DocentError, describeError, IngestError } from '../errors.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import type { FileOutcome, Platform, SharedFile } from './message.js';
-import type { Scope } from './types.js';
+import type { DocumentOrigin, Scope } from './types.js';
 
 /** Where the person who shared a file hears how it went. Plain data: it is stored with the job. */
 export interface ReplyTo {
@@ -66,6 +66,15 @@ export function ingestJobId(platform: Platform, tenantId: string, eventId: strin
     .slice(0, 32);
 }
 
+/** A shared file belongs to the person who shared it, in the conversation it was shared in. */
+export function sharedFileOrigin(job: IngestJob): DocumentOrigin {
+  return {
+    addedBy: job.replyTo.userId,
+    addedIn: job.scope.startsWith('user:') ? 'dm' : job.replyTo.channelId,
+    platform: job.platform,
+  };
+}
+
 /** A failure no retry can fix: the file itself is the problem. */
 export function isPermanent(error: unknown): boolean {
   return error instanceof DocentError && !(error instanceof IngestError && error.transient);
@@ -127,6 +136,7 @@ export class IngestJobs {
         tenantId: job.tenantId,
         scope: job.scope,
         source: job.file.name,
+        origin: sharedFileOrigin(job),
         fetchData: (maxBytes) => fetch(job.file, maxBytes),
       });
       outcome = { name: job.file.name, status: result.status, passages: result.document.passages };

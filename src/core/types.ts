@@ -21,7 +21,35 @@ export interface DocumentRef {
   title: string;
 }
 
+/**
+ * Who added a document and from where. Part of its identity: a file shared in a channel never
+ * replaces a document the operator added, or one someone else shared, or one shared elsewhere.
+ */
+export interface DocumentOrigin {
+  /** `admin` (the admin API), `cli`, or the platform id of the person who shared the file. */
+  addedBy: string;
+  /** The channel id, `dm`, or for the operator what was ingested (`upload`, a URL, a path). */
+  addedIn: string;
+  /** The platform a shared file came through; `admin` or `cli` for the operator. */
+  platform: string;
+}
+
+/**
+ * Documents stored before origins were recorded: all of them are read as the operator's. Their
+ * ids were made the way operator documents' ids still are, so re-ingesting them updates them.
+ */
+export const UNRECORDED_ORIGIN: DocumentOrigin = {
+  addedBy: 'admin',
+  addedIn: 'unrecorded',
+  platform: 'admin',
+};
+
+/** The operator (CLI, admin API) may update any of its own documents from anywhere. */
+export const isOperatorOrigin = (origin: DocumentOrigin) =>
+  origin.platform === 'admin' || origin.platform === 'cli';
+
 export interface DocumentRecord extends DocumentRef {
+  origin: DocumentOrigin;
   contentHash: string;
   passages: number;
   embedder: string;
@@ -61,6 +89,9 @@ export function documentView(d: DocumentRecord) {
     source: d.source,
     title: d.title,
     scope: d.scope,
+    added_by: d.origin.addedBy,
+    added_in: d.origin.addedIn,
+    platform: d.origin.platform,
     passages: d.passages,
     content_hash: d.contentHash,
     updated_at: d.updatedAt,

@@ -1,5 +1,11 @@
 import { hash } from 'node:crypto';
-import type { Chunk, DocumentRecord, Scope } from '../core/types.js';
+import {
+  type Chunk,
+  type DocumentOrigin,
+  type DocumentRecord,
+  isOperatorOrigin,
+  type Scope,
+} from '../core/types.js';
 import { IngestError } from '../errors.js';
 import type { VectorStore } from '../stores/vector-store.js';
 import type { Embedder } from './embedder.js';
@@ -9,8 +15,13 @@ import type { ChunkingOptions } from './split.js';
 export interface IngestRequest {
   tenantId: string;
   scope: Scope;
-  /** What a person recognises: relative path, URL or the shared file's name. Identifies the document. */
+  /** What a person recognises: relative path, URL or the shared file's name. */
   source: string;
+  /**
+   * Who adds it and from where; with tenant, scope and source it identifies the document.
+   * Platform jobs always set it; without it the CLI (the operator) is adding a local path.
+   */
+  origin?: DocumentOrigin;
   /** Reads the bytes; ingestion never sees platform tokens or open handles. */
   fetchData: (maxBytes: number) => Promise<Uint8Array>;
 }
@@ -32,9 +43,18 @@ export interface IngestionDeps {
 
 export const sha256 = (data: string | Uint8Array) => hash('sha256', data, 'hex');
 
-export function documentId(tenantId: string, scope: Scope, source: string): string {
-  return sha256(`${tenantId}\u0000${scope}\u0000${source}`).slice(0, 24);
+/**
+ * The operator's documents keep the id they always had (tenant, scope, source), so re-ingesting a
+ * path updates it; a shared file's id also names who shared it, where and on which platform, so
+ * it can only ever update that person's own file from that channel.
+ */
+export function documentId(tenantId: string, scope: Scope, source: string, origin: DocumentOrigin): string {
+  const key = [tenantId, scope, source];
+  if (!isOperatorOrigin(origin)) key.push('shared', origin.platform, origin.addedBy, origin.addedIn);
+  return sha256(key.join('\u0000')).slice(0, 24);
 }
+
+const cliOrigin = (source: string): DocumentOrigin => ({ addedBy: 'cli', addedIn: source, platform: 'cli' });
 
 /**
  * Fetch → hash → (skip if unchanged) → prepare (extract, split, embed) → one atomic replace.
@@ -44,7 +64,8 @@ export async function ingestDocument(request: IngestRequest, deps: IngestionDeps
   const { store, embedder } = deps;
   const bytes = await request.fetchData(deps.maxFileBytes);
   if (bytes.length > deps.maxFileBytes) throw tooLarge(request.source, bytes.length, deps.maxFileBytes);
-  const docId = documentId(request.tenantId, request.scope, request.source);
+  const origin = request.origin ?? cliOrigin(request.source);
+  const docId = documentId(request.tenantId, request.scope, request.source, origin);
   const contentHash = sha256(bytes);
   const existing = await store.getDocument(request.tenantId, docId);
   if (existing && existing.contentHash === contentHash && existing.embedder === embedder.id) {
@@ -62,6 +83,7 @@ export async function ingestDocument(request: IngestRequest, deps: IngestionDeps
     tenantId: request.tenantId,
     scope: request.scope,
     source: request.source,
+    origin,
     title,
     contentHash,
     passages: chunks.length,

@@ -1,21 +1,21 @@
 import type * as lancedb from '@lancedb/lancedb';
-import type { DocumentRecord } from '../core/types.js';
-import { type ChunkRow, chunkRowsToArrow, documentsToArrow, sqlString } from './lance-schema.js';
+import { type ChunkRow, chunkRowsToArrow, type StoredDocument, sqlString } from './lance-schema.js';
 
 interface PendingDocument {
-  doc: DocumentRecord;
+  doc: StoredDocument;
   rows: ChunkRow[];
   settle: (error?: unknown) => void;
 }
 
 export interface BatchWriterDeps {
   chunks: lancedb.Table;
-  documents: lancedb.Table;
   dimension: number;
   /** The store's serial write queue: one LanceDB writer per table. */
   enqueue: <T>(task: () => Promise<T>) => Promise<T>;
   isStored: (docId: string) => Promise<boolean>;
-  afterCommit: (docs: DocumentRecord[]) => Promise<void>;
+  /** Commits the documents' records: the moment their new passages become the searched ones. */
+  writeRecords: (docs: StoredDocument[], anyStored: boolean) => Promise<void>;
+  afterCommit: (docs: StoredDocument[]) => Promise<void>;
 }
 
 // A commit's cost is mostly per commit below a few thousand rows (measured: 40,000 passages
@@ -29,8 +29,9 @@ const STREAM_GAP_MS = 100;
 /**
  * Group commit for document writes. Every LanceDB commit costs about the same whether it carries
  * one passage or thousands, so documents that arrive while a commit is running go together in
- * the next one. Each commit is atomic: all of its documents become visible at once, and the old
- * passages of replaced documents disappear in the same commit.
+ * the next one. Passages and records live in two tables, so two commits: new passages go in
+ * under a new generation nobody searches yet, then the records commit pointing at it (all of the
+ * batch's documents switch at once), then older generations are deleted.
  */
 export class LanceBatchWriter {
   private pending: PendingDocument[] = [];
@@ -41,7 +42,7 @@ export class LanceBatchWriter {
 
   constructor(private readonly deps: BatchWriterDeps) {}
 
-  write(doc: DocumentRecord, rows: ChunkRow[]): Promise<void> {
+  write(doc: StoredDocument, rows: ChunkRow[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ doc, rows, settle: (error) => (error ? reject(error) : resolve()) });
       this.pendingRows += rows.length;
@@ -78,31 +79,31 @@ export class LanceBatchWriter {
   }
 
   private async commit(batch: PendingDocument[]): Promise<void> {
-    const { chunks, documents, dimension } = this.deps;
-    const chunkTable = chunkRowsToArrow(
-      batch.flatMap((p) => p.rows),
-      dimension,
+    const { chunks, dimension } = this.deps;
+    const docs = batch.map((p) => p.doc);
+    const stored: StoredDocument[] = [];
+    for (const d of docs) if (await this.deps.isStored(d.docId)) stored.push(d);
+    await chunks.add(
+      chunkRowsToArrow(
+        batch.flatMap((p) => p.rows),
+        dimension,
+      ),
     );
-    const documentTable = documentsToArrow(batch.map((p) => p.doc));
-    const replaced: string[] = [];
-    for (const p of batch) if (await this.deps.isStored(p.doc.docId)) replaced.push(sqlString(p.doc.docId));
-    if (replaced.length === 0) {
-      // New documents only: an append needs no join against the whole table.
-      await chunks.add(chunkTable);
-      await documents.add(documentTable);
-    } else {
+    try {
+      await this.deps.writeRecords(docs, stored.length > 0);
+    } catch (error) {
+      // Unreferenced passages are never searched; removing them now saves maintain() the work.
       await chunks
-        .mergeInsert('chunk_id')
-        .whenMatchedUpdateAll()
-        .whenNotMatchedInsertAll()
-        .whenNotMatchedBySourceDelete({ where: `doc_id IN (${replaced.join(', ')})` })
-        .execute(chunkTable);
-      await documents
-        .mergeInsert('doc_id')
-        .whenMatchedUpdateAll()
-        .whenNotMatchedInsertAll()
-        .execute(documentTable);
+        .delete(`generation IN (${docs.map((d) => sqlString(d.generation)).join(', ')})`)
+        .catch(() => {});
+      throw error;
     }
-    await this.deps.afterCommit(batch.map((p) => p.doc));
+    await this.deps.afterCommit(docs);
+    if (stored.length === 0) return;
+    // The write has happened; passages left behind here are invisible, and maintain() removes them.
+    const older = stored.map(
+      (d) => `(doc_id = ${sqlString(d.docId)} AND generation <> ${sqlString(d.generation)})`,
+    );
+    await chunks.delete(older.join(' OR ')).catch(() => {});
   }
 }

@@ -1,4 +1,5 @@
 import * as lancedb from '@lancedb/lancedb';
+import { sqlString } from './lance-schema.js';
 
 /** Below this many rows a flat scan is as fast as the index and exact; above it HNSW wins (bench:retrieve). */
 export const VECTOR_INDEX_MIN_ROWS = 5_000;
@@ -43,4 +44,38 @@ export async function maintainChunkIndexes(table: lancedb.Table): Promise<void> 
     });
   }
   await table.optimize({ cleanupOlderThan: new Date(Date.now() - KEEP_VERSIONS_MS) });
+}
+
+// Orphans are deleted in groups of this many (document, generation) pairs: one filter each.
+const ORPHAN_PAIRS_PER_DELETE = 200;
+
+/**
+ * Deletes passages that no document record points at: left by a process that stopped between
+ * writing a document's passages and its record, or by a cleanup that failed. Only rows written
+ * before `before`: younger ones may belong to a write another process is still making.
+ * Returns whether anything was deleted.
+ */
+export async function removeOrphans(
+  table: lancedb.Table,
+  records: ReadonlyMap<string, { generation: string }>,
+  before: Date,
+): Promise<boolean> {
+  const written = `created_at < ${sqlString(before.toISOString())}`;
+  const rows = await table.query().where(written).select(['doc_id', 'generation']).toArray();
+  const orphans = new Map<string, string>();
+  for (const r of rows) {
+    const docId = String(r.doc_id);
+    const generation = String(r.generation);
+    if (records.get(docId)?.generation !== generation)
+      orphans.set(
+        `${docId}\u0000${generation}`,
+        `(doc_id = ${sqlString(docId)} AND generation = ${sqlString(generation)})`,
+      );
+  }
+  const filters = [...orphans.values()];
+  for (let i = 0; i < filters.length; i += ORPHAN_PAIRS_PER_DELETE) {
+    const pairs = filters.slice(i, i + ORPHAN_PAIRS_PER_DELETE).join(' OR ');
+    await table.delete(`(${pairs}) AND ${written}`);
+  }
+  return filters.length > 0;
 }

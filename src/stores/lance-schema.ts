@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
+import type * as lancedb from '@lancedb/lancedb';
 import type { Table as ArrowTable, Data, FixedSizeList, Float32 as Float32Type } from 'apache-arrow';
-import type { DocumentRecord, Scope } from '../core/types.js';
+import { type DocumentRecord, type Scope, UNRECORDED_ORIGIN } from '../core/types.js';
 
 // LanceDB loads apache-arrow through require(); importing it as ESM would give a second copy whose
 // classes fail LanceDB's instanceof checks. Share the CommonJS instance.
@@ -9,6 +10,25 @@ const { Field, Float32, Int32, makeData, RecordBatch, Schema, Struct, Table, Utf
 type Schema = InstanceType<typeof Schema>;
 
 const text = (name: string) => new Field(name, new Utf8(), false);
+// Columns added after tables existed: LanceDB adds them as nullable, so new tables declare them so too.
+const addedText = (name: string) => new Field(name, new Utf8(), true);
+
+/**
+ * A stored document and the generation of passages it points at. Passages of any other
+ * generation (a write that failed before its record, or an older version) are never searched.
+ */
+export interface StoredDocument extends DocumentRecord {
+  generation: string;
+}
+
+/** What columns added later hold in rows written before them: see UNRECORDED_ORIGIN. */
+const CHUNK_COLUMNS_ADDED = [{ name: 'generation', valueSql: 'content_hash' }];
+const DOCUMENT_COLUMNS_ADDED = [
+  { name: 'added_by', valueSql: `'${UNRECORDED_ORIGIN.addedBy}'` },
+  { name: 'added_in', valueSql: `'${UNRECORDED_ORIGIN.addedIn}'` },
+  { name: 'platform', valueSql: `'${UNRECORDED_ORIGIN.platform}'` },
+  { name: 'generation', valueSql: 'content_hash' },
+];
 
 export function chunkSchema(dimension: number): Schema {
   return new Schema([
@@ -23,6 +43,7 @@ export function chunkSchema(dimension: number): Schema {
     text('text'),
     new Field('vector', new arrow.FixedSizeList(dimension, new Field('item', new Float32(), true)), false),
     text('created_at'),
+    ...CHUNK_COLUMNS_ADDED.map((c) => addedText(c.name)),
   ]);
 }
 
@@ -36,11 +57,38 @@ export const documentSchema = new Schema([
   new Field('passages', new Int32(), false),
   text('embedder'),
   text('updated_at'),
+  ...DOCUMENT_COLUMNS_ADDED.map((c) => addedText(c.name)),
 ]);
+
+export const upgradeChunkTable = (table: lancedb.Table) => addMissingColumns(table, CHUNK_COLUMNS_ADDED);
+export const upgradeDocumentTable = (table: lancedb.Table) =>
+  addMissingColumns(table, DOCUMENT_COLUMNS_ADDED);
+
+/**
+ * Brings a table written by an older version up to the current schema. Another process may be
+ * doing the same at once: when our commit loses, its commit is the upgrade.
+ */
+async function addMissingColumns(
+  table: lancedb.Table,
+  columns: { name: string; valueSql: string }[],
+): Promise<void> {
+  const missing = async () => {
+    const present = new Set((await table.schema()).fields.map((f) => f.name));
+    return columns.filter((c) => !present.has(c.name));
+  };
+  const wanted = await missing();
+  if (wanted.length === 0) return;
+  try {
+    await table.addColumns(wanted);
+  } catch (error) {
+    await table.checkoutLatest();
+    if ((await missing()).length > 0) throw error;
+  }
+}
 
 export const metaSchema = new Schema([text('key'), text('value')]);
 
-export function fromDocument(d: DocumentRecord): Record<string, unknown> {
+export function fromDocument(d: StoredDocument): Record<string, unknown> {
   return {
     doc_id: d.docId,
     tenant_id: d.tenantId,
@@ -51,15 +99,21 @@ export function fromDocument(d: DocumentRecord): Record<string, unknown> {
     passages: d.passages,
     embedder: d.embedder,
     updated_at: d.updatedAt,
+    added_by: d.origin.addedBy,
+    added_in: d.origin.addedIn,
+    platform: d.origin.platform,
+    generation: d.generation,
   };
 }
 
-export function toDocument(r: Record<string, unknown>): DocumentRecord {
+export function toDocument(r: Record<string, unknown>): StoredDocument {
   return {
     docId: String(r.doc_id),
     tenantId: String(r.tenant_id),
     scope: String(r.scope) as Scope,
     source: String(r.source),
+    origin: { addedBy: String(r.added_by), addedIn: String(r.added_in), platform: String(r.platform) },
+    generation: String(r.generation),
     title: String(r.title),
     contentHash: String(r.content_hash),
     passages: Number(r.passages),
@@ -83,6 +137,7 @@ export interface ChunkRow {
   text: string;
   vector: Float32Array;
   created_at: string;
+  generation: string;
 }
 
 const STRING_COLUMNS = [
@@ -95,6 +150,7 @@ const STRING_COLUMNS = [
   'content_hash',
   'text',
   'created_at',
+  'generation',
 ] as const;
 
 const encoder = new TextEncoder();
@@ -172,7 +228,7 @@ export function chunkRowsToArrow(rows: ChunkRow[], dimension: number): ArrowTabl
 }
 
 /** Document records as an Arrow table of `documentSchema`. */
-export function documentsToArrow(docs: DocumentRecord[]): ArrowTable {
+export function documentsToArrow(docs: StoredDocument[]): ArrowTable {
   const rows = docs.map(fromDocument);
   const columns: Record<string, Data> = { passages: int32Column(docs.map((d) => d.passages)) };
   for (const field of documentSchema.fields)

@@ -1,13 +1,16 @@
 import type * as lancedb from '@lancedb/lancedb';
-import type { DocumentRecord, Passage, SearchRequest } from '../core/types.js';
+import type { Passage, SearchRequest } from '../core/types.js';
 import { LanceBatchWriter } from './lance-batch-writer.js';
-import { maintainChunkIndexes, textIndex } from './lance-maintenance.js';
-import { type ChunkRow, sqlString } from './lance-schema.js';
+import { maintainChunkIndexes, removeOrphans, textIndex } from './lance-maintenance.js';
+import { type ChunkRow, type StoredDocument, sqlString } from './lance-schema.js';
 import { hybridFusion } from './rank-fusion.js';
 
 type Row = Record<string, unknown>;
-/** A table handle pinned to one version, and how many passages that version holds. */
-type Snapshot = { table: lancedb.Table; takenAt: number; rows: number };
+/**
+ * A table handle pinned to one version, how many passages that version holds, and the generation
+ * each of the tenant's document records pointed at when it was pinned: the passages searched.
+ */
+type Snapshot = { table: lancedb.Table; takenAt: number; rows: number; generations: Map<string, string> };
 
 const TEXT_INDEX = 'text_idx';
 // Scalar-quantised distances are coarse: candidates are re-ranked on full vectors. Search width
@@ -22,18 +25,23 @@ const REFINE_FACTOR_LARGE = 10;
 const SMALL_TABLE_ROWS = 50_000;
 // Writes by other processes become visible here within this time.
 const SNAPSHOT_MAX_AGE_MS = 5_000;
-const COLUMNS = ['chunk_id', 'doc_id', 'title', 'source', 'text', 'position'];
+const COLUMNS = ['chunk_id', 'doc_id', 'generation', 'title', 'source', 'text', 'position'];
+// When some candidates belong to no current document, this many times as many are read again.
+const OVERFETCH = 4;
 // Each half names its score column too: LanceDB warns on every search that leaves it implicit.
 const VECTOR_COLUMNS = [...COLUMNS, '_distance'];
 const TEXT_COLUMNS = [...COLUMNS, '_score'];
 
 export interface TenantChunksDeps {
+  tenantId: string;
   db: lancedb.Connection;
-  documents: lancedb.Table;
   dimension: number;
   enqueue: <T>(task: () => Promise<T>) => Promise<T>;
   isStored: (docId: string) => Promise<boolean>;
-  onCommitted: (docs: DocumentRecord[]) => Promise<void>;
+  writeRecords: (docs: StoredDocument[], anyStored: boolean) => Promise<void>;
+  onCommitted: (docs: StoredDocument[]) => Promise<void>;
+  /** Every document's record by id, as stored now (read again, not remembered). */
+  records: () => Promise<ReadonlyMap<string, StoredDocument>>;
 }
 
 /**
@@ -55,10 +63,10 @@ export class TenantChunks {
   ) {
     this.writer = new LanceBatchWriter({
       chunks: table,
-      documents: deps.documents,
       dimension: deps.dimension,
       enqueue: deps.enqueue,
       isStored: deps.isStored,
+      writeRecords: deps.writeRecords,
       afterCommit: async (docs) => {
         await deps.onCommitted(docs);
         // Readers refresh on their next search; bulk ingestion pays nothing per commit.
@@ -67,7 +75,7 @@ export class TenantChunks {
     });
   }
 
-  write(doc: DocumentRecord, rows: ChunkRow[]): Promise<void> {
+  write(doc: StoredDocument, rows: ChunkRow[]): Promise<void> {
     return this.writer.write(doc, rows);
   }
 
@@ -97,18 +105,19 @@ export class TenantChunks {
         .ef(HNSW_EF)
         .refineFactor(snapshot.rows <= SMALL_TABLE_ROWS ? REFINE_FACTOR_SMALL : REFINE_FACTOR_LARGE)
         .where(filter);
-    const textQuery = () => table.query().fullTextSearch(request.text).where(filter).select(TEXT_COLUMNS);
+    const vectorRows = (limit: number) => vectorQuery().select(VECTOR_COLUMNS).limit(limit).toArray();
+    const textRows = (limit: number) =>
+      table.query().fullTextSearch(request.text).where(filter).select(TEXT_COLUMNS).limit(limit).toArray();
     let rows: Row[];
-    if (mode === 'vector') rows = await vectorQuery().select(VECTOR_COLUMNS).limit(request.k).toArray();
-    else if (mode === 'bm25') rows = await textQuery().limit(request.k).toArray();
+    const current = (read: (limit: number) => Promise<Row[]>, limit: number) =>
+      currentRows(read, limit, snapshot.generations);
+    if (mode === 'vector') rows = await current(vectorRows, request.k);
+    else if (mode === 'bm25') rows = await current(textRows, request.k);
     else {
       // Both halves read the same pinned version, so fusing them here is consistent; doing it in
       // our code lets the two rankings carry different weights.
       const depth = Math.max(request.k * 4, 20);
-      const [byVector, byText] = await Promise.all([
-        vectorQuery().select(VECTOR_COLUMNS).limit(depth).toArray(),
-        textQuery().limit(depth).toArray(),
-      ]);
+      const [byVector, byText] = await Promise.all([current(vectorRows, depth), current(textRows, depth)]);
       const fused = hybridFusion(byVector, byText, (r) => String(r.chunk_id)).slice(0, request.k);
       rows = fused.map(({ item, score }) => ({ ...item, _relevance_score: score }));
     }
@@ -116,7 +125,8 @@ export class TenantChunks {
   }
 
   /** Runs inside the store's write queue; a connection that searches loads the new indexes at once. */
-  async maintain(options: { loadIndexes: boolean }): Promise<void> {
+  async maintain(options: { loadIndexes: boolean; orphansBefore: Date }): Promise<void> {
+    if (await removeOrphans(this.table, await this.deps.records(), options.orphansBefore)) this.stale = true;
     await maintainChunkIndexes(this.table);
     await this.refreshSnapshot();
     if (options.loadIndexes) await this.warmIndexes();
@@ -201,15 +211,40 @@ export class TenantChunks {
     return this.snapshot?.rows === 0 ? undefined : this.snapshot;
   }
 
+  /**
+   * Records first, passages second: a document's new passages are committed before its record,
+   * so whatever generation a record read here names is in the version pinned after it. Inside
+   * the write queue, so this process's writes never fall between the two.
+   */
   private async refreshSnapshot(): Promise<void> {
+    const generations = new Map<string, string>();
+    for (const d of (await this.deps.records()).values())
+      if (d.tenantId === this.deps.tenantId) generations.set(d.docId, d.generation);
     const table = await this.deps.db.openTable(this.name);
     await table.checkout(await table.version());
     const previous = this.snapshot?.table;
     // An empty table may have no usable text index; there is nothing to search anyway.
-    this.snapshot = { table, takenAt: Date.now(), rows: await table.countRows() };
+    this.snapshot = { table, takenAt: Date.now(), rows: await table.countRows(), generations };
     // Searches already running on the previous handle hold their own reference; close it later.
     setTimeout(() => previous?.close(), 60_000).unref();
   }
+}
+
+/**
+ * The best `limit` rows of the generation their document's record points at. Others (a write
+ * that failed between its two commits, an older version not yet deleted) are skipped, and more
+ * are read to make up for them.
+ */
+async function currentRows(
+  read: (limit: number) => Promise<Row[]>,
+  limit: number,
+  generations: ReadonlyMap<string, string>,
+): Promise<Row[]> {
+  const isCurrent = (r: Row) => generations.get(String(r.doc_id)) === String(r.generation);
+  const rows = await read(limit);
+  if (rows.every(isCurrent)) return rows;
+  const more = rows.length < limit ? rows : await read(limit * OVERFETCH);
+  return more.filter(isCurrent).slice(0, limit);
 }
 
 function toPassage(r: Row, mode: 'hybrid' | 'vector' | 'bm25'): Passage {

@@ -1,14 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { access, constants } from 'node:fs/promises';
 import * as lancedb from '@lancedb/lancedb';
 import { assertAudience, assertTenant } from '../core/scope.js';
 import type { Chunk, DocumentRecord, Passage, SearchRequest } from '../core/types.js';
+import { LanceDocumentIndex, withoutGeneration } from './lance-document-index.js';
 import {
   type ChunkRow,
   chunkSchema,
   documentSchema,
+  documentsToArrow,
   metaSchema,
+  type StoredDocument,
   sqlString,
-  toDocument,
+  upgradeChunkTable,
+  upgradeDocumentTable,
 } from './lance-schema.js';
 import { TenantChunks } from './lance-tenant-chunks.js';
 import { ensureLanceCpuThreads } from './lance-threads.js';
@@ -18,8 +23,9 @@ import { BoundedMap } from './trim-oldest.js';
 import type { EmbedderIdentity, VectorStore } from './vector-store.js';
 
 const CHUNKS_PREFIX = 'chunks__';
-// Documents written by other processes appear in listings and idempotency checks within this time.
-const DOCUMENT_INDEX_MAX_AGE_MS = 5_000;
+// Passages without a record are removed by maintain() once this old: a younger one may belong to
+// a write another process is between the commits of.
+const ORPHAN_GRACE_MS = 10 * 60_000;
 // A tenant without passages is looked for again after this long: its table may be created by
 // another process sharing the data directory.
 const ABSENT_TENANT_RECHECK_MS = 1_000;
@@ -33,18 +39,19 @@ export class LanceVectorStore implements VectorStore {
   private readonly tenants = new Map<string, TenantChunks>();
   /** Tenants found without a passage table, and until when that answer stands. */
   private readonly absentTenants = new BoundedMap<string, number>(10_000);
-  // The documents table is small (a row per document) and read on every ingestion; keep it in memory.
-  private documentIndex?: { byId: Map<string, DocumentRecord>; loadedAt: number };
+  private readonly documentIndex: LanceDocumentIndex;
   // One writer for every table of this store: LanceDB commits from one process must not race.
   private readonly writes = serialQueue();
 
-  private constructor(
+  protected constructor(
     private readonly uri: string,
     private readonly db: lancedb.Connection,
     private readonly documents: lancedb.Table,
     private readonly meta: lancedb.Table,
     private readonly searches: boolean,
-  ) {}
+  ) {
+    this.documentIndex = new LanceDocumentIndex(db);
+  }
 
   /**
    * `searches: false` for a connection that only writes (the main thread of `docent serve`, whose
@@ -53,9 +60,14 @@ export class LanceVectorStore implements VectorStore {
   static async open(uri: string, options: { searches?: boolean } = {}): Promise<LanceVectorStore> {
     ensureLanceCpuThreads();
     const db = await lancedb.connect(uri);
-    const documents = await db.createEmptyTable('documents', documentSchema, { existOk: true });
+    // Opened, not created, when it exists: a table an older version wrote has fewer columns.
+    const documents = (await db.tableNames()).includes('documents')
+      ? await db.openTable('documents')
+      : await db.createEmptyTable('documents', documentSchema, { existOk: true });
+    await upgradeDocumentTable(documents);
     const meta = await db.createEmptyTable('meta', metaSchema, { existOk: true });
-    return new LanceVectorStore(uri, db, documents, meta, options.searches ?? true);
+    // `this`: a subclass (a test's, failing some writes) is opened the same way.
+    return new this(uri, db, documents, meta, options.searches ?? true);
   }
 
   async healthCheck(): Promise<void> {
@@ -80,12 +92,14 @@ export class LanceVectorStore implements VectorStore {
   }
 
   async getDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined> {
-    const doc = (await this.loadDocumentIndex()).get(docId);
-    return doc?.tenantId === tenantId ? { ...doc } : undefined;
+    const doc = (await this.documentIndex.get()).get(docId);
+    return doc?.tenantId === tenantId ? withoutGeneration(doc) : undefined;
   }
 
   async replaceDocument(doc: DocumentRecord, chunks: Chunk[]): Promise<void> {
     const now = new Date().toISOString();
+    // New every write: a retry after a failure never mixes with what the failed write left.
+    const generation = randomBytes(8).toString('hex');
     const rows: ChunkRow[] = chunks.map((c) => ({
       chunk_id: c.chunkId,
       doc_id: doc.docId,
@@ -98,9 +112,26 @@ export class LanceVectorStore implements VectorStore {
       text: c.text,
       vector: c.vector instanceof Float32Array ? c.vector : Float32Array.from(c.vector),
       created_at: now,
+      generation,
     }));
     const tenant = await this.tenant(doc.tenantId, true);
-    return (tenant as TenantChunks).write(doc, rows);
+    return (tenant as TenantChunks).write({ ...doc, generation }, rows);
+  }
+
+  /**
+   * Commits document records, inside the write queue: this is the moment a write takes effect.
+   * Until it does, the new passages are written but never searched.
+   */
+  protected async writeDocumentRecords(docs: StoredDocument[], anyStored: boolean): Promise<void> {
+    const table = documentsToArrow(docs);
+    // New documents only: an append needs no join against the whole table.
+    if (!anyStored) await this.documents.add(table);
+    else
+      await this.documents
+        .mergeInsert('doc_id')
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .execute(table);
   }
 
   async deleteDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined> {
@@ -110,17 +141,17 @@ export class LanceVectorStore implements VectorStore {
       if (!doc) return undefined;
       const filter = `doc_id = ${sqlString(docId)} AND tenant_id = ${sqlString(tenantId)}`;
       await this.documents.delete(filter);
-      this.documentIndex?.byId.delete(docId);
+      this.documentIndex.deleted(docId);
       await tenant?.delete(filter);
       return doc;
     });
   }
 
   async listDocuments(tenantId: string): Promise<DocumentRecord[]> {
-    const all = [...(await this.loadDocumentIndex()).values()];
+    const all = [...(await this.documentIndex.get()).values()];
     return all
       .filter((d) => d.tenantId === tenantId)
-      .map((d) => ({ ...d }))
+      .map(withoutGeneration)
       .sort((a, b) => a.source.localeCompare(b.source));
   }
 
@@ -153,6 +184,8 @@ export class LanceVectorStore implements VectorStore {
    * tenant's when none is named (after maintenance): the next search reads them.
    */
   refresh(tenantId?: string): void {
+    // The records say which passages are current: they changed with them.
+    this.documentIndex.forget();
     if (tenantId === undefined) {
       this.absentTenants.clear();
       for (const tenant of this.tenants.values()) tenant.markStale();
@@ -173,7 +206,11 @@ export class LanceVectorStore implements VectorStore {
   async maintain(): Promise<void> {
     await this.openAllTenants();
     await this.writes(async () => {
-      for (const tenant of this.tenants.values()) await tenant.maintain({ loadIndexes: this.searches });
+      const orphansBefore = new Date(Date.now() - ORPHAN_GRACE_MS);
+      for (const tenant of this.tenants.values())
+        await tenant.maintain({ loadIndexes: this.searches, orphansBefore });
+      // Compacting from a version behind other processes' commits conflicts with them.
+      await this.documents.checkoutLatest();
       await this.documents.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
     });
   }
@@ -213,31 +250,20 @@ export class LanceVectorStore implements VectorStore {
       const table = exists
         ? await this.db.openTable(name)
         : await this.db.createEmptyTable(name, chunkSchema(this.dimension), { existOk: true });
+      if (exists) await upgradeChunkTable(table);
       const tenant = new TenantChunks(name, table, {
+        tenantId,
         db: this.db,
-        documents: this.documents,
         dimension: this.dimension,
         enqueue: this.writes,
-        isStored: async (docId) => (await this.loadDocumentIndex()).has(docId),
-        onCommitted: async (docs) => {
-          const index = await this.loadDocumentIndex();
-          for (const d of docs) index.set(d.docId, { ...d });
-        },
+        isStored: async (docId) => (await this.documentIndex.get()).has(docId),
+        writeRecords: (docs, anyStored) => this.writeDocumentRecords(docs, anyStored),
+        records: () => this.documentIndex.get(0),
+        onCommitted: (docs) => this.documentIndex.committed(docs),
       });
       this.tenants.set(tenantId, tenant);
       this.absentTenants.delete(tenantId);
       return tenant;
     });
-  }
-
-  private async loadDocumentIndex(): Promise<Map<string, DocumentRecord>> {
-    if (!this.documentIndex || Date.now() - this.documentIndex.loadedAt > DOCUMENT_INDEX_MAX_AGE_MS) {
-      const rows = await this.documents.query().toArray();
-      this.documentIndex = {
-        byId: new Map(rows.map((r) => [String(r.doc_id), toDocument(r)])),
-        loadedAt: Date.now(),
-      };
-    }
-    return this.documentIndex.byId;
   }
 }

@@ -8,7 +8,13 @@ import type { EmbedderIdentity, VectorStore } from './vector-store.js';
 interface StoredChunk extends Passage {
   tenantId: string;
   scope: string;
+  generation: string;
   vector: Float32Array;
+}
+
+/** A record and the generation of passages it points at; as in the LanceDB store, no other is searched. */
+export interface MemoryRecord extends DocumentRecord {
+  generation: string;
 }
 
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -28,8 +34,10 @@ function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** The in-memory twin of the LanceDB store: exact search, same contract. */
 export class MemoryVectorStore implements VectorStore {
   private embedder?: EmbedderIdentity;
-  private readonly documents = new Map<string, DocumentRecord>();
+  private readonly documents = new Map<string, MemoryRecord>();
+  /** Every generation of a document's passages; outside a write, only the current one. */
   private readonly chunks = new Map<string, StoredChunk[]>();
+  private generations = 0;
 
   async bindEmbedder(embedder: EmbedderIdentity): Promise<void> {
     if (!this.embedder) this.embedder = { ...embedder };
@@ -40,10 +48,12 @@ export class MemoryVectorStore implements VectorStore {
 
   async getDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined> {
     const doc = this.documents.get(docId);
-    return doc && doc.tenantId === tenantId ? { ...doc } : undefined;
+    return doc && doc.tenantId === tenantId ? copy(doc) : undefined;
   }
 
+  /** The same three steps as LanceDB's: passages of a new generation, the record, then older generations go. */
   async replaceDocument(doc: DocumentRecord, chunks: Chunk[]): Promise<void> {
+    const generation = `g${++this.generations}`;
     const stored = chunks.map((c) => ({
       chunkId: c.chunkId,
       docId: doc.docId,
@@ -54,10 +64,28 @@ export class MemoryVectorStore implements VectorStore {
       score: 0,
       tenantId: doc.tenantId,
       scope: doc.scope,
+      generation,
       vector: Float32Array.from(c.vector),
     }));
-    this.chunks.set(doc.docId, stored);
-    this.documents.set(doc.docId, { ...doc });
+    const all = [...(this.chunks.get(doc.docId) ?? []), ...stored];
+    this.chunks.set(doc.docId, all);
+    const keep = (current: (g: string) => boolean) =>
+      this.chunks.set(
+        doc.docId,
+        (this.chunks.get(doc.docId) ?? []).filter((c) => current(c.generation)),
+      );
+    try {
+      await this.writeRecord({ ...doc, generation });
+    } catch (error) {
+      keep((g) => g !== generation);
+      throw error;
+    }
+    keep((g) => g === generation);
+  }
+
+  /** Where a write takes effect; a test's subclass fails it to check that nothing half-stored shows. */
+  protected async writeRecord(doc: MemoryRecord): Promise<void> {
+    this.documents.set(doc.docId, { ...doc, origin: { ...doc.origin } });
   }
 
   async deleteDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined> {
@@ -70,7 +98,7 @@ export class MemoryVectorStore implements VectorStore {
   }
 
   async listDocuments(tenantId: string): Promise<DocumentRecord[]> {
-    return [...this.documents.values()].filter((d) => d.tenantId === tenantId).map((d) => ({ ...d }));
+    return [...this.documents.values()].filter((d) => d.tenantId === tenantId).map(copy);
   }
 
   async search(request: SearchRequest): Promise<Passage[]> {
@@ -79,7 +107,8 @@ export class MemoryVectorStore implements VectorStore {
     const allowed = new Set<string>(scopes);
     const candidates = [...this.chunks.values()]
       .flat()
-      .filter((c) => c.tenantId === tenantId && allowed.has(c.scope));
+      .filter((c) => c.tenantId === tenantId && allowed.has(c.scope))
+      .filter((c) => this.documents.get(c.docId)?.generation === c.generation);
     const depth = Math.max(request.k, 20);
     const byVector = candidates
       .map((c) => ({ c, s: cosine(c.vector, request.vector) }))
@@ -105,6 +134,10 @@ export class MemoryVectorStore implements VectorStore {
   async maintain(): Promise<void> {}
 
   async close(): Promise<void> {}
+}
+
+function copy({ generation: _generation, ...doc }: MemoryRecord): DocumentRecord {
+  return { ...doc, origin: { ...doc.origin } };
 }
 
 function toPassage(c: StoredChunk, score: number): Passage {

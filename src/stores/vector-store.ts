@@ -13,7 +13,11 @@ export interface VectorStore {
   /** Records the embedder on first use and refuses a different one afterwards (mixed vectors are meaningless). */
   bindEmbedder(embedder: EmbedderIdentity): Promise<void>;
   getDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined>;
-  /** Atomically replaces every passage of the document: readers see the old set or the new set, never both. */
+  /**
+   * Replaces every passage of the document at once: readers see the old set or the new set, never
+   * both; when it throws, the old set (or nothing, for a new document) is all that is searched,
+   * and trying again stores each passage once.
+   */
   replaceDocument(doc: DocumentRecord, chunks: Chunk[]): Promise<void>;
   deleteDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined>;
   listDocuments(tenantId: string): Promise<DocumentRecord[]>;

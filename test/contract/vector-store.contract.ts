@@ -11,6 +11,7 @@ function doc(docId: string, tenantId: string, scope: Scope, hash = 'h1'): Docume
     tenantId,
     scope,
     source: `${docId}.md`,
+    origin: { addedBy: 'cli', addedIn: `${docId}.md`, platform: 'cli' },
     title: docId,
     contentHash: hash,
     passages: 0,
@@ -35,12 +36,23 @@ async function put(store: VectorStore, d: DocumentRecord, texts: string[], versi
 const search = (store: VectorStore, tenantId: string, scopes: Scope[], text: string, k = 5) =>
   store.search({ audience: { tenantId, scopes }, text, vector: Array.from(embedLocally(text)), k });
 
-/** One behaviour contract for every VectorStore implementation. */
-export function vectorStoreContract(name: string, open: () => Promise<VectorStore>) {
+/** Decides, per write, whether committing the document record fails (a full disk, a lost volume). */
+export type RecordWriteFailure = { failing: boolean };
+
+/**
+ * One behaviour contract for every VectorStore implementation. `open` is given a switch that
+ * makes the store's document-record writes fail while it is on, after the passages are written.
+ */
+export function vectorStoreContract(
+  name: string,
+  open: (records: RecordWriteFailure) => Promise<VectorStore>,
+) {
   describe(`VectorStore contract: ${name}`, () => {
     let store: VectorStore;
+    const records: RecordWriteFailure = { failing: false };
     beforeEach(async () => {
-      store = await open();
+      records.failing = false;
+      store = await open(records);
       await store.bindEmbedder(EMBEDDER);
     });
     afterEach(async () => store.close());
@@ -130,6 +142,32 @@ export function vectorStoreContract(name: string, open: () => Promise<VectorStor
       const hits = await search(store, 't1', ['tenant'], 'expenses approvals appendix rule', 10);
       expect(hits.map((h) => h.text)).toEqual(['New rule: expenses need one approval.']);
       expect((await store.getDocument('t1', 'policy'))?.contentHash).toBe('h2');
+    });
+
+    it('a write whose record fails leaves nothing searchable, and its retry stores each passage once', async () => {
+      await put(store, doc('policy', 't1', 'tenant', 'h1'), ['Old rule: expenses need two approvals.'], 'v1');
+      records.failing = true;
+      const newPolicy = ['New rule: expenses need one approval.', 'New appendix: travel expenses.'];
+      await expect(put(store, doc('policy', 't1', 'tenant', 'h2'), newPolicy, 'v2')).rejects.toThrow();
+      await expect(
+        put(store, doc('fresh', 't1', 'tenant'), ['The canary word is zebra-orange.']),
+      ).rejects.toThrow();
+      records.failing = false;
+
+      // Every passage the tenant has is among the 10 best: what is searchable is exactly this list.
+      const searchable = async () =>
+        (await search(store, 't1', ['tenant'], 'expenses approval rule appendix travel canary zebra', 10))
+          .map((h) => h.text)
+          .sort();
+      expect(await searchable()).toEqual(['Old rule: expenses need two approvals.']);
+      expect((await store.listDocuments('t1')).map((d) => [d.docId, d.contentHash])).toEqual([
+        ['policy', 'h1'],
+      ]);
+
+      await put(store, doc('policy', 't1', 'tenant', 'h2'), newPolicy, 'v2');
+      await put(store, doc('fresh', 't1', 'tenant'), ['The canary word is zebra-orange.']);
+      expect(await searchable()).toEqual([...newPolicy, 'The canary word is zebra-orange.'].sort());
+      expect((await store.listDocuments('t1')).map((d) => d.docId).sort()).toEqual(['fresh', 'policy']);
     });
 
     it('lists and deletes documents per tenant', async () => {

@@ -111,14 +111,18 @@ describe('docent CLI', () => {
       'docs/travel.docx',
     ]);
     expect(Object.keys(list[0]).sort()).toEqual([
+      'added_by',
+      'added_in',
       'content_hash',
       'doc_id',
       'passages',
+      'platform',
       'scope',
       'source',
       'title',
       'updated_at',
     ]);
+    expect(list[0]).toMatchObject({ added_by: 'cli', added_in: 'docs/leave.txt', platform: 'cli' });
     const keys = list.find((d: { source: string }) => d.source === 'docs/runbooks/keys.md');
     const removed = await runCli(['docs', 'rm', keys.doc_id], { env });
     expect(removed.stdout).toContain(`removed ${keys.doc_id} (docs/runbooks/keys.md)`);

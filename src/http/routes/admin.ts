@@ -41,11 +41,16 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     if (!q) return reply;
     assertScope(q.scope);
     const scope: Scope = q.scope;
-    const uploads: { source: string; fetchData: (max: number) => Promise<Uint8Array> }[] = [];
+    const uploads: { source: string; addedIn: string; fetchData: (max: number) => Promise<Uint8Array> }[] =
+      [];
     if (request.isMultipart()) {
       for await (const part of request.files()) {
         const bytes = await part.toBuffer();
-        uploads.push({ source: part.filename, fetchData: async () => new Uint8Array(bytes) });
+        uploads.push({
+          source: part.filename,
+          addedIn: 'upload',
+          fetchData: async () => new Uint8Array(bytes),
+        });
       }
       if (uploads.length === 0)
         return reply
@@ -55,12 +60,13 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       const body = parseOr400(urlBody, request.body, reply);
       if (!body) return reply;
       const fetchData = fetchUrl(body.url, { allowPrivate: services.config.allowPrivateUrls });
-      uploads.push({ source: body.url, fetchData });
+      uploads.push({ source: body.url, addedIn: body.url, fetchData });
     }
     const results = [];
-    for (const upload of uploads) {
+    for (const { addedIn, ...upload } of uploads) {
       try {
-        const outcome = await knowledgeBase.ingest({ tenantId: q.tenant, scope, ...upload });
+        const origin = { addedBy: 'admin', addedIn, platform: 'admin' };
+        const outcome = await knowledgeBase.ingest({ tenantId: q.tenant, scope, origin, ...upload });
         results.push({ ...documentView(outcome.document), status: outcome.status });
       } catch (error) {
         const code = error instanceof IngestError ? error.code : 'internal';

@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as lancedb from '@lancedb/lancedb';
+import { afterEach, expect, it } from 'vitest';
+import { KnowledgeBase } from '../../src/core/knowledge-base.js';
+import { embedLocally, LocalEmbedder } from '../../src/ingestion/local-embedder.js';
+import { documentId, sha256 } from '../../src/ingestion/pipeline.js';
+import { chunkSchema, documentSchema } from '../../src/stores/lance-schema.js';
+import { LanceVectorStore } from '../../src/stores/lance-vector-store.js';
+
+const arrow = createRequire(import.meta.url)('apache-arrow') as typeof import('apache-arrow');
+// Tables as the previous version wrote them: the columns added since are the nullable ones.
+const previously = (schema: InstanceType<typeof arrow.Schema>) =>
+  new arrow.Schema(schema.fields.filter((f) => !f.nullable));
+
+const TEXT = 'Everyone gets 25 days of paid leave a year.';
+const dirs: string[] = [];
+afterEach(async () => Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true }))));
+
+/** A data directory holding one document written before origins and generations were recorded. */
+async function previousVersionData(): Promise<{ dir: string; docId: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'docent-upgrade-'));
+  dirs.push(dir);
+  const contentHash = sha256(new TextEncoder().encode(TEXT));
+  const docId = documentId('acme', 'tenant', 'handbook.md', { addedBy: 'cli', addedIn: '', platform: 'cli' });
+  const common = {
+    doc_id: docId,
+    tenant_id: 'acme',
+    scope: 'tenant',
+    source: 'handbook.md',
+    title: 'Handbook',
+  };
+  const db = await lancedb.connect(dir);
+  const docs = await db.createEmptyTable('documents', previously(documentSchema));
+  const updated_at = '2026-01-01T00:00:00.000Z';
+  await docs.add([
+    { ...common, content_hash: contentHash, passages: 1, embedder: 'local-hash-v1', updated_at },
+  ]);
+  const chunks = await db.createEmptyTable('chunks__acme', previously(chunkSchema(384)));
+  const vector = Array.from(embedLocally(TEXT));
+  await chunks.add([
+    {
+      ...common,
+      chunk_id: `${docId}-0`,
+      content_hash: contentHash,
+      position: 0,
+      text: TEXT,
+      vector,
+      created_at: updated_at,
+    },
+  ]);
+  const meta = await db.createEmptyTable(
+    'meta',
+    new arrow.Schema(['key', 'value'].map((n) => new arrow.Field(n, new arrow.Utf8(), false))),
+  );
+  await meta.add([{ key: 'embedder', value: JSON.stringify({ id: 'local-hash-v1', dimension: 384 }) }]);
+  db.close();
+  return { dir, docId };
+}
+
+it('reads documents stored before origins were recorded as the admin’s, and keeps serving them', async () => {
+  const { dir, docId } = await previousVersionData();
+  const store = await LanceVectorStore.open(dir);
+  try {
+    const embedder = new LocalEmbedder();
+    await store.bindEmbedder(embedder);
+    const kb = new KnowledgeBase({
+      store,
+      embedder,
+      chunking: { size: 400, overlap: 40 },
+      maxFileBytes: 1 << 20,
+      topK: 5,
+    });
+    expect(await kb.listDocuments('acme')).toEqual([
+      expect.objectContaining({
+        docId,
+        origin: { addedBy: 'admin', addedIn: 'unrecorded', platform: 'admin' },
+      }),
+    ]);
+    const audience = { tenantId: 'acme', scopes: ['tenant' as const] };
+    expect((await kb.search('days of paid leave', audience))[0]?.text).toBe(TEXT);
+    // The operator ingesting the same path again finds the same document, unchanged.
+    const bytes = async () => new TextEncoder().encode(TEXT);
+    const again = await kb.ingest({
+      tenantId: 'acme',
+      scope: 'tenant',
+      source: 'handbook.md',
+      fetchData: bytes,
+    });
+    expect(again).toMatchObject({ status: 'unchanged', document: { docId } });
+    // Someone sharing a file of that name in a channel adds a second document.
+    const shared = await kb.ingest({
+      tenantId: 'acme',
+      scope: 'tenant',
+      source: 'handbook.md',
+      origin: { addedBy: 'U2', addedIn: 'C_RANDOM', platform: 'slack' },
+      fetchData: async () => new TextEncoder().encode('Everyone gets 99 days of paid leave.'),
+    });
+    expect(shared.document.docId).not.toBe(docId);
+    expect((await kb.listDocuments('acme')).map((d) => d.origin.addedBy).sort()).toEqual(['U2', 'admin']);
+  } finally {
+    await store.close();
+  }
+});
