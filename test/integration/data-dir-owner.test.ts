@@ -165,3 +165,73 @@ describe('a data directory owned by a running docent serve (no Redis)', () => {
     await expect(stat(path.join(dataDir, 'docent.lock'))).rejects.toThrow(/ENOENT/);
   }, 120_000);
 });
+
+/** Asks until the answer satisfies `check` (each with a fresh wording, so no cached answer hides it). */
+async function answersWith(
+  ask: (question: string) => Promise<{ answer: string }>,
+  question: string,
+  check: (answer: string) => boolean,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (let n = 1; ; n++) {
+    const { answer } = await ask(`${question} (${n})`);
+    if (check(answer)) return;
+    if (Date.now() > deadline) throw new Error(`still answered: ${answer}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describe('a data directory shared through Redis', () => {
+  it('lets the CLI write beside a running serve, which stops answering from what was removed', async () => {
+    const dataDir = path.join(root, 'shared');
+    const tenant = `acme-${randomUUID().slice(0, 8)}`;
+    const env = {
+      DATA_DIR: dataDir,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      JOB_QUEUE_PREFIX: `owner-${tenant}`,
+    };
+    const serve = await startServeProcess({ ...env, DOCENT_API_TOKEN: 't', DOCENT_ADMIN_TOKEN: 'a' });
+    const ask = async (question: string) => {
+      const response = await fetch(`${serve.base}/api/v1/query`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+        body: JSON.stringify({ question, session_id: randomUUID(), tenant }),
+      });
+      return (await response.json()) as { answer: string; cached: boolean };
+    };
+    try {
+      await upload(
+        serve.base,
+        tenant,
+        'parking.md',
+        '# Parking\n\nVisitors park on level minus two, bay 40.',
+      );
+      expect(await ask('where do visitors park?')).toMatchObject({ cached: false });
+      const cached = await ask('where do visitors park?');
+      expect(cached).toMatchObject({ cached: true });
+      expect(cached.answer).toContain('bay 40');
+
+      const [parking] = await documents(serve.base, tenant);
+      const removed = await runCli(['docs', 'rm', parking?.doc_id ?? '', '--tenant', tenant], { env });
+      expect(removed.stderr).toBe('');
+      expect(removed.code).toBe(0);
+      // Its cached answer is retired at once: the knowledge version is shared through Redis.
+      expect(await ask('where do visitors park?')).toMatchObject({ cached: false });
+      // The server's searches see the removal once their pinned table version is refreshed (5 s).
+      await answersWith(ask, 'which level do visitors park on?', (a) => !a.includes('bay 40'));
+
+      await writeFile(path.join(root, 'lunch.md'), '# Lunch\n\nLunch is served in the atrium at noon.');
+      const ingested = await runCli(['ingest', path.join(root, 'lunch.md'), '--tenant', tenant], { env });
+      expect(ingested.code).toBe(0);
+      await answersWith(ask, 'where is lunch served?', (a) => a.includes('atrium'));
+    } finally {
+      serve.child.kill('SIGKILL');
+      await serve.exited;
+    }
+  }, 240_000);
+
+  // Known gap: the first answer after another process's removal may still be computed from the
+  // table version this process has pinned (up to 5 s old) and is then cached under the new
+  // knowledge version, so that same question keeps its stale answer for CACHE_TTL_SECONDS.
+  it.todo('does not cache an answer computed from a table version older than the removal');
+});
