@@ -94,6 +94,13 @@ describe('a data directory owned by a running docent serve (no Redis)', () => {
       const ingest = await runCli(['ingest', path.join(root, 'extra.md')], { env });
       expect(ingest.code).toBe(1);
       expect(ingest.stderr).toMatch(busy);
+      // A chat may ask questions beside the server; the files it would add are refused the same way.
+      const chat = await runCli(['chat'], { env, input: `/files ${path.join(root, 'extra.md')}\n/quit\n` });
+      expect(chat.stdout).toMatch(
+        new RegExp(
+          `Could not index \\S*extra\\.md: DATA_DIR ${dataDir} is in use by docent serve \\(pid ${serve.child.pid}\\)`,
+        ),
+      );
 
       // Commands that only read work beside the server and never open its journal.
       const listed = await runCli(['docs', 'list', '--json'], { env });
