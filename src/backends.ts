@@ -15,6 +15,7 @@ import type { Logger } from './logger.js';
 import type { AnswerCache } from './stores/answer-cache.js';
 import { BottleneckThrottle } from './stores/bottleneck-throttle.js';
 import { BoundedMemorySaver } from './stores/bounded-memory-saver.js';
+import { DataDirLock } from './stores/data-dir-lock.js';
 import { type DedupeStore, MemoryDedupeStore } from './stores/dedupe-store.js';
 import { JournalJobQueue } from './stores/journal-job-queue.js';
 import { KeyvAnswerCache } from './stores/keyv-answer-cache.js';
@@ -158,6 +159,36 @@ export async function createAnswerCache(config: Config, logger: Logger): Promise
     },
     separate,
   );
+}
+
+/** Whether this process owns DATA_DIR: claimed once, when first needed, and released on close. */
+export interface DataDirClaim {
+  /** Throws DataDirBusyError, naming the owner, when another live process holds the directory. */
+  claim(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/**
+ * Without Redis the journal and the cached answers live in one process, so one process owns the
+ * data directory. With Redis, jobs and knowledge versions are shared and instances share it.
+ */
+export function createDataDirClaim(config: Config, command: string): DataDirClaim {
+  if (config.redisUrl) return { claim: async () => {}, release: async () => {} };
+  let lock: Promise<DataDirLock> | undefined;
+  return {
+    async claim() {
+      lock ??= DataDirLock.acquire(config.dataDir, command).catch((error) => {
+        lock = undefined;
+        throw error;
+      });
+      await lock;
+    },
+    async release() {
+      const held = lock;
+      lock = undefined;
+      await (await held?.catch(() => undefined))?.release();
+    },
+  };
 }
 
 /** The durable ingestion queue: BullMQ on Redis when configured, else a journal under DATA_DIR. */

@@ -11,15 +11,20 @@ import { type Config, ConfigError, loadConfig } from './config.js';
 import { describeError } from './errors.js';
 import { createServices, type Services } from './main.js';
 
-/** Opens the services for one command, runs it, closes them, and sets the exit status. */
+/**
+ * Opens the services for one command, runs it, closes them, and sets the exit status. A command
+ * that writes claims the data directory first, so it is refused while `docent serve` owns it.
+ */
 function run<A extends unknown[]>(
+  command: string,
   action: (services: Services, ...args: A) => Promise<number>,
-  adjust = (config: Config) => config,
+  options: { writes?: boolean; adjust?: (config: Config) => Config } = {},
 ) {
   return async (...args: A) => {
     let services: Services | undefined;
     try {
-      services = await createServices(adjust(loadConfig()));
+      const config = (options.adjust ?? ((c: Config) => c))(loadConfig());
+      services = await createServices(config, { command, claimDataDir: options.writes });
       process.exitCode = await action(services, ...args);
     } catch (err) {
       if (err instanceof ConfigError) {
@@ -48,7 +53,7 @@ program
   .addOption(tenant())
   .addOption(new Option('--scope <scope>', 'visibility: tenant, channel:<id> or user:<id>').default('tenant'))
   .addOption(json())
-  .action(run((s, paths: string[], opts) => ingestCommand(s, paths, opts)));
+  .action(run('ingest', (s, paths: string[], opts) => ingestCommand(s, paths, opts), { writes: true }));
 
 program
   .command('ask')
@@ -58,20 +63,20 @@ program
   .option('--thread', 'with --stdin: treat the questions as one conversation (follow-ups)')
   .addOption(tenant())
   .addOption(json())
-  .action(run((s, question: string | undefined, opts) => askCommand(s, question, opts)));
+  .action(run('ask', (s, question: string | undefined, opts) => askCommand(s, question, opts)));
 
 const docs = program.command('docs').description('list or remove documents');
 docs
   .command('list')
   .addOption(tenant())
   .addOption(json())
-  .action(run((s, opts) => listDocsCommand(s, opts)));
+  .action(run('docs list', (s, opts) => listDocsCommand(s, opts)));
 docs
   .command('rm')
   .argument('<doc_ids...>')
   .addOption(tenant())
   .addOption(json())
-  .action(run((s, ids: string[], opts) => removeDocsCommand(s, ids, opts)));
+  .action(run('docs rm', (s, ids: string[], opts) => removeDocsCommand(s, ids, opts), { writes: true }));
 
 program
   .command('serve')
@@ -118,20 +123,20 @@ program
   .command('chat')
   .description('chat with Docent in the terminal (plain lines when not a terminal)')
   .addOption(tenant())
-  .action(run((s, opts) => chatCommand(s, opts)));
+  .action(run('chat', (s, opts) => chatCommand(s, opts)));
 
 program
   .command('demo')
   .description('load the bundled sample knowledge base into its own data directory and chat with it')
   .action(
-    run(
-      (s) => demoCommand(s, { tenant: 'default' }),
+    run('demo', (s) => demoCommand(s, { tenant: 'default' }), {
+      writes: true,
       // The demo never touches the operator's own knowledge base.
-      (config) => {
+      adjust: (config) => {
         const dataDir = path.join(config.dataDir, 'demo');
         return { ...config, dataDir, lancedbUri: path.join(dataDir, 'lancedb') };
       },
-    ),
+    }),
   );
 
 program
@@ -145,6 +150,6 @@ program
       .default('hybrid'),
   )
   .addOption(json())
-  .action(run((s, file: string, opts) => evalCommand(s, file, opts)));
+  .action(run('eval', (s, file: string, opts) => evalCommand(s, file, opts)));
 
 await program.parseAsync();

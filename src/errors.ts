@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'embedder_mismatch'
   | 'missing_scope'
   | 'not_found'
-  | 'invalid_input';
+  | 'invalid_input'
+  | 'busy';
 
 export class DocentError extends Error {
   constructor(

@@ -5,6 +5,7 @@ import { AnswerThread } from './answer-thread/answer-thread.js';
 import {
   composeAnswerGraph,
   createAnswerCache,
+  createDataDirClaim,
   createDedupeStore,
   createEmbedder,
   createJobQueue,
@@ -26,6 +27,7 @@ import { createOpenAIModels } from './llm/openai-models.js';
 import { createLogger, type Logger } from './logger.js';
 import type { AnswerCache } from './stores/answer-cache.js';
 import { LanceVectorStore } from './stores/lance-vector-store.js';
+import { LazyJobQueue } from './stores/lazy-job-queue.js';
 import { MemoryStatsStore, type StatsStore } from './stores/stats-store.js';
 import type { VectorStore } from './stores/vector-store.js';
 
@@ -43,6 +45,8 @@ export interface Services {
   handleMessage: MessageHandler;
   /** Named readiness checks; each throws with the reason when its part is not ready. */
   readiness: Record<string, () => Promise<void>>;
+  /** Takes DATA_DIR for this process before it writes there (see createDataDirClaim). */
+  claimDataDir(): Promise<void>;
   /** Index upkeep (`docent serve` runs it at start and every few minutes); whoever searches loads the new indexes. */
   maintain(): Promise<void>;
   close(): Promise<void>;
@@ -58,11 +62,17 @@ export interface ServiceOverrides {
   answerThread?: boolean;
   /** Starts the ingestion threads now (`docent serve`), so the first shared file finds them ready. */
   startIngestThreads?: boolean;
+  /** The docent command this process runs, named to another process it keeps out of DATA_DIR. */
+  command?: string;
+  /** Claims DATA_DIR before anything is opened: `docent serve` and the commands that write. */
+  claimDataDir?: boolean;
 }
 
 /** The composition root: the only place that names concrete classes. */
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const logger = createLogger(config.logLevel);
+  const dataDir = createDataDirClaim(config, overrides.command ?? 'process');
+  if (overrides.claimDataDir) await dataDir.claim();
   const embedder = await createEmbedder(config);
   if (!config.lancedbUri.includes('://')) await mkdir(config.lancedbUri, { recursive: true });
   // Models handed in by a caller live on this thread, so the graph that calls them does too.
@@ -94,7 +104,12 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const graph =
     answerThread ??
     composeAnswerGraph(config, { knowledgeBase, models, cache, redis, logger, now: overrides.now });
-  const jobs = new IngestJobs(await createJobQueue(config, logger), knowledgeBase, (job, error) =>
+  // Opened by the first shared file or by the worker's start: a command that only reads leaves it be.
+  const queue = new LazyJobQueue(async () => {
+    await dataDir.claim();
+    return createJobQueue(config, logger);
+  });
+  const jobs = new IngestJobs(queue, knowledgeBase, (job, error) =>
     logger.warn({ job: job.id, file: job.file.name, err: errorSummary(error) }, 'ingestion job failed'),
   );
   const answerer = new GraphAnswerer(
@@ -165,6 +180,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     answerer,
     handleMessage,
     readiness,
+    claimDataDir: () => dataDir.claim(),
     async maintain() {
       await knowledgeBase.maintain();
       // A thread that is restarting loads every index when it starts anyway.
@@ -178,6 +194,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       await limits.close();
       await redis?.quit().catch(() => redis.disconnect());
       await store.close();
+      await dataDir.release();
     },
   };
 }

@@ -1,4 +1,6 @@
 import { runChat, terminalFileFetcher } from '../../adapters/terminal/chat.js';
+import type { MessageHandler } from '../core/handle-message.js';
+import { describeError } from '../errors.js';
 import type { Services } from '../main.js';
 
 export async function chatCommand(
@@ -6,9 +8,8 @@ export async function chatCommand(
   options: { tenant: string; greeting?: string },
 ): Promise<number> {
   services.jobs.register('terminal', terminalFileFetcher);
-  await services.jobs.start();
   await runChat({
-    handleMessage: services.handleMessage,
+    handleMessage: claimingForFiles(services),
     tenantId: options.tenant,
     input: process.stdin,
     output: process.stdout,
@@ -16,4 +17,27 @@ export async function chatCommand(
     greeting: options.greeting,
   });
   return 0;
+}
+
+/**
+ * Questions only read, so they work beside a running `docent serve`; files are written into the
+ * data directory, so the first /files claims it (and starts the ingestion worker), or says who
+ * has it.
+ */
+function claimingForFiles(services: Services): MessageHandler {
+  return async (message, hooks) => {
+    if (message.files.length > 0) {
+      try {
+        await services.claimDataDir();
+      } catch (error) {
+        const reason = describeError(error);
+        return {
+          kind: 'ingested',
+          files: message.files.map((f) => ({ name: f.name, status: 'failed', reason })),
+        };
+      }
+      await services.jobs.start();
+    }
+    return services.handleMessage(message, hooks);
+  };
 }

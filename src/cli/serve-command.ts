@@ -13,6 +13,9 @@ const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
 export async function serveCommand(config: Config): Promise<number> {
   const metrics = createMetrics();
   const services = await createServices(config, {
+    command: 'serve',
+    // Without Redis this process alone writes the data directory (journal, cached answers).
+    claimDataDir: true,
     observers: [metrics.observer],
     answerThread: config.answerThread === 'worker',
     startIngestThreads: true,

@@ -37,6 +37,9 @@ export interface FailedJob {
   failedAt: string;
 }
 
+/** Told once about a job failed for good without running it again: it was interrupted too often. */
+export type AbandonedJobHandler = (job: IngestJob, reason: string) => Promise<void>;
+
 /** A durable queue of ingestion jobs: a local journal, or a queue in Redis shared by every instance. */
 export interface JobQueue {
   /**
@@ -46,8 +49,15 @@ export interface JobQueue {
   add(job: IngestJob): Promise<boolean>;
   /** The job's result once it finished, on whichever instance ran it. */
   waitFor(id: string): Promise<JobResult>;
-  /** Starts working: `run` returns the outcome, or throws to fail (retried unless permanent). */
-  process(run: (job: IngestJob, info: JobRunInfo) => Promise<FileOutcome>): Promise<void>;
+  /**
+   * Starts working: `run` returns the outcome, or throws to fail (retried unless permanent). Every
+   * attempt counts, also one the process died in: a job whose attempts all ended that way is failed
+   * for good instead of run again, and `onAbandoned` hears of it.
+   */
+  process(
+    run: (job: IngestJob, info: JobRunInfo) => Promise<FileOutcome>,
+    onAbandoned?: AbandonedJobHandler,
+  ): Promise<void>;
   /** Jobs that failed for good, newest first, with their reason. */
   failed(): Promise<FailedJob[]>;
   close(): Promise<void>;
@@ -75,6 +85,11 @@ export function sharedFileOrigin(job: IngestJob): DocumentOrigin {
   };
 }
 
+/** Why a job that was being ingested each time the process stopped is not tried again. */
+export function interruptedReason(job: IngestJob, attempts: number): string {
+  return `${job.file.name}: the service stopped while ingesting it ${attempts === 1 ? 'once' : `${attempts} times`}, so it is not tried again.`;
+}
+
 /** A failure no retry can fix: the file itself is the problem. */
 export function isPermanent(error: unknown): boolean {
   return error instanceof DocentError && !(error instanceof IngestError && error.transient);
@@ -83,7 +98,8 @@ export function isPermanent(error: unknown): boolean {
 /**
  * Shared files become durable jobs: recorded before the platform hears back, then fetched and
  * ingested by a worker. A job interrupted by a crash runs again after a restart; ingestion is
- * idempotent per document, so it is indexed once.
+ * idempotent per document, so it is indexed once. The attempts a crash cut short count, so a file
+ * that brings the process down is given up (and its person told) rather than tried at every start.
  */
 export class IngestJobs {
   private readonly fetchers = new Map<Platform, FileFetcher>();
@@ -106,7 +122,10 @@ export class IngestJobs {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    await this.queue.process((job, info) => this.run(job, info));
+    await this.queue.process(
+      (job, info) => this.run(job, info),
+      (job, reason) => this.abandoned(job, reason),
+    );
   }
 
   add(job: IngestJob): Promise<boolean> {
@@ -148,6 +167,11 @@ export class IngestJobs {
     }
     if (info.recovered) await this.notify(job, outcome);
     return outcome;
+  }
+
+  private async abandoned(job: IngestJob, reason: string): Promise<void> {
+    this.onError(job, new Error(reason));
+    await this.notify(job, { name: job.file.name, status: 'failed', reason });
   }
 
   private async notify(job: IngestJob, outcome: FileOutcome): Promise<void> {

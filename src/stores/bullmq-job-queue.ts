@@ -1,8 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { FailedJob, IngestJob, JobQueue, JobResult, JobRunInfo } from '../core/ingest-jobs.js';
-import { isPermanent } from '../core/ingest-jobs.js';
+import type {
+  AbandonedJobHandler,
+  FailedJob,
+  IngestJob,
+  JobQueue,
+  JobResult,
+  JobRunInfo,
+} from '../core/ingest-jobs.js';
+import { interruptedReason, isPermanent } from '../core/ingest-jobs.js';
 import type { FileOutcome } from '../core/message.js';
 import { describeError } from '../errors.js';
 import type { RetryPolicy } from './journal-job-queue.js';
@@ -28,7 +35,8 @@ const LOOK_AT_MOST_MS = 5000;
 /**
  * The shared job queue: BullMQ on the service's Redis. Every instance adds and works jobs; a
  * job whose worker died is taken over by another once its lock runs out; failures are retried
- * with exponential backoff, and jobs that fail for good are kept with their reason.
+ * with exponential backoff, and jobs that fail for good are kept with their reason. An attempt a
+ * worker died in counts like one that failed, as in the journal.
  */
 export class BullJobQueue implements JobQueue {
   private readonly connections: Redis[] = [];
@@ -108,14 +116,22 @@ export class BullJobQueue implements JobQueue {
   }
 
   /** Starts the worker without waiting for Redis: it joins in whenever Redis is reachable. */
-  async process(run: (job: IngestJob, info: JobRunInfo) => Promise<FileOutcome>): Promise<void> {
+  async process(
+    run: (job: IngestJob, info: JobRunInfo) => Promise<FileOutcome>,
+    onAbandoned?: AbandonedJobHandler,
+  ): Promise<void> {
     this.worker = new Worker<IngestJob, FileOutcome>(
       QUEUE,
       async (job) => {
-        const info = {
-          recovered: job.stalledCounter > 0,
-          lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
-        };
+        const attempts = job.opts.attempts ?? 1;
+        // attemptsStarted counts every time a worker took the job, this one and those it died in
+        // (BullMQ's own retries count only attempts that ended in an error).
+        if (job.attemptsStarted > attempts) {
+          const reason = interruptedReason(job.data, attempts);
+          await onAbandoned?.(job.data, reason);
+          throw new UnrecoverableError(reason);
+        }
+        const info = { recovered: job.stalledCounter > 0, lastAttempt: job.attemptsStarted >= attempts };
         try {
           return await run(job.data, info);
         } catch (error) {
@@ -130,6 +146,9 @@ export class BullJobQueue implements JobQueue {
         concurrency: this.options.concurrency,
         lockDuration: this.options.lockMs,
         stalledInterval: this.options.lockMs,
+        // Above the count checked before each run, so the job still reaches it and its person is
+        // told; BullMQ's own limit would fail it unseen, with its own wording.
+        maxStalledCount: this.options.attempts,
       },
     );
     // The worker keeps retrying while Redis is away; /readyz names Redis meanwhile.

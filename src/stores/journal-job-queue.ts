@@ -1,7 +1,7 @@
 import { type FileHandle, mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { FailedJob, IngestJob, JobQueue, JobResult, JobRunInfo } from '../core/ingest-jobs.js';
-import { isPermanent } from '../core/ingest-jobs.js';
+import { type AbandonedJobHandler, interruptedReason, isPermanent } from '../core/ingest-jobs.js';
 import type { FileOutcome } from '../core/message.js';
 import { describeError } from '../errors.js';
 import { trimOldest } from './trim-oldest.js';
@@ -17,6 +17,8 @@ export interface RetryPolicy {
 
 type Entry =
   | { op: 'add'; job: IngestJob }
+  // Written before an attempt runs: an attempt the process died in still counts.
+  | { op: 'start'; id: string; attempt: number }
   | { op: 'done'; id: string; outcome: FileOutcome }
   | { op: 'failed'; job: IngestJob; reason: string; at: string };
 
@@ -26,18 +28,28 @@ const KEEP_FINISHED = 1000;
 // Rewritten with only what is still needed once it has this many lines.
 const COMPACT_AFTER_LINES = 4000;
 
+interface Pending {
+  job: IngestJob;
+  recovered: boolean;
+  /** Attempts begun so far, those a crash cut short included. */
+  started: number;
+}
+
 /**
  * The embedded job queue: an append-only journal under DATA_DIR, each entry on disk (fsync)
- * before `add` resolves. On open, jobs added but never finished are the ones a crash
- * interrupted; they run again. One process owns a data directory.
+ * before `add` resolves, and each attempt recorded before it runs. On open, jobs added but never
+ * finished are the ones a crash interrupted; they run again, unless they have used up their
+ * attempts (a file that kills the process must not kill it at every start). One process owns a
+ * data directory (see DataDirLock).
  */
 export class JournalJobQueue implements JobQueue {
-  private readonly pending = new Map<string, { job: IngestJob; recovered: boolean }>();
+  private readonly pending = new Map<string, Pending>();
   private readonly ready: string[] = [];
   private readonly finished = new Map<string, JobResult>();
   private readonly waiters = new Map<string, ((result: JobResult) => void)[]>();
   private failedJobs: FailedJob[] = [];
   private run?: (job: IngestJob, info: JobRunInfo) => Promise<FileOutcome>;
+  private onAbandoned?: AbandonedJobHandler;
   private readonly active = new Set<Promise<void>>();
   private writes: Promise<void> = Promise.resolve();
   private lines = 0;
@@ -60,7 +72,7 @@ export class JournalJobQueue implements JobQueue {
   async add(job: IngestJob): Promise<boolean> {
     if (this.closed) throw new Error('the job queue is closed');
     if (this.pending.has(job.id) || this.finished.has(job.id)) return false;
-    this.pending.set(job.id, { job, recovered: false });
+    this.pending.set(job.id, { job, recovered: false, started: 0 });
     try {
       await this.append({ op: 'add', job });
     } catch (error) {
@@ -79,8 +91,12 @@ export class JournalJobQueue implements JobQueue {
     return new Promise((resolve) => this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]));
   }
 
-  async process(run: (job: IngestJob, info: JobRunInfo) => Promise<FileOutcome>): Promise<void> {
+  async process(
+    run: (job: IngestJob, info: JobRunInfo) => Promise<FileOutcome>,
+    onAbandoned?: AbandonedJobHandler,
+  ): Promise<void> {
     this.run = run;
+    this.onAbandoned = onAbandoned;
     this.pump();
   }
 
@@ -101,7 +117,7 @@ export class JournalJobQueue implements JobQueue {
       const id = this.ready.shift() as string;
       const entry = this.pending.get(id);
       if (!entry) continue;
-      const work = this.work(entry.job, entry.recovered, this.run).finally(() => {
+      const work = this.work(entry, this.run).finally(() => {
         this.active.delete(work);
         this.pump();
       });
@@ -110,13 +126,16 @@ export class JournalJobQueue implements JobQueue {
   }
 
   private async work(
-    job: IngestJob,
-    recovered: boolean,
+    entry: Pending,
     run: (job: IngestJob, info: JobRunInfo) => Promise<FileOutcome>,
   ): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+    const { job, recovered } = entry;
+    if (entry.started >= this.policy.attempts) return this.abandon(job, entry.started);
+    for (let attempt = entry.started + 1; ; attempt++) {
       const lastAttempt = attempt >= this.policy.attempts;
       try {
+        await this.append({ op: 'start', id: job.id, attempt });
+        entry.started = attempt;
         const outcome = await run(job, { recovered, lastAttempt });
         await this.append({ op: 'done', id: job.id, outcome });
         return this.finish(job.id, { ok: true, outcome });
@@ -128,13 +147,29 @@ export class JournalJobQueue implements JobQueue {
           await new Promise((r) => setTimeout(r, this.policy.backoffMs * 2 ** (attempt - 1)));
           continue;
         }
-        const reason = describeError(error);
-        const failedAt = new Date().toISOString();
-        await this.append({ op: 'failed', job, reason, at: failedAt });
-        this.failedJobs = [...this.failedJobs, { job, reason, failedAt }].slice(-KEEP_FAILED);
-        return this.finish(job.id, { ok: false, reason });
+        return this.failForGood(job, describeError(error));
       }
     }
+  }
+
+  /** Every attempt ended with the process dying: the job is failed without running it again. */
+  private async abandon(job: IngestJob, attempts: number): Promise<void> {
+    const reason = interruptedReason(job, attempts);
+    // On disk first: a crash while telling the person must not bring the job back.
+    await this.recordFailure(job, reason);
+    await this.onAbandoned?.(job, reason);
+    this.finish(job.id, { ok: false, reason });
+  }
+
+  private async failForGood(job: IngestJob, reason: string): Promise<void> {
+    await this.recordFailure(job, reason);
+    this.finish(job.id, { ok: false, reason });
+  }
+
+  private async recordFailure(job: IngestJob, reason: string): Promise<void> {
+    const failedAt = new Date().toISOString();
+    await this.append({ op: 'failed', job, reason, at: failedAt });
+    this.failedJobs = [...this.failedJobs, { job, reason, failedAt }].slice(-KEEP_FAILED);
   }
 
   private finish(id: string, result: JobResult): void {
@@ -171,8 +206,11 @@ export class JournalJobQueue implements JobQueue {
       } catch {
         continue; // the torn last line of a write a crash interrupted: that job was never acknowledged
       }
-      if (entry.op === 'add') this.pending.set(entry.job.id, { job: entry.job, recovered: true });
-      else if (entry.op === 'done') {
+      if (entry.op === 'add') this.pending.set(entry.job.id, { job: entry.job, recovered: true, started: 0 });
+      else if (entry.op === 'start') {
+        const pending = this.pending.get(entry.id);
+        if (pending) pending.started = Math.max(pending.started, entry.attempt);
+      } else if (entry.op === 'done') {
         this.pending.delete(entry.id);
         this.remember(entry.id, { ok: true, outcome: entry.outcome });
       } else {
@@ -194,7 +232,10 @@ export class JournalJobQueue implements JobQueue {
         result.ok ? [{ op: 'done', id, outcome: result.outcome }] : [],
       ),
       ...this.failedJobs.map((f): Entry => ({ op: 'failed', job: f.job, reason: f.reason, at: f.failedAt })),
-      ...[...this.pending.values()].map(({ job }): Entry => ({ op: 'add', job })),
+      ...[...this.pending.values()].flatMap(({ job, started }): Entry[] => [
+        { op: 'add', job },
+        ...(started > 0 ? [{ op: 'start' as const, id: job.id, attempt: started }] : []),
+      ]),
     ];
     const temporary = `${this.file}.tmp`;
     const handle = await open(temporary, 'w');

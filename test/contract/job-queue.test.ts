@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { QueueEvents } from 'bullmq';
+import { QueueEvents, type Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IngestJob, JobQueue, JobRunInfo } from '../../src/core/ingest-jobs.js';
 import type { FileOutcome } from '../../src/core/message.js';
@@ -47,6 +48,37 @@ const queues: Record<string, () => Promise<JobQueue>> = {
       prefix: `test-${randomUUID().slice(0, 8)}`,
       lockMs: 5000,
     }),
+};
+
+/**
+ * Instances of one queue (a journal directory, a Redis prefix) as successive processes, and how
+ * each dies in the middle of a job: it stops with nothing handed back, as under SIGKILL.
+ */
+const lives: Record<string, () => Promise<{ next(): Promise<JobQueue>; die(q: JobQueue): Promise<void> }>> = {
+  journal: async () => {
+    const dir = await journalDir();
+    return {
+      next: () => JournalJobQueue.open(dir, POLICY),
+      // Nothing but what is already on disk remains.
+      die: (q) => (q as unknown as { handle: FileHandle }).handle.close(),
+    };
+  },
+  bullmq: async () => {
+    const options = {
+      ...POLICY,
+      redisUrl: 'redis://127.0.0.1:6379',
+      prefix: `test-${randomUUID().slice(0, 8)}`,
+      lockMs: 500,
+    };
+    return {
+      next: async () => new BullJobQueue(options),
+      // The worker stops renewing its lock and lets go of nothing: the job stays claimed until it expires.
+      die: async (q) => {
+        await (q as unknown as { worker: Worker }).worker.close(true);
+        await q.close();
+      },
+    };
+  },
 };
 
 describe.each(Object.keys(queues))('job queue contract: %s', (kind) => {
@@ -120,6 +152,49 @@ describe.each(Object.keys(queues))('job queue contract: %s', (kind) => {
     });
     expect((await queue.failed()).map((f) => f.job.id)).toContain(j.id);
   });
+
+  it('fails a job for good once every attempt ended with the process dying, and says why', async () => {
+    const life = await (lives[kind] as () => ReturnType<(typeof lives)['journal']>)();
+    const j = job('crash.pdf');
+    const seen: JobRunInfo[] = [];
+    // Each process takes the job up, and dies while ingesting it.
+    for (let n = 1; n <= POLICY.attempts; n++) {
+      const dying = await life.next();
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      await dying.process((_job, info) => {
+        seen.push(info);
+        started();
+        return new Promise<never>(() => {});
+      });
+      if (n === 1) await dying.add(j);
+      await running;
+      await life.die(dying);
+    }
+    expect(seen.map((i) => i.lastAttempt)).toEqual([false, false, true]);
+    expect(seen.slice(1).every((i) => i.recovered)).toBe(true);
+
+    const survivor = await life.next();
+    open.push(survivor);
+    let runs = 0;
+    const abandoned: { id: string; reason: string }[] = [];
+    await survivor.process(
+      async (k) => {
+        runs++;
+        return indexed(k);
+      },
+      async (k, reason) => {
+        abandoned.push({ id: k.id, reason });
+      },
+    );
+    const reason = 'crash.pdf: the service stopped while ingesting it 3 times, so it is not tried again.';
+    expect(await survivor.waitFor(j.id)).toEqual({ ok: false, reason });
+    expect(runs).toBe(0);
+    expect(abandoned).toEqual([{ id: j.id, reason }]);
+    expect((await survivor.failed()).find((f) => f.job.id === j.id)).toMatchObject({ reason });
+  }, 30_000);
 });
 
 describe('BullMQ waiters', () => {

@@ -8,6 +8,8 @@ export interface ServeProcess {
   exited: Promise<number | null>;
 }
 
+const START_TIMEOUT_MS = 90_000;
+
 /** `docent serve` in its own process on a random port, once /healthz answers. */
 export async function startServeProcess(env: Record<string, string>): Promise<ServeProcess> {
   const port = 18000 + Math.floor(Math.random() * 900);
@@ -24,9 +26,17 @@ export async function startServeProcess(env: Record<string, string>): Promise<Se
   child.stderr?.on('data', (d) => {
     logs += d;
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      exitCode = code;
+      resolve(code);
+    }),
+  );
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 150; i++) {
+  // Start-up on a busy machine can take many seconds: wait for the service or its exit, not a clock.
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline && exitCode === undefined) {
     const up = await fetch(`${base}/healthz`).then(
       (r) => r.ok,
       () => false,
@@ -35,5 +45,6 @@ export async function startServeProcess(env: Record<string, string>): Promise<Se
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`docent serve never came up:\n${logs}`);
+  const how = exitCode === undefined ? `within ${START_TIMEOUT_MS / 1000} s` : `(exited with ${exitCode})`;
+  throw new Error(`docent serve never came up ${how}:\n${logs}`);
 }

@@ -129,7 +129,8 @@ describe('docent CLI', () => {
     const after = JSON.parse((await runCli(['ask', 'rotate the API key', '--json'], { env })).stdout);
     expect(after.sources.map((s: { source: string }) => s.source)).not.toContain('docs/runbooks/keys.md');
     expect((await runCli(['docs', 'rm', 'nope'], { env })).code).toBe(1);
-  });
+    // Four processes, each starting up: slow on a busy machine.
+  }, 120_000);
 
   it('exits 2 with every configuration problem listed', async () => {
     const result = await runCli(['docs', 'list'], { env: { ...env, TOP_K: 'many', MAX_FILE_MB: '-1' } });

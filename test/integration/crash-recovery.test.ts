@@ -101,3 +101,60 @@ describe.each([
     }
   }, 60_000);
 });
+
+describe('a shared file that the service keeps dying on, with the local journal', () => {
+  it('is failed for good once its attempts are used up, and the person is told why', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'docent-crashloop-'));
+    const channel = `C${randomUUID().slice(0, 6).toUpperCase()}`;
+    const fileId = `F${randomUUID().slice(0, 6).toUpperCase()}`;
+    const ts = '1800000500.000100';
+    slack.files.set(fileId, { id: fileId, name: 'bomb.md', content: '# Bomb\n\nText.', channel, ts });
+    const serviceEnv = {
+      DATA_DIR: dir,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      DOCENT_ADMIN_TOKEN: 'a',
+      INGEST_JOB_ATTEMPTS: '2',
+    };
+    const share = { type: 'message', subtype: 'file_share', channel_type: 'channel', user: 'U1', text: '' };
+    // Every start dies in the middle of the file, as one that exhausts the machine's memory would.
+    slack.holdDownloads(true);
+    const started: Awaited<ReturnType<typeof startServeProcess>>[] = [];
+    try {
+      for (let life = 1; life <= 2; life++) {
+        const downloads = slack.downloadsStarted();
+        const service = await startServeProcess(serviceEnv);
+        started.push(service);
+        if (life === 1) {
+          const event = { ...share, ts, channel, files: [{ id: fileId }] };
+          expect((await sendEvent(service.base, event, `Ev-${fileId}`)).status).toBe(200);
+        }
+        await until(() => slack.downloadsStarted() > downloads, 60_000);
+        service.child.kill('SIGKILL');
+        await service.exited;
+      }
+      const downloads = slack.downloadsStarted();
+      const last = await startServeProcess(serviceEnv);
+      started.push(last);
+      const reason = 'the service stopped while ingesting it 2 times, so it is not tried again.';
+      const posted = await until(
+        () => slack.callsTo('chat.postMessage').find((c) => c.args.channel === channel),
+        60_000,
+      );
+      expect(posted.args).toMatchObject({ text: `Could not index bomb.md: ${reason}`, thread_ts: ts });
+      const failed = await fetch(`${last.base}/admin/jobs/failed?tenant=T1`, {
+        headers: { authorization: 'Bearer a' },
+      });
+      expect(((await failed.json()) as { jobs: unknown[] }).jobs).toEqual([
+        expect.objectContaining({ file: 'bomb.md', reason: `bomb.md: ${reason}` }),
+      ]);
+      expect(slack.downloadsStarted()).toBe(downloads);
+    } finally {
+      slack.holdDownloads(false);
+      for (const service of started) service.child.kill('SIGKILL');
+      await Promise.all(started.map((s) => s.exited));
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
