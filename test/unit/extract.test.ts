@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { IngestError } from '../../src/errors.js';
 import { extractDocument } from '../../src/ingestion/extract.js';
-import { makeDocx, makeDocxBomb, makePdf } from '../helpers/make-files.js';
+import { limitsFor } from '../../src/ingestion/limits.js';
+import { listZipEntries } from '../../src/ingestion/zip-entries.js';
+import { makeDocx, makeDocxBomb, makeLyingDocx, makePdf } from '../helpers/make-files.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -188,5 +191,61 @@ describe('extractDocument: bad input gets one clear reason', () => {
     const err = await reject(utf8('{"a": '), 'broken.json');
     expect(err.code).toBe('corrupt');
     expect(err.message).toMatch(/^broken\.json: the JSON is not valid/);
+  });
+
+  it('counts the bytes a DOCX really unpacks to, whatever its headers claim, and stops at the limit', async () => {
+    const bomb = await makeLyingDocx(24 * 1024 * 1024);
+    const declared = listZipEntries(bomb, 'liar.docx').find((e) => e.name === 'word/document.xml');
+    expect(declared?.uncompressedSize).toBe(4096);
+    expect(bomb.length).toBeLessThan(256 * 1024);
+    const before = process.memoryUsage().rss;
+    const err = await reject(bomb, 'liar.docx');
+    expect(err).toBeInstanceOf(IngestError);
+    expect(err).toMatchObject({
+      code: 'too_large',
+      message:
+        'liar.docx: refused, its contents unpack to more than 9.5 MB, more than Docent reads from one document.',
+      transient: false,
+    });
+    expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
+  });
+
+  it('reads the same lying DOCX when what it really unpacks to is within the limit', async () => {
+    const doc = await extractDocument(await makeLyingDocx(1024 * 1024), 'small-liar.docx');
+    expect(doc.text).toBe('Looks innocent.');
+  });
+
+  it('refuses a CSV repeating a long header on every value while building its text', async () => {
+    const columns = Array.from({ length: 20 }, (_, i) => `${'very long column name '.repeat(25)}${i}`);
+    const rows = Array.from({ length: 2000 }, () => columns.map(() => '1').join(','));
+    const csv = utf8([columns.join(','), ...rows].join('\n'));
+    expect(csv.length).toBeLessThan(100 * 1024);
+    const err = await reject(csv, 'bomb.csv');
+    expect(err).toMatchObject({
+      code: 'too_large',
+      message:
+        'bomb.csv: refused, its text would make more than 5,000 passages, the most one file may give (MAX_PASSAGES_PER_FILE); split it into smaller files.',
+    });
+  });
+
+  it('refuses JSON nested thousands of levels deep with a clear, permanent reason', async () => {
+    const json = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const err = await reject(utf8(json), 'deep.json');
+    expect(err).toBeInstanceOf(IngestError);
+    expect(err).toMatchObject({
+      code: 'unsupported_type',
+      message: 'deep.json: the JSON is nested more than 100 levels deep, which Docent does not read.',
+      transient: false,
+    });
+  });
+
+  it('refuses text beyond what MAX_PASSAGES_PER_FILE passages can hold, before splitting it', async () => {
+    const limits = limitsFor({ size: 100, overlap: 10, maxPassages: 10 });
+    const line = utf8('x'.repeat(1001));
+    await expect(extractDocument(line, 'one-line.txt', limits)).rejects.toMatchObject({
+      code: 'too_large',
+      message: expect.stringContaining('more than 10 passages'),
+    });
+    expect((await extractDocument(utf8('x'.repeat(1000)), 'fits.txt', limits)).text).toHaveLength(1000);
   });
 });
