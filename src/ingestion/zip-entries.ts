@@ -98,6 +98,8 @@ export function openBoundedZip(bytes: Uint8Array, fileName: string, maxInflatedB
       if (!entry) throw damaged(fileName);
       const data = inflateEntry(bytes, entry, fileName, maxInflatedBytes - used);
       if (data === undefined) throw unpacksTooLarge(fileName, maxInflatedBytes);
+      // Within the limit but not what the archive said: damaged, as any ZIP reader would say.
+      if (data.length !== entry.uncompressedSize) throw damaged(fileName);
       used += data.length;
       inflated.set(name, data);
       return data;

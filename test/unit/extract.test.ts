@@ -210,9 +210,15 @@ describe('extractDocument: bad input gets one clear reason', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
   });
 
-  it('reads the same lying DOCX when what it really unpacks to is within the limit', async () => {
-    const doc = await extractDocument(await makeLyingDocx(1024 * 1024), 'small-liar.docx');
-    expect(doc.text).toBe('Looks innocent.');
+  it('refuses an honest DOCX whose text and markup unpack past the limit, and calls a small liar damaged', async () => {
+    // Varied words, so it compresses like prose and its declared sizes look like no bomb.
+    const words = Array.from({ length: 1_500_000 }, (_, i) => ((i * 2654435761) >>> 0).toString(36));
+    const honest = await makeDocx([words.join(' ')]);
+    expect((await reject(honest, 'honest.docx')).code).toBe('too_large');
+    expect(await reject(await makeLyingDocx(1024 * 1024), 'small-liar.docx')).toMatchObject({
+      code: 'corrupt',
+      message: 'small-liar.docx: the file is damaged (its ZIP structure is unreadable).',
+    });
   });
 
   it('refuses a CSV repeating a long header on every value while building its text', async () => {
