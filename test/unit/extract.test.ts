@@ -91,6 +91,31 @@ describe('extractDocument: every supported type', () => {
     expect(doc.text).toContain('Economy class for trips under 6 hours.');
   });
 
+  it('reads a long Word document in one pass of its text, not one per paragraph', async () => {
+    const paragraphs = Array.from(
+      { length: 8000 },
+      (_, i) => `Paragraph ${i}: rotate the staging key, then the production key.`,
+    );
+    const doc = await extractDocument(await makeDocx(['# Key rotation', ...paragraphs]), 'long.docx');
+    expect(doc.text.startsWith('# Key rotation\n\nParagraph 0: rotate')).toBe(true);
+    expect(doc.text.endsWith('Paragraph 7999: rotate the staging key, then the production key.')).toBe(true);
+    expect(doc.text.split('\n\n')).toHaveLength(8001);
+  }, 20_000);
+
+  it('reads a long HTML page piece by piece without leaking its scripts into the text', async () => {
+    const paragraphs = Array.from(
+      { length: 3000 },
+      (_, i) => `<p>Step ${i}: page the <b>on-call</b> engineer.</p>`,
+    );
+    paragraphs.splice(1500, 0, '<script>document.write("<div><p>tracking</p></div>")</script>');
+    const html = `<!doctype html><html><head><title>Runbook</title></head><body>${paragraphs.join('\n')}</body></html>`;
+    const doc = await extractDocument(utf8(html), 'runbook.html');
+    expect(doc.title).toBe('Runbook');
+    expect(doc.text).not.toContain('tracking');
+    expect(doc.text.split('\n\n')).toHaveLength(3000);
+    expect(doc.text).toContain('Step 2999: page the **on-call** engineer.');
+  }, 20_000);
+
   it('decodes legacy Windows-1252 text', async () => {
     const doc = await extractDocument(
       new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x20, 0x6d, 0x65, 0x6e, 0x75]),
