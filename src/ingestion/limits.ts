@@ -4,8 +4,11 @@ import type { ChunkingOptions } from './split.js';
 
 /** Passages one file may give unless MAX_PASSAGES_PER_FILE says otherwise. */
 export const DEFAULT_MAX_PASSAGES = DEFAULTS.MAX_PASSAGES_PER_FILE;
-/** Word documents' XML takes ~40 bytes of memory per byte to convert; this many per allowed character. */
-const DOCX_XML_BYTES_PER_CHAR = 4;
+/**
+ * Bytes of XML a DOCX may unpack to per allowed character of text (5 MB by default): mammoth takes
+ * ~40 bytes of memory per byte of XML, and Word's markup is 2 to 5 times its text.
+ */
+const DOCX_XML_BYTES_PER_CHAR = 2;
 /** Nesting past this is machine output, not something a question is answered from. */
 export const MAX_JSON_DEPTH = 100;
 
