@@ -9,6 +9,7 @@ export const DEFAULTS = {
   CHUNK_SIZE: 500,
   CHUNK_OVERLAP: 50,
   MAX_FILE_MB: 25,
+  MAX_PASSAGES_PER_FILE: 5000,
   TOP_K: 5,
   LOG_LEVEL: 'info',
   CHEAP_MODEL: 'gpt-4o-mini',
@@ -63,6 +64,12 @@ const schema = z
     CHUNK_SIZE: z.coerce.number().int().min(100).max(8000).default(DEFAULTS.CHUNK_SIZE),
     CHUNK_OVERLAP: z.coerce.number().int().min(0).max(2000).default(DEFAULTS.CHUNK_OVERLAP),
     MAX_FILE_MB: z.coerce.number().positive().max(1024).default(DEFAULTS.MAX_FILE_MB),
+    MAX_PASSAGES_PER_FILE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(DEFAULTS.MAX_PASSAGES_PER_FILE),
     TOP_K: z.coerce.number().int().min(1).max(50).default(DEFAULTS.TOP_K),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ANSWER_THREAD: z.enum(['worker', 'main']).default('worker'),
@@ -232,7 +239,8 @@ export interface Config {
   openai?: { apiKey: string; baseURL?: string };
   /** `dimensions` is asked of models that can shorten their vectors (text-embedding-3-*). */
   embeddings: { kind: 'local' } | { kind: 'openai'; model: string; dimensions?: number };
-  chunking: { size: number; overlap: number };
+  /** Passage size and overlap, and the most passages one file may give (its text is bounded by it too). */
+  chunking: { size: number; overlap: number; maxPassages: number };
   maxFileBytes: number;
   topK: number;
   logLevel: Env['LOG_LEVEL'];
@@ -331,7 +339,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embeddings: useOpenAIEmbeddings
       ? { kind: 'openai', model: e.EMBEDDING_MODEL, dimensions: e.EMBEDDING_DIMENSIONS }
       : { kind: 'local' },
-    chunking: { size: e.CHUNK_SIZE, overlap: e.CHUNK_OVERLAP },
+    chunking: { size: e.CHUNK_SIZE, overlap: e.CHUNK_OVERLAP, maxPassages: e.MAX_PASSAGES_PER_FILE },
     maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
     topK: e.TOP_K,
     logLevel: e.LOG_LEVEL,

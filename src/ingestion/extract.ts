@@ -5,6 +5,7 @@ import { extractDocx } from './extractors/docx.js';
 import { htmlToMarkdown } from './extractors/html.js';
 import { extractPdf } from './extractors/pdf.js';
 import { csvToText, jsonToText } from './extractors/structured.js';
+import { limitsFor, type PreparationLimits, TextBudget, tooMuchText } from './limits.js';
 
 export interface ExtractedDocument {
   type: DocumentType;
@@ -15,8 +16,21 @@ export interface ExtractedDocument {
 }
 
 const CFB_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0];
+// HTML is mostly markup: its size is checked against a multiple of the text limit before parsing.
+const HTML_CHARS_PER_TEXT_CHAR = 8;
 
-export async function extractDocument(bytes: Uint8Array, fileName: string): Promise<ExtractedDocument> {
+/** What the default settings (CHUNK_SIZE 500, MAX_PASSAGES_PER_FILE unset) allow. */
+const DEFAULT_LIMITS = limitsFor({ size: 500, overlap: 50 });
+
+/**
+ * The file's text, refused with one sentence when it cannot be read or when it would give more
+ * text than `limits` allow (counted while it is produced, before the text exists in full).
+ */
+export async function extractDocument(
+  bytes: Uint8Array,
+  fileName: string,
+  limits: PreparationLimits = DEFAULT_LIMITS,
+): Promise<ExtractedDocument> {
   if (bytes.length === 0) throw new IngestError('no_text', `${fileName}: the file is empty.`);
   const ext = path.extname(fileName).toLowerCase();
   // Office encrypts a password-protected .docx by wrapping it in a legacy compound file.
@@ -29,8 +43,9 @@ export async function extractDocument(bytes: Uint8Array, fileName: string): Prom
   const decoded = isBinaryContainer(bytes) ? undefined : decodeText(bytes);
   const type = detectType(bytes, fileName, decoded);
   const fallbackTitle = path.basename(fileName, ext) || fileName;
-  const result = await extractByType(type, bytes, decoded ?? '', fileName);
+  const result = await extractByType(type, bytes, decoded ?? '', fileName, limits);
   const text = normalizeWhitespace(result.text);
+  if (text.length > limits.maxTextChars) throw tooMuchText(fileName, limits);
   if (text.replace(/[\W_]+/gu, '').length < 3) {
     const why = type === 'pdf' ? ' (a scanned PDF without a text layer? run OCR first)' : '';
     throw new IngestError('no_text', `${fileName}: no text to index${why}.`);
@@ -44,24 +59,27 @@ async function extractByType(
   bytes: Uint8Array,
   text: string,
   fileName: string,
+  limits: PreparationLimits,
 ): Promise<{ text: string; title?: string; structured: boolean }> {
+  const budget = new TextBudget(fileName, limits);
   switch (type) {
     case 'pdf':
-      return { text: await extractPdf(bytes, fileName), structured: false };
+      return { text: await extractPdf(bytes, fileName, budget), structured: false };
     case 'docx':
-      return { text: await extractDocx(bytes, fileName), structured: true };
+      return { text: await extractDocx(bytes, fileName, limits.maxInflatedBytes), structured: true };
     case 'html': {
+      if (text.length > limits.maxTextChars * HTML_CHARS_PER_TEXT_CHAR) throw tooMuchText(fileName, limits);
       const { markdown, title } = htmlToMarkdown(text);
       return { text: markdown, title, structured: true };
     }
     case 'csv':
-      return { text: csvToText(text, fileName), structured: false };
+      return { text: csvToText(text, fileName, budget), structured: false };
     case 'json':
-      return { text: jsonToText(text, fileName), structured: false };
+      return { text: jsonToText(text, fileName, budget), structured: false };
     case 'markdown':
-      return { text, structured: true };
     case 'text':
-      return { text, structured: false };
+      budget.spend(text.length);
+      return { text, structured: type === 'markdown' };
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Embedder } from './embedder.js';
 import { extractDocument } from './extract.js';
+import { limitsFor, tooMuchText } from './limits.js';
 import { type ChunkingOptions, splitText } from './split.js';
 
 /** A document made ready to store: its title, its passages and, when embedded here, their vectors. */
@@ -30,8 +31,11 @@ export async function prepareDocument(
   chunking: ChunkingOptions,
   embedder?: Embedder,
 ): Promise<PreparedDocument> {
-  const extracted = await extractDocument(bytes, source);
+  const limits = limitsFor(chunking);
+  const extracted = await extractDocument(bytes, source, limits);
+  // The text is already within limits, so splitting it makes a bounded number of strings.
   const texts = await splitText(extracted.text, extracted.structured, chunking);
+  if (texts.length > limits.maxPassages) throw tooMuchText(source, limits);
   if (!embedder) return { title: extracted.title, texts };
   return { title: extracted.title, texts, vectors: await embedPassages(embedder, extracted.title, texts) };
 }

@@ -3,6 +3,8 @@ import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 export interface ChunkingOptions {
   size: number;
   overlap: number;
+  /** The most passages one file may give (MAX_PASSAGES_PER_FILE); see limits.ts for the default. */
+  maxPassages?: number;
 }
 
 /** Markdown-aware splitting keeps headings with their sections; plain text splits on paragraphs then sentences. */

@@ -79,3 +79,28 @@ export async function makeDocx(
 export async function makeDocxBomb(): Promise<Uint8Array> {
   return makeDocx(['Looks innocent.'], { 'word/media/padding.xml': new Uint8Array(64 * 1024 * 1024) });
 }
+
+/**
+ * A DOCX whose word/document.xml really holds `realBytes` of (valid) XML while its ZIP headers,
+ * local and central, claim it unpacks to 4 KiB: only counting the inflated bytes catches it.
+ */
+export async function makeLyingDocx(realBytes: number): Promise<Uint8Array> {
+  const padding = `<!-- ${'x'.repeat(realBytes)} -->`;
+  const docx = await makeDocx(['Looks innocent.']);
+  const zip = await JSZip.loadAsync(docx);
+  const xml = await zip.file('word/document.xml')?.async('string');
+  zip.file('word/document.xml', xml?.replace('<w:body>', `<w:body>${padding}`) ?? '');
+  const bytes = await zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const declared = 4096;
+  for (let at = 0; at + 46 <= bytes.length; at++) {
+    const signature = view.getUint32(at, true);
+    const name = (offset: number, length: number) =>
+      new TextDecoder().decode(bytes.subarray(offset, offset + length));
+    if (signature === 0x04034b50 && name(at + 30, view.getUint16(at + 26, true)) === 'word/document.xml')
+      view.setUint32(at + 22, declared, true);
+    if (signature === 0x02014b50 && name(at + 46, view.getUint16(at + 28, true)) === 'word/document.xml')
+      view.setUint32(at + 24, declared, true);
+  }
+  return bytes;
+}

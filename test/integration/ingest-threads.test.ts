@@ -62,4 +62,37 @@ describe('ingestion threads', () => {
     const next = await preparer.prepare(utf8('Deploys happen on Tuesdays.'), 'deploys.txt');
     expect(next.texts).toEqual(['Deploys happen on Tuesdays.']);
   });
+
+  it('hold a file to MAX_PASSAGES_PER_FILE and refuse deep JSON in words, as the calling thread does', async () => {
+    const limited = { size: 300, overlap: 30, maxPassages: 5 };
+    preparer = new ThreadPreparer(limited, embedder, 1);
+    await preparer.ready();
+    const inline = new InlinePreparer(limited, embedder);
+    // Eight paragraphs of 160 characters: within 5 × 300 characters of text, but one passage each.
+    const paragraphs = Array.from({ length: 8 }, (_, i) =>
+      `${i} ${'Rotate the key in Settings. '.repeat(6)}`.slice(0, 160),
+    );
+    const tooMany = utf8(paragraphs.join('\n\n'));
+    const tooLong = utf8(Array.from({ length: 30 }, (_, i) => section(i)).join('\n'));
+    const deep = utf8(`${'['.repeat(5000)}1${']'.repeat(5000)}`);
+    for (const prepare of [preparer.prepare.bind(preparer), inline.prepare.bind(inline)]) {
+      for (const [bytes, name] of [
+        [tooMany, 'many.txt'],
+        [tooLong, 'long.md'],
+      ] as const) {
+        const refused = await prepare(bytes, name).catch((e: unknown) => e);
+        expect(refused).toBeInstanceOf(IngestError);
+        expect(refused).toMatchObject({
+          code: 'too_large',
+          message: `${name}: refused, its text would make more than 5 passages, the most one file may give (MAX_PASSAGES_PER_FILE); split it into smaller files.`,
+          transient: false,
+        });
+      }
+      const tooDeep = await prepare(deep, 'deep.json').catch((e: unknown) => e);
+      expect(tooDeep).toBeInstanceOf(IngestError);
+      expect(tooDeep).toMatchObject({ code: 'unsupported_type', transient: false });
+      const fits = await prepare(utf8(paragraphs.slice(0, 5).join('\n\n')), 'fits.txt');
+      expect(fits.texts).toHaveLength(5);
+    }
+  });
 });

@@ -144,6 +144,24 @@ describe('knowledge base on LanceDB', () => {
     expect(await ctx.kb.listDocuments('acme')).toEqual([]);
   });
 
+  it('a small CSV whose header repeats into megabytes of text is refused with nothing embedded or stored', async () => {
+    const columns = Array.from({ length: 20 }, (_, i) => `${'quarterly revenue by region '.repeat(18)}${i}`);
+    const rows = Array.from({ length: 1000 }, () => columns.map(() => '1').join(','));
+    const csv = [columns.join(','), ...rows].join('\n');
+    expect(csv.length).toBeLessThan(64 * 1024);
+    await expect(
+      ctx.kb.ingest({ tenantId: 'acme', scope: 'tenant', source: 'revenue.csv', fetchData: bytesOf(csv) }),
+    ).rejects.toMatchObject({
+      code: 'too_large',
+      message:
+        'revenue.csv: refused, its text would make more than 5,000 passages, the most one file may give (MAX_PASSAGES_PER_FILE); split it into smaller files.',
+      transient: false,
+    });
+    expect(ctx.embedder.embedded).toBe(0);
+    expect(await ctx.kb.listDocuments('acme')).toEqual([]);
+    expect(ctx.changes).toEqual([]);
+  });
+
   it('remembers its embedder across restarts and refuses another', async () => {
     await ctx.kb.ingest({
       tenantId: 'acme',

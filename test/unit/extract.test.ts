@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { IngestError } from '../../src/errors.js';
 import { extractDocument } from '../../src/ingestion/extract.js';
-import { makeDocx, makeDocxBomb, makePdf } from '../helpers/make-files.js';
+import { limitsFor } from '../../src/ingestion/limits.js';
+import { listZipEntries } from '../../src/ingestion/zip-entries.js';
+import { makeDocx, makeDocxBomb, makeLyingDocx, makePdf } from '../helpers/make-files.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -87,6 +90,31 @@ describe('extractDocument: every supported type', () => {
     expect(doc.text).toContain('# Travel policy');
     expect(doc.text).toContain('Economy class for trips under 6 hours.');
   });
+
+  it('reads a long Word document in one pass of its text, not one per paragraph', async () => {
+    const paragraphs = Array.from(
+      { length: 8000 },
+      (_, i) => `Paragraph ${i}: rotate the staging key, then the production key.`,
+    );
+    const doc = await extractDocument(await makeDocx(['# Key rotation', ...paragraphs]), 'long.docx');
+    expect(doc.text.startsWith('# Key rotation\n\nParagraph 0: rotate')).toBe(true);
+    expect(doc.text.endsWith('Paragraph 7999: rotate the staging key, then the production key.')).toBe(true);
+    expect(doc.text.split('\n\n')).toHaveLength(8001);
+  }, 20_000);
+
+  it('reads a long HTML page piece by piece without leaking its scripts into the text', async () => {
+    const paragraphs = Array.from(
+      { length: 3000 },
+      (_, i) => `<p>Step ${i}: page the <b>on-call</b> engineer.</p>`,
+    );
+    paragraphs.splice(1500, 0, '<script>document.write("<div><p>tracking</p></div>")</script>');
+    const html = `<!doctype html><html><head><title>Runbook</title></head><body>${paragraphs.join('\n')}</body></html>`;
+    const doc = await extractDocument(utf8(html), 'runbook.html');
+    expect(doc.title).toBe('Runbook');
+    expect(doc.text).not.toContain('tracking');
+    expect(doc.text.split('\n\n')).toHaveLength(3000);
+    expect(doc.text).toContain('Step 2999: page the **on-call** engineer.');
+  }, 20_000);
 
   it('decodes legacy Windows-1252 text', async () => {
     const doc = await extractDocument(
@@ -188,5 +216,67 @@ describe('extractDocument: bad input gets one clear reason', () => {
     const err = await reject(utf8('{"a": '), 'broken.json');
     expect(err.code).toBe('corrupt');
     expect(err.message).toMatch(/^broken\.json: the JSON is not valid/);
+  });
+
+  it('counts the bytes a DOCX really unpacks to, whatever its headers claim, and stops at the limit', async () => {
+    const bomb = await makeLyingDocx(24 * 1024 * 1024);
+    const declared = listZipEntries(bomb, 'liar.docx').find((e) => e.name === 'word/document.xml');
+    expect(declared?.uncompressedSize).toBe(4096);
+    expect(bomb.length).toBeLessThan(256 * 1024);
+    const before = process.memoryUsage().rss;
+    const err = await reject(bomb, 'liar.docx');
+    expect(err).toBeInstanceOf(IngestError);
+    expect(err).toMatchObject({
+      code: 'too_large',
+      message:
+        'liar.docx: refused, its contents unpack to more than 4.8 MB, more than Docent reads from one document.',
+      transient: false,
+    });
+    expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
+  });
+
+  it('refuses an honest DOCX whose text and markup unpack past the limit, and calls a small liar damaged', async () => {
+    // Varied words, so it compresses like prose and its declared sizes look like no bomb.
+    const words = Array.from({ length: 800_000 }, (_, i) => ((i * 2654435761) >>> 0).toString(36));
+    const honest = await makeDocx([words.join(' ')]);
+    expect((await reject(honest, 'honest.docx')).code).toBe('too_large');
+    expect(await reject(await makeLyingDocx(1024 * 1024), 'small-liar.docx')).toMatchObject({
+      code: 'corrupt',
+      message: 'small-liar.docx: the file is damaged (its ZIP structure is unreadable).',
+    });
+  });
+
+  it('refuses a CSV repeating a long header on every value while building its text', async () => {
+    const columns = Array.from({ length: 20 }, (_, i) => `${'very long column name '.repeat(25)}${i}`);
+    const rows = Array.from({ length: 2000 }, () => columns.map(() => '1').join(','));
+    const csv = utf8([columns.join(','), ...rows].join('\n'));
+    expect(csv.length).toBeLessThan(100 * 1024);
+    const err = await reject(csv, 'bomb.csv');
+    expect(err).toMatchObject({
+      code: 'too_large',
+      message:
+        'bomb.csv: refused, its text would make more than 5,000 passages, the most one file may give (MAX_PASSAGES_PER_FILE); split it into smaller files.',
+    });
+  });
+
+  it('refuses JSON nested thousands of levels deep with a clear, permanent reason', async () => {
+    const json = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const err = await reject(utf8(json), 'deep.json');
+    expect(err).toBeInstanceOf(IngestError);
+    expect(err).toMatchObject({
+      code: 'unsupported_type',
+      message: 'deep.json: the JSON is nested more than 100 levels deep, which Docent does not read.',
+      transient: false,
+    });
+  });
+
+  it('refuses text beyond what MAX_PASSAGES_PER_FILE passages can hold, before splitting it', async () => {
+    const limits = limitsFor({ size: 100, overlap: 10, maxPassages: 10 });
+    const line = utf8('x'.repeat(1001));
+    await expect(extractDocument(line, 'one-line.txt', limits)).rejects.toMatchObject({
+      code: 'too_large',
+      message: expect.stringContaining('more than 10 passages'),
+    });
+    expect((await extractDocument(utf8('x'.repeat(1000)), 'fits.txt', limits)).text).toHaveLength(1000);
   });
 });

@@ -1,17 +1,39 @@
 import mammoth from 'mammoth';
 import { IngestError } from '../../errors.js';
-import { assertNotZipBomb } from '../zip-entries.js';
+import { assertNotZipBomb, openBoundedZip } from '../zip-entries.js';
 import { htmlToMarkdown } from './html.js';
 
-/** DOCX → HTML (mammoth keeps headings and lists) → Markdown, so splitting can follow the structure. */
-export async function extractDocx(bytes: Uint8Array, fileName: string): Promise<string> {
+/** Images carry no text to index; leaving their bytes packed saves inflating them at all. */
+const skipImages = mammoth.images.imgElement(async () => ({ src: '' }));
+
+/**
+ * DOCX → HTML (mammoth keeps headings and lists) → Markdown, so splitting can follow the structure.
+ * mammoth never sees the archive itself: it reads the parts it needs through a ZIP reader that
+ * counts the bytes it inflates, so a document whose headers lie about its sizes is refused at
+ * `maxInflatedBytes` instead of expanding in memory.
+ */
+export async function extractDocx(
+  bytes: Uint8Array,
+  fileName: string,
+  maxInflatedBytes: number,
+): Promise<string> {
   assertNotZipBomb(bytes, fileName);
+  const zip = openBoundedZip(bytes, fileName, maxInflatedBytes);
+  // mammoth takes an opened archive as `file` (what its own unzip step would give it).
+  const file = {
+    exists: (name: string) => zip.exists(name),
+    read: async (name: string, encoding?: string) => {
+      const data = zip.read(name);
+      if (encoding === 'base64') return Buffer.from(data).toString('base64');
+      return encoding ? new TextDecoder(encoding).decode(data) : data;
+    },
+  };
   try {
-    const { value } = await mammoth.convertToHtml({
-      buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    });
+    const input = { file } as unknown as Parameters<typeof mammoth.convertToHtml>[0];
+    const { value } = await mammoth.convertToHtml(input, { convertImage: skipImages });
     return htmlToMarkdown(value).markdown;
   } catch (err) {
+    if (err instanceof IngestError) throw err;
     throw new IngestError('corrupt', `${fileName}: the Word document is damaged and could not be read.`, {
       cause: err,
     });
