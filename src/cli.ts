@@ -1,3 +1,4 @@
+import './cli/env-file.js';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { askCommand } from './cli/ask-command.js';
