@@ -29,6 +29,8 @@ export const OUT_OF_SCOPE_REPLY =
   "That's outside what I can answer: I only know what is in your team's documents. Ask me about those, or share a file to add it.";
 export const MODEL_DOWN_NOTE =
   'The language model is unavailable right now, so this answer is quoted from the most relevant passages.';
+export const EMPTY_KNOWLEDGE_BASE_NOTE =
+  'There are no documents in this knowledge base yet. To add some, run `docent ingest PATH` (a file or folder); in Slack or Discord, share a file with Docent or ask an admin to add documents.';
 export const BUDGET_SPENT_NOTE =
   "Your team's daily model budget is used up, so answers are quoted from your documents until 00:00 UTC.";
 
@@ -193,9 +195,16 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
           .slice(0, deps.knowledgeBase.topK)
           .map(({ item }) => item);
       }
-      return passages.length > 0
-        ? { passages }
-        : { passages, answer: NOT_IN_DOCUMENTS, covered: false, route: 'no_passages', model: 'none' };
+      if (passages.length > 0) return { passages };
+      const noDocuments = (await deps.knowledgeBase.listDocuments(state.audience.tenantId)).length === 0;
+      return {
+        passages,
+        answer: NOT_IN_DOCUMENTS,
+        covered: false,
+        route: 'no_passages',
+        model: 'none',
+        ...(noDocuments ? { note: EMPTY_KNOWLEDGE_BASE_NOTE } : {}),
+      };
     },
 
     async answer(state: AnswerStateType): Promise<AnswerUpdate> {
