@@ -1,6 +1,7 @@
 // npm run bench:startup: how long `docent --help` and `docent docs list` (on a small knowledge base)
 // take from the shell, run from the compiled dist/ (as installed) and from the TypeScript sources
 // through tsx (as Docent ran before it was compiled). Each command runs --runs times; the median counts.
+// --bin PATH adds another docent to compare, e.g. bin/docent.js of an older checkout.
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,11 +10,15 @@ import { parseArgs } from 'node:util';
 import { percentile } from '../src/eval/evaluate.js';
 import buildDist from '../test/helpers/build-dist.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '7' }, bin: { type: 'string' } },
+});
 const RUNS = Number(values.runs);
-const WAYS = {
-  compiled: ['bin/docent.js'],
+const COMPILED = ['bin/docent.js'];
+const WAYS: Record<string, string[]> = {
+  compiled: COMPILED,
   tsx_sources: ['--import', 'tsx', 'src/cli.ts'],
+  ...(values.bin ? { [values.bin]: [values.bin] } : {}),
 };
 const COMMANDS = { help: ['--help'], docs_list: ['docs', 'list'] };
 
@@ -40,7 +45,7 @@ for (let i = 0; i < 20; i++) {
     `# Note ${i}\n\nTeam note number ${i}: keep it short.\n`,
   );
 }
-docent([...WAYS.compiled, 'ingest', path.join(dir, 'docs')]);
+docent([...COMPILED, 'ingest', path.join(dir, 'docs')]);
 
 const results: Record<string, unknown> = { node: process.version, runs: RUNS };
 for (const [way, prefix] of Object.entries(WAYS)) {
