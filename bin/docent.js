@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly so `npx docent` works from a checkout without a build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled JavaScript in dist/: `npm ci` builds it (the prepare script), as does `npm run build`.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli.ts');
+const cli = new URL('../dist/src/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write('docent is not built yet: run `npm run build` in its folder.\n');
+  process.exit(1);
+}
+await import(cli.href);

@@ -1,3 +1,4 @@
+import './cli/env-file.js';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { askCommand } from './cli/ask-command.js';
@@ -6,10 +7,9 @@ import { demoCommand } from './cli/demo-command.js';
 import { listDocsCommand, removeDocsCommand } from './cli/docs-command.js';
 import { evalCommand } from './cli/eval-command.js';
 import { ingestCommand } from './cli/ingest-command.js';
-import { serveCommand } from './cli/serve-command.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { describeError } from './errors.js';
-import { createServices, type Services } from './main.js';
+import type { Services } from './main.js';
 
 /**
  * Opens the services for one command, runs it, closes them, and sets the exit status. A command
@@ -24,6 +24,8 @@ function run<A extends unknown[]>(
     let services: Services | undefined;
     try {
       const config = (options.adjust ?? ((c: Config) => c))(loadConfig());
+      // Loaded here, not at start-up: `docent --help` has no use for the services' modules.
+      const { createServices } = await import('./main.js');
       services = await createServices(config, { command, claimDataDir: options.writes });
       process.exitCode = await action(services, ...args);
     } catch (err) {
@@ -84,6 +86,7 @@ program
   .action(async () => {
     let code: number;
     try {
+      const { serveCommand } = await import('./cli/serve-command.js');
       code = await serveCommand(loadConfig());
     } catch (err) {
       process.stderr.write(`${err instanceof ConfigError ? err.message : `error: ${describeError(err)}`}\n`);

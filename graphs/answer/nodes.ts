@@ -15,6 +15,7 @@ import { needsEscalation } from './escalation.js';
 import { ANSWER_SYSTEM, answerPrompt, CLASSIFY_SYSTEM, classifyPrompt } from './prompts.js';
 import {
   BUDGET_SPENT_NOTE,
+  EMPTY_KNOWLEDGE_BASE_NOTE,
   MODEL_DOWN_NOTE,
   MODEL_LATE_NOTE,
   OUT_OF_SCOPE_REPLY,
@@ -195,9 +196,16 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
       const passages = await beforeDeadline(state, search, SEARCH_GRACE_MS);
       if (passages === LATE)
         return { passages: [], answer: SEARCH_LATE_REPLY, covered: true, route: 'fallback', model: 'none' };
-      return passages.length > 0
-        ? { passages }
-        : { passages, answer: NOT_IN_DOCUMENTS, covered: false, route: 'no_passages', model: 'none' };
+      if (passages.length > 0) return { passages };
+      const noDocuments = (await deps.knowledgeBase.listDocuments(state.audience.tenantId)).length === 0;
+      return {
+        passages,
+        answer: NOT_IN_DOCUMENTS,
+        covered: false,
+        route: 'no_passages',
+        model: 'none',
+        ...(noDocuments ? { note: EMPTY_KNOWLEDGE_BASE_NOTE } : {}),
+      };
     },
 
     async answer(state: AnswerStateType): Promise<AnswerUpdate> {

@@ -10,3 +10,5 @@ export const BUDGET_SPENT_NOTE =
   "Your team's daily model budget is used up, so answers are quoted from your documents until 00:00 UTC.";
 export const SEARCH_LATE_REPLY =
   'Searching your documents did not finish in time, so I have nothing to answer from; please try again in a moment.';
+export const EMPTY_KNOWLEDGE_BASE_NOTE =
+  'There are no documents in this knowledge base yet. To add some, run `docent ingest PATH` (a file or folder); in Slack or Discord, share a file with Docent or ask an admin to add documents.';

@@ -10,7 +10,7 @@ import { serveCache } from './linked-answer-cache.js';
 
 // A thread that died is started again after this pause, so one that cannot start does not spin.
 const RESTART_DELAY_MS = 1_000;
-const ANSWER_THREAD_MODULE = new URL('./worker.ts', import.meta.url);
+const ANSWER_THREAD_MODULE = new URL('./worker.js', import.meta.url);
 
 /**
  * The answer graph in a worker thread of its own. The main thread keeps what must stay fast (the

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ingestFiles } from '../ingestion/ingest-files.js';
 import { collectFiles } from '../ingestion/local-files.js';
@@ -5,7 +6,11 @@ import type { Services } from '../main.js';
 import { chatCommand } from './chat-command.js';
 import { createIngestReporter } from './ingest-progress.js';
 
-export const SAMPLE_DIR = fileURLToPath(new URL('../../samples/northwind', import.meta.url));
+// The package's samples folder: two levels up from the sources (src/cli), three from dist/src/cli.
+const besideSources = new URL('../../samples/northwind', import.meta.url);
+export const SAMPLE_DIR = fileURLToPath(
+  existsSync(besideSources) ? besideSources : new URL('../../../samples/northwind', import.meta.url),
+);
 
 const EXAMPLES = [
   'How many days of paid annual leave does a full-time employee get?',

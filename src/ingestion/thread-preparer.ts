@@ -8,7 +8,7 @@ import { type DocumentPreparer, embedPassages, InlinePreparer, type PreparedDocu
 import type { PreparedOnThread, PrepareThreadData } from './prepare-thread/protocol.js';
 import type { ChunkingOptions } from './split.js';
 
-const PREPARE_THREAD_MODULE = new URL('./prepare-thread/worker.ts', import.meta.url);
+const PREPARE_THREAD_MODULE = new URL('./prepare-thread/worker.js', import.meta.url);
 // Extraction and splitting make many short-lived strings: a larger young generation collects them
 // in fewer, cheaper passes.
 const THREAD_YOUNG_MB = 64;

@@ -1,5 +1,6 @@
-// Worker threads start without the main thread's TypeScript loader: register it, then run the
-// module the thread was started for (see start-thread.ts).
+// Worker threads started from the TypeScript sources (under vitest) have no TypeScript loader:
+// register tsx, then run the module the thread was started for (see start-thread.ts). tsx is a
+// development dependency; compiled code in dist/ starts its threads without this file.
 import { workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const BIN = path.resolve('bin/docent.js');
@@ -9,14 +10,17 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `docent` as a user would, in its own process, with only the environment given. */
+/**
+ * Runs `docent` as a user would, in its own process, with only the environment given. Without a
+ * `cwd` it runs outside the repository, so a developer's own `.env` cannot change the result.
+ */
 export function runCli(
   args: string[],
   options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd,
+      cwd: options.cwd ?? tmpdir(),
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',

@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 export interface ServeProcess {
   base: string;
@@ -10,10 +12,11 @@ export interface ServeProcess {
 
 const START_TIMEOUT_MS = 90_000;
 
-/** `docent serve` in its own process on a random port, once /healthz answers. */
+/** `docent serve` in its own process on a random port (outside the repository and its `.env`), once /healthz answers. */
 export async function startServeProcess(env: Record<string, string>): Promise<ServeProcess> {
   const port = 18000 + Math.floor(Math.random() * 900);
-  const child = spawn(process.execPath, ['bin/docent.js', 'serve'], {
+  const child = spawn(process.execPath, [path.resolve('bin/docent.js'), 'serve'], {
+    cwd: tmpdir(),
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),

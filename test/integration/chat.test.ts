@@ -49,6 +49,8 @@ describe('docent demo and docent chat through a pipe', () => {
     expect(out).toContain('Started a new thread.');
     // In a new thread the same follow-up has nothing to go on.
     expect(answers[4]).toMatch(/^I couldn't find anything about that in your documents\./);
+    // The knowledge base has documents, so no hint to add some.
+    expect(answers[4]).not.toContain('docent ingest');
     // The demo keeps its own data directory and does not reload the sample a second time.
     const again = await runCli(['demo'], { env, input: '/quit\n', cwd: root });
     expect(again.stdout).not.toContain('Loading the sample');
@@ -63,6 +65,27 @@ describe('docent demo and docent chat through a pipe', () => {
     expect(result.stdout).toContain(
       '# Parking Visitor parking is on level P2; ask reception for a day pass.',
     );
+  });
+});
+
+describe('an empty knowledge base', () => {
+  it('says it has no documents and how to add some, until it has one', async () => {
+    const env = { DATA_DIR: path.join(root, 'empty') };
+    const asked = await runCli(['ask', 'where is visitor parking?', '--json'], { env });
+    const answer = JSON.parse(asked.stdout);
+    expect(answer.answer).toBe("I couldn't find anything about that in your documents.");
+    expect(answer.note).toMatch(/^There are no documents in this knowledge base yet\./);
+    expect(answer.note).toContain('run `docent ingest PATH`');
+    expect(answer.note).toContain('share a file with Docent or ask an admin');
+
+    const chat = await runCli(['chat'], { env, cwd: root, input: 'where is visitor parking?\n' });
+    expect(chat.stdout).toContain(
+      'no documents in this knowledge base yet. To add some, run `docent ingest PATH`',
+    );
+
+    await runCli(['ingest', 'notes'], { env, cwd: root });
+    const later = await runCli(['ask', 'what is the refund policy?', '--json'], { env });
+    expect(JSON.parse(later.stdout)).not.toHaveProperty('note');
   });
 });
 

@@ -140,6 +140,26 @@ describe('docent CLI', () => {
     expect(result.stderr).toContain('MAX_FILE_MB');
   });
 
+  it('reads .env from the working directory; the environment wins; no .env is fine', async () => {
+    const project = path.join(root, 'project');
+    await mkdir(project);
+    await writeFile(path.join(project, '.env'), `DATA_DIR=${env.DATA_DIR}\nTOP_K=0\n`);
+    const invalid = await runCli(['docs', 'list'], { cwd: project });
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('TOP_K');
+
+    const listed = await runCli(['docs', 'list', '--json'], { cwd: project, env: { TOP_K: '3' } });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout).map((d: { source: string }) => d.source)).toContain('docs/leave.txt');
+
+    const elsewhere = path.join(root, 'elsewhere');
+    await mkdir(elsewhere);
+    const withoutEnvFile = await runCli(['docs', 'list', '--json'], { cwd: elsewhere });
+    expect(withoutEnvFile.code).toBe(0);
+    expect(withoutEnvFile.stderr).toBe('');
+    expect(JSON.parse(withoutEnvFile.stdout)).toEqual([]);
+  });
+
   it('names a missing path and keeps going', async () => {
     const result = await runCli(['ingest', 'nope', 'docs/leave.txt'], { env, cwd: root });
     expect(result.code).toBe(1);
