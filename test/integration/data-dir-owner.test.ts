@@ -197,7 +197,11 @@ describe('a data directory shared through Redis', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       JOB_QUEUE_PREFIX: `owner-${tenant}`,
     };
-    const serve = await startServeProcess({ ...env, DOCENT_API_TOKEN: 't', DOCENT_ADMIN_TOKEN: 'a' });
+    const serve = await startServeProcess({
+      ...env,
+      DOCENT_API_TOKENS: `${tenant}:t`,
+      DOCENT_ADMIN_TOKEN: 'a',
+    });
     const ask = async (question: string) => {
       const response = await fetch(`${serve.base}/api/v1/query`, {
         method: 'POST',
