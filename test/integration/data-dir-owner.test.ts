@@ -242,9 +242,4 @@ describe('a data directory shared through Redis', () => {
       await serve.exited;
     }
   }, 240_000);
-
-  // Known gap: the first answer after another process's removal may still be computed from the
-  // table version this process has pinned (up to 5 s old) and is then cached under the new
-  // knowledge version, so that same question keeps its stale answer for CACHE_TTL_SECONDS.
-  it.todo('does not cache an answer computed from a table version older than the removal');
 });
