@@ -107,7 +107,7 @@ program
     try {
       const config = loadConfig();
       if (!config.discord) throw new ConfigError(['DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set']);
-      const { registerDiscordCommands } = await import('../adapters/discord/discord-bot.js');
+      const { registerDiscordCommands } = await import('../adapters/discord/commands.js');
       await registerDiscordCommands(config.discord);
       process.stdout.write(
         config.discord.guildIds.length

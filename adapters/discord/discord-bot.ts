@@ -1,15 +1,11 @@
 import {
   type BaseMessageOptions,
   ChannelType,
-  type ChatInputCommandInteraction,
   Client,
   GatewayIntentBits,
   type Interaction,
   type Message,
   Partials,
-  REST,
-  Routes,
-  SlashCommandBuilder,
 } from 'discord.js';
 import type { Config } from '../../src/config.js';
 import {
@@ -21,7 +17,8 @@ import type { IngestJob } from '../../src/core/ingest-jobs.js';
 import type { FileOutcome, InboundMessage, MessageOutcome, SharedFile } from '../../src/core/message.js';
 import type { Logger } from '../../src/logger.js';
 import type { StatsStore } from '../../src/stores/stats-store.js';
-import { placeOf } from './place.js';
+import { registerDiscordCommands } from './commands.js';
+import { fromInteraction, fromMessage } from './mappers.js';
 import { answerPayloads, FEEDBACK_PREFIX, plainPayload } from './render.js';
 
 /** The Discord settings of the configuration, and what the bot calls. */
@@ -29,26 +26,6 @@ export interface DiscordBotOptions extends NonNullable<Config['discord']> {
   handleMessage: MessageHandler;
   stats: StatsStore;
   logger: Logger;
-}
-
-export const ASK_COMMAND = new SlashCommandBuilder()
-  .setName('ask')
-  .setDescription('Ask Docent a question about your documents')
-  .addStringOption((o) => o.setName('question').setDescription('What do you want to know?').setRequired(true))
-  .toJSON();
-
-/** Registers /ask: per guild when guild ids are given (instant), otherwise globally. */
-export async function registerDiscordCommands(
-  options: Pick<DiscordBotOptions, 'token' | 'applicationId' | 'guildIds' | 'apiUrl'>,
-): Promise<void> {
-  const rest = new REST(options.apiUrl ? { api: options.apiUrl } : {}).setToken(options.token);
-  if (options.guildIds.length === 0) {
-    await rest.put(Routes.applicationCommands(options.applicationId), { body: [ASK_COMMAND] });
-    return;
-  }
-  for (const guildId of options.guildIds) {
-    await rest.put(Routes.applicationGuildCommands(options.applicationId, guildId), { body: [ASK_COMMAND] });
-  }
 }
 
 /** Docent in Discord through discord.js: /ask, mentions, DMs, threads, attachments and feedback. */
@@ -130,7 +107,7 @@ export class DiscordBot {
     if (!interaction.isChatInputCommand() || interaction.commandName !== 'ask') return;
     // Discord allows 3 s to answer an interaction; deferring buys 15 minutes.
     await interaction.deferReply();
-    const outcome = await this.handle(this.fromInteraction(interaction));
+    const outcome = await this.handle(fromInteraction(this.client, interaction));
     if (outcome.kind === 'throttled') {
       await interaction.editReply(plainPayload(throttledText(outcome.retryAfterMs)));
       return;
@@ -156,7 +133,7 @@ export class DiscordBot {
     const text = message.content.replace(new RegExp(`<@!?${this.client.user.id}>`, 'g'), '').trim();
     // In channels, attachments are ingested; the text is a question only when Docent is addressed.
     const question = isDm || mentioned || inOurThread ? text : '';
-    const inbound = this.fromMessage(message, question, files);
+    const inbound = fromMessage(this.client, message, question, files);
     let target: ReplyTarget | undefined;
     let stopTyping = () => {};
     try {
@@ -236,52 +213,6 @@ export class DiscordBot {
     const channelId = job.replyTo.threadId?.split(':')[0] ?? job.replyTo.channelId;
     const channel = await this.client.channels.fetch(channelId);
     if (channel && 'send' in channel) await channel.send(plainPayload(describeFileOutcome(outcome)));
-  }
-
-  private fromInteraction(interaction: ChatInputCommandInteraction): InboundMessage {
-    const isDm = !interaction.guildId;
-    const place = isDm
-      ? undefined
-      : placeOf(this.client.guilds.cache.get(interaction.guildId as string), interaction.channelId);
-    return {
-      platform: 'discord',
-      eventId: `interaction:${interaction.id}`,
-      tenantId: interaction.guildId ?? `dm-${interaction.user.id}`,
-      channelId: place?.channelId ?? interaction.channelId,
-      userId: interaction.user.id,
-      threadId: `${interaction.channelId}:${interaction.id}`,
-      opensThread: true,
-      isDirectMessage: isDm,
-      isPrivateChannel: place?.isPrivate ?? false,
-      text: interaction.options.getString('question', true),
-      files: [],
-    };
-  }
-
-  private fromMessage(message: Message, text: string, files: SharedFile[]): InboundMessage {
-    const isDm = message.channel.type === ChannelType.DM;
-    const threadId = message.channel.isThread()
-      ? message.channel.id
-      : isDm
-        ? `${message.channel.id}:dm`
-        : `${message.channel.id}:${message.id}`;
-    const place = isDm
-      ? undefined
-      : placeOf(this.client.guilds.cache.get(message.guildId as string), message.channel.id);
-    return {
-      platform: 'discord',
-      eventId: `message:${message.id}`,
-      tenantId: message.guildId ?? `dm-${message.author.id}`,
-      channelId: place?.channelId ?? message.channel.id,
-      userId: message.author.id,
-      threadId,
-      // A mention outside any thread starts one; DMs and threads continue theirs.
-      opensThread: !isDm && !message.channel.isThread(),
-      isDirectMessage: isDm,
-      isPrivateChannel: place?.isPrivate ?? false,
-      text,
-      files,
-    };
   }
 }
 
