@@ -1,0 +1,235 @@
+import { z } from 'zod';
+
+// The environment Docent reads, as a zod schema: every variable, its default and its bounds.
+// loadConfig (../config.ts) turns what it parses into the Config the rest of Docent uses.
+
+/** Every default in one place; the schema below fills them in. */
+export const DEFAULTS = {
+  DATA_DIR: './data',
+  EMBEDDING_MODEL: 'text-embedding-3-small',
+  CHUNK_SIZE: 500,
+  CHUNK_OVERLAP: 50,
+  MAX_FILE_MB: 25,
+  MAX_PASSAGES_PER_FILE: 5000,
+  TOP_K: 5,
+  LOG_LEVEL: 'info',
+  CHEAP_MODEL: 'gpt-4o-mini',
+  STRONG_MODEL: 'gpt-4o',
+  LLM_TIMEOUT_MS: 30_000,
+  LLM_MAX_RETRIES: 2,
+  ANSWER_DEADLINE_MS: 20_000,
+  MAX_ANSWER_TOKENS: 700,
+  DAILY_TOKEN_BUDGET: 1_000_000,
+  CACHE_TTL_SECONDS: 3600,
+  CACHE_TIMEOUT_MS: 50,
+  THREAD_MEMORY_MAX_THREADS: 5000,
+  THREAD_HISTORY_TURNS: 6,
+  THREAD_TTL_SECONDS: 7 * 24 * 3600,
+  INGEST_CHANNELS: 'all',
+  PORT: 8080,
+  HOST: '0.0.0.0',
+  SHUTDOWN_TIMEOUT_MS: 10_000,
+  HTTP_REQUEST_TIMEOUT_MS: 30_000,
+  SLACK_COMMAND: '/ask',
+  SLACK_CHANNEL_INFO_TTL_MS: 300_000,
+  RATE_LIMIT_PER_MINUTE: 10,
+  RATE_LIMIT_QUEUE: 2,
+  TENANT_MAX_CONCURRENT: 8,
+  INGEST_JOB_ATTEMPTS: 3,
+  INGEST_JOB_BACKOFF_MS: 2000,
+  INGEST_JOB_CONCURRENCY: 2,
+  INGEST_JOB_LOCK_MS: 30_000,
+  JOB_QUEUE_PREFIX: 'docent',
+  RATE_LIMIT_REDIS_TIMEOUT_MS: 50,
+  DOCENT_API_TENANT: 'default',
+} as const satisfies Record<string, string | number>;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const TENANT_ID = /^[\w.-]{1,128}$/;
+
+export const schema = z
+  .object({
+    DATA_DIR: z.string().min(1).default(DEFAULTS.DATA_DIR),
+    LANCEDB_URI: optionalString,
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: z.url().optional(),
+    EMBEDDINGS: z.enum(['auto', 'local', 'openai']).default('auto'),
+    EMBEDDING_MODEL: z.string().min(1).default(DEFAULTS.EMBEDDING_MODEL),
+    // Absent: the model's own size, measured from the endpoint.
+    EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).max(16_384).optional(),
+    CHUNK_SIZE: z.coerce.number().int().min(100).max(8000).default(DEFAULTS.CHUNK_SIZE),
+    CHUNK_OVERLAP: z.coerce.number().int().min(0).max(2000).default(DEFAULTS.CHUNK_OVERLAP),
+    MAX_FILE_MB: z.coerce.number().positive().max(1024).default(DEFAULTS.MAX_FILE_MB),
+    MAX_PASSAGES_PER_FILE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(DEFAULTS.MAX_PASSAGES_PER_FILE),
+    TOP_K: z.coerce.number().int().min(1).max(50).default(DEFAULTS.TOP_K),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ANSWER_THREAD: z.enum(['worker', 'main']).default('worker'),
+    // Absent: one thread per core.
+    INGEST_THREADS: z.coerce.number().int().min(0).max(64).optional(),
+    CHEAP_MODEL: z.string().min(1).default(DEFAULTS.CHEAP_MODEL),
+    STRONG_MODEL: z.string().min(1).default(DEFAULTS.STRONG_MODEL),
+    LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(DEFAULTS.LLM_TIMEOUT_MS),
+    LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(DEFAULTS.LLM_MAX_RETRIES),
+    ANSWER_DEADLINE_MS: z.coerce.number().int().min(1000).default(DEFAULTS.ANSWER_DEADLINE_MS),
+    MAX_ANSWER_TOKENS: z.coerce.number().int().min(50).max(16_000).default(DEFAULTS.MAX_ANSWER_TOKENS),
+    DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(DEFAULTS.DAILY_TOKEN_BUDGET),
+    MODEL_PRICES: optionalString.pipe(z.string().transform(parsePrices).optional()),
+    REDIS_URL: z.url().optional(),
+    CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(DEFAULTS.CACHE_TTL_SECONDS),
+    CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).max(5000).default(DEFAULTS.CACHE_TIMEOUT_MS),
+    THREAD_MEMORY_MAX_THREADS: z.coerce.number().int().min(1).default(DEFAULTS.THREAD_MEMORY_MAX_THREADS),
+    THREAD_HISTORY_TURNS: z.coerce.number().int().min(0).max(50).default(DEFAULTS.THREAD_HISTORY_TURNS),
+    THREAD_TTL_SECONDS: z.coerce.number().int().min(60).default(DEFAULTS.THREAD_TTL_SECONDS),
+    INGEST_CHANNELS: z.string().trim().min(1).default(DEFAULTS.INGEST_CHANNELS),
+    PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.PORT),
+    HOST: z.string().min(1).default(DEFAULTS.HOST),
+    DOCENT_API_TOKEN: optionalString,
+    DOCENT_API_TENANT: z
+      .string()
+      .trim()
+      .regex(TENANT_ID, 'letters, digits, ".", "_" or "-"')
+      .default(DEFAULTS.DOCENT_API_TENANT),
+    DOCENT_API_TOKENS: optionalString.pipe(z.string().transform(parseApiTokens).optional()),
+    DOCENT_ADMIN_TOKEN: optionalString,
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULTS.SHUTDOWN_TIMEOUT_MS),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(10 * 60_000)
+      .default(DEFAULTS.HTTP_REQUEST_TIMEOUT_MS),
+    ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false'),
+    SLACK_BOT_TOKEN: optionalString,
+    SLACK_APP_TOKEN: optionalString,
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_API_URL: z.url().optional(),
+    SLACK_COMMAND: z
+      .string()
+      .regex(/^\/[\w-]+$/, 'must look like /ask')
+      .default(DEFAULTS.SLACK_COMMAND),
+    SLACK_EPHEMERAL: z.enum(['true', 'false']).default('false'),
+    SLACK_CHANNEL_INFO_TTL_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(3_600_000)
+      .default(DEFAULTS.SLACK_CHANNEL_INFO_TTL_MS),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(DEFAULTS.RATE_LIMIT_PER_MINUTE),
+    RATE_LIMIT_QUEUE: z.coerce.number().int().min(0).max(100).default(DEFAULTS.RATE_LIMIT_QUEUE),
+    TENANT_MAX_CONCURRENT: z.coerce.number().int().min(1).default(DEFAULTS.TENANT_MAX_CONCURRENT),
+    INGEST_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(DEFAULTS.INGEST_JOB_ATTEMPTS),
+    INGEST_JOB_BACKOFF_MS: z.coerce.number().int().min(10).default(DEFAULTS.INGEST_JOB_BACKOFF_MS),
+    INGEST_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(DEFAULTS.INGEST_JOB_CONCURRENCY),
+    INGEST_JOB_LOCK_MS: z.coerce.number().int().min(1000).default(DEFAULTS.INGEST_JOB_LOCK_MS),
+    JOB_QUEUE_PREFIX: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" or "-"')
+      .default(DEFAULTS.JOB_QUEUE_PREFIX),
+    RATE_LIMIT_REDIS_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(5000)
+      .default(DEFAULTS.RATE_LIMIT_REDIS_TIMEOUT_MS),
+    DISCORD_TOKEN: optionalString,
+    DISCORD_APPLICATION_ID: optionalString,
+    DISCORD_GUILD_IDS: optionalString,
+    DISCORD_API_URL: z.url().optional(),
+    DISCORD_REPLY_IN_THREAD: z.enum(['true', 'false']).default('true'),
+    DISCORD_MESSAGE_CONTENT: z.enum(['true', 'false']).default('true'),
+  })
+  .refine((c) => c.CHUNK_OVERLAP < c.CHUNK_SIZE, {
+    path: ['CHUNK_OVERLAP'],
+    message: 'must be smaller than CHUNK_SIZE',
+  })
+  .refine((c) => !c.SLACK_BOT_TOKEN || c.SLACK_APP_TOKEN || c.SLACK_SIGNING_SECRET, {
+    path: ['SLACK_SIGNING_SECRET'],
+    message: 'is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)',
+  })
+  .refine((c) => !c.DISCORD_TOKEN || c.DISCORD_APPLICATION_ID, {
+    path: ['DISCORD_APPLICATION_ID'],
+    message: 'is required with DISCORD_TOKEN (Developer Portal → General Information → Application ID)',
+  })
+  .refine((c) => uniqueTokens(apiTokensOf(c)), {
+    path: ['DOCENT_API_TOKENS'],
+    message: 'gives one token twice (also counting DOCENT_API_TOKEN): each token must read one tenant',
+  })
+  .refine((c) => c.EMBEDDINGS !== 'openai' || c.OPENAI_API_KEY, {
+    path: ['EMBEDDINGS'],
+    message: 'is "openai" but OPENAI_API_KEY is not set',
+  });
+
+export type Env = z.infer<typeof schema>;
+
+export interface ModelPrice {
+  /** USD per million input tokens. */
+  input: number;
+  /** USD per million output tokens. */
+  output: number;
+}
+
+const priceSchema = z.record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) }));
+
+function parsePrices(text: string, ctx: z.RefinementCtx): Record<string, ModelPrice> {
+  try {
+    const parsed = priceSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {}
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be JSON like {"model": {"input": 0.15, "output": 0.6}} (USD per million tokens)',
+  });
+  return z.NEVER;
+}
+
+/** A bearer token of the query API and the one tenant it reads. */
+export interface ApiToken {
+  tenant: string;
+  token: string;
+}
+
+/** `acme:s3cret,globex:t0ken`: the tenant is everything before an entry's first colon. */
+function parseApiTokens(text: string, ctx: z.RefinementCtx): ApiToken[] {
+  const tokens: ApiToken[] = [];
+  const entries = text.split(',').map((entry) => entry.trim());
+  for (const [index, entry] of entries.entries()) {
+    if (entry === '') continue;
+    const colon = entry.indexOf(':');
+    const tenant = entry.slice(0, Math.max(colon, 0)).trim();
+    const token = entry.slice(colon + 1).trim();
+    // The entry itself is never repeated in the message: it holds a secret.
+    if (colon < 1 || !TENANT_ID.test(tenant) || token === '') {
+      ctx.addIssue({
+        code: 'custom',
+        message: `entry ${index + 1} is not tenant:token (tenant: letters, digits, ".", "_" or "-"; e.g. acme:s3cret,globex:t0ken)`,
+      });
+      return z.NEVER;
+    }
+    tokens.push({ tenant, token });
+  }
+  return tokens;
+}
+
+/** DOCENT_API_TOKEN (for DOCENT_API_TENANT) and every DOCENT_API_TOKENS entry. */
+export function apiTokensOf(e: {
+  DOCENT_API_TOKEN?: string;
+  DOCENT_API_TENANT: string;
+  DOCENT_API_TOKENS?: ApiToken[];
+}): ApiToken[] {
+  const single = e.DOCENT_API_TOKEN ? [{ tenant: e.DOCENT_API_TENANT, token: e.DOCENT_API_TOKEN }] : [];
+  return [...single, ...(e.DOCENT_API_TOKENS ?? [])];
+}
+
+function uniqueTokens(tokens: ApiToken[]): boolean {
+  return new Set(tokens.map((t) => t.token)).size === tokens.length;
+}
