@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { AnswerResult } from '../../src/core/ask.js';
-import { describeFileOutcome, type MessageHandler } from '../../src/core/handle-message.js';
+import type { MessageHandler } from '../../src/core/handle-message.js';
 import type { FileFetcher } from '../../src/core/ingest-jobs.js';
-import type { InboundMessage, SharedFile } from '../../src/core/message.js';
+import type { FileOutcome, InboundMessage, MessageOutcome, SharedFile } from '../../src/core/message.js';
 import { collectFiles, readLocalFile } from '../../src/ingestion/local-files.js';
-import { renderAnswer, renderSources } from './render.js';
+import { renderAnswer, renderFilesAdded, renderSources } from './render.js';
 
 /** The terminal's shared files are paths on this machine. */
 export const terminalFileFetcher: FileFetcher = (file, maxBytes) =>
@@ -71,17 +71,18 @@ export async function runChat(options: ChatOptions): Promise<void> {
       say('Started a new thread.');
     } else if (line === '/sources') say(renderSources(last));
     else if (line.startsWith('/files')) {
-      const paths = line.slice('/files'.length).trim();
-      if (!paths) say('Usage: /files <file or folder>');
-      else {
-        const { files, errors } = await collectFiles([paths]);
-        for (const e of errors) say(e.message);
-        const shared = files.map((f) => ({ name: f.source, url: f.absolutePath }));
-        const outcome = await withProgress(interactive, output, `indexing ${shared.length} file(s)`, () =>
-          options.handleMessage(message('', shared)),
+      const target = line.slice('/files'.length).trim();
+      if (!target) say('Usage: /files <file or folder>');
+      else
+        say(
+          renderFilesAdded(
+            await addFiles(target, (shared) =>
+              withProgress(interactive, output, `indexing ${shared.length} file(s)`, () =>
+                options.handleMessage(message('', shared)),
+              ),
+            ),
+          ),
         );
-        if (outcome.kind === 'ingested') for (const f of outcome.files) say(describeFileOutcome(f));
-      }
     } else if (line.startsWith('/')) say(`Unknown command ${line.split(' ')[0]}. ${HELP}`);
     else {
       const outcome = await withProgress(interactive, output, 'thinking', () =>
@@ -96,6 +97,18 @@ export async function runChat(options: ChatOptions): Promise<void> {
     prompt();
   }
   lines.close();
+}
+
+/** Shares every file under `target` in one message, and returns what became of each. */
+async function addFiles(
+  target: string,
+  share: (files: SharedFile[]) => Promise<MessageOutcome>,
+): Promise<FileOutcome[]> {
+  const { files, errors } = await collectFiles([target]);
+  const missing = errors.map((e): FileOutcome => ({ name: target, status: 'failed', reason: e.message }));
+  if (files.length === 0) return missing;
+  const outcome = await share(files.map((f) => ({ name: f.source, url: f.absolutePath })));
+  return outcome.kind === 'ingested' ? [...missing, ...outcome.files] : missing;
 }
 
 /** A spinner on one line while work runs, erased when it ends; nothing at all when not a terminal. */
