@@ -44,7 +44,11 @@ export async function inDemoDataDir(work: (adjust: (config: Config) => Config) =
 /** Loads the bundled sample knowledge base into the demo's throwaway data directory, then chats. */
 export async function demoCommand(services: Services, options: { tenant: string }): Promise<number> {
   process.stdout.write('Loading the sample knowledge base of Northwind Labs, an invented company…\n');
-  const { files } = await collectFiles([SAMPLE_DIR]);
+  // Named from the samples folder, wherever the demo runs, as README's example shows them.
+  const files = (await collectFiles([SAMPLE_DIR])).files.map((file) => ({
+    ...file,
+    source: path.relative(path.dirname(SAMPLE_DIR), file.absolutePath).split(path.sep).join('/'),
+  }));
   const reporter = createIngestReporter({
     interactive: process.stdout.isTTY === true,
     totalFiles: files.length,
