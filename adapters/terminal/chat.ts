@@ -38,18 +38,10 @@ export async function runChat(options: ChatOptions): Promise<void> {
   let threadId = randomUUID();
   let turn = 0;
   let last: AnswerResult | undefined;
-  const message = (text: string, files: SharedFile[] = []): InboundMessage => ({
-    platform: 'terminal',
-    eventId: `${threadId}:${turn++}`,
-    tenantId: options.tenantId,
-    channelId: 'terminal',
-    userId: 'operator',
-    threadId,
-    isDirectMessage: false,
-    isPrivateChannel: false,
-    text,
-    files,
-  });
+  const send = (label: string, text: string, files: SharedFile[] = []) =>
+    withProgress(interactive, output, label, () =>
+      options.handleMessage(terminalMessage(options.tenantId, threadId, turn++, text, files)),
+    );
 
   say(options.greeting ?? HELP);
   const prompt = () => {
@@ -76,18 +68,12 @@ export async function runChat(options: ChatOptions): Promise<void> {
       else
         say(
           renderFilesAdded(
-            await addFiles(target, (shared) =>
-              withProgress(interactive, output, `indexing ${shared.length} file(s)`, () =>
-                options.handleMessage(message('', shared)),
-              ),
-            ),
+            await addFiles(target, (shared) => send(`indexing ${shared.length} file(s)`, '', shared)),
           ),
         );
     } else if (line.startsWith('/')) say(`Unknown command ${line.split(' ')[0]}. ${HELP}`);
     else {
-      const outcome = await withProgress(interactive, output, 'thinking', () =>
-        options.handleMessage(message(line)),
-      );
+      const outcome = await send('thinking', line);
       if (outcome.kind === 'answer') {
         last = outcome.result;
         say(`docent › ${renderAnswer(outcome.result)}`);
@@ -97,6 +83,28 @@ export async function runChat(options: ChatOptions): Promise<void> {
     prompt();
   }
   lines.close();
+}
+
+/** The terminal's operator, in a channel of its own, speaking in one thread at a time. */
+function terminalMessage(
+  tenantId: string,
+  threadId: string,
+  turn: number,
+  text: string,
+  files: SharedFile[],
+): InboundMessage {
+  return {
+    platform: 'terminal',
+    eventId: `${threadId}:${turn}`,
+    tenantId,
+    channelId: 'terminal',
+    userId: 'operator',
+    threadId,
+    isDirectMessage: false,
+    isPrivateChannel: false,
+    text,
+    files,
+  };
 }
 
 /** Shares every file under `target` in one message, and returns what became of each. */
