@@ -72,7 +72,7 @@ describe('tenancy under 1,000 adversarial questions', () => {
         (a) =>
           `#${a.q.index} ${a.q.kind} via ${a.via} at ${a.q.place.name}: "${a.q.text}" showed ${a.leaks.join(', ')}`,
       );
-    expect(leaks.slice(0, 20)).toEqual([]);
+    expect({ leaks: leaks.length, first: leaks.slice(0, 20) }).toEqual({ leaks: 0, first: [] });
     expect(asked).toHaveLength(QUERIES);
     // Most questions aim where the asker may not read, from every place.
     const barred = asked.filter((a) => !mayRead(a.q.place, a.q.target)).length;
