@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { buildHttpServer } from '../../src/http/server.js';
-import { createPlatforms, createServices, type Services } from '../../src/main.js';
+import { createPlatforms, createServices, type ServiceOverrides, type Services } from '../../src/main.js';
 import { startFakeOpenAI } from '../fakes/openai-server.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { scriptModel } from './model-brain.js';
@@ -14,9 +14,10 @@ const SECRET = 'signing-secret';
 
 /**
  * Docent serving Slack over HTTP, as `docent serve` does, against the fake Slack API and a model
- * that quotes the first passage whatever its title holds. `env` adds configuration.
+ * that quotes the first passage whatever its title holds. `env` adds configuration, `overrides`
+ * what the services are built with.
  */
-export async function startSlackService(env: Record<string, string> = {}) {
+export async function startSlackService(env: Record<string, string> = {}, overrides: ServiceOverrides = {}) {
   const slack = await startFakeSlack();
   const openai = await startFakeOpenAI();
   scriptModel(openai, 'gpt-4o-mini', {
@@ -39,6 +40,7 @@ export async function startSlackService(env: Record<string, string> = {}) {
       EMBEDDINGS: 'local',
       ...env,
     }),
+    overrides,
   );
   const platforms = await createPlatforms(services);
   const app = await buildHttpServer({
@@ -67,6 +69,7 @@ export async function startSlackService(env: Record<string, string> = {}) {
   return {
     slack,
     services,
+    platforms,
     signedPost,
     /** An event for workspace T1; `envelope` overrides fields of the outer payload. */
     sendEvent: (event: Record<string, unknown>, envelope: Record<string, unknown> = {}) =>

@@ -20,6 +20,11 @@ const tenantQuery = z.object({
     .default('tenant'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+// Failed jobs are listed across tenants unless one is named: no default tenant here.
+const failedJobsQuery = z.object({
+  tenant: tenantQuery.shape.tenant.unwrap().optional(),
+  limit: tenantQuery.shape.limit,
+});
 const urlBody = z.object({ url: z.url().refine((u) => /^https?:\/\//.test(u), 'must be http(s)') });
 
 /** Documents, failed ingestion jobs, statistics, feedback, coverage gaps and the cache, for operators. */
@@ -107,13 +112,13 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
   });
 
   app.get('/admin/jobs/failed', async (request, reply) => {
-    const q = parseOr400(tenantQuery.partial(), request.query, reply);
+    const q = parseOr400(failedJobsQuery, request.query, reply);
     if (!q) return reply;
     const failed = await services.jobs.failed();
     return {
       jobs: failed
         .filter((f) => !q.tenant || f.job.tenantId === q.tenant)
-        .slice(0, q.limit ?? 100)
+        .slice(0, q.limit)
         .map(({ job, reason, failedAt }) => ({
           id: job.id,
           tenant: job.tenantId,
