@@ -172,6 +172,12 @@ describe('query API and admin API', () => {
     const xml = await postQuery('<question>how do I rotate the key?</question>', 'application/xml');
     expect(xml.status).toBe(415);
     expect((await xml.json()).message).toBe('Send the question as application/json.');
+    const badQuery = await call('/admin/documents?tenant=bad!&limit=0', { token: ADMIN });
+    expect(badQuery.status).toBe(400);
+    expect(await badQuery.json()).toEqual({
+      error: 'invalid_request',
+      fields: { tenant: 'letters, digits, ".", "_" or "-"', limit: 'Too small: expected number to be >=1' },
+    });
   });
 
   it('refuses new questions while shutting down, and closes the connection', async () => {
