@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { BoundedMap } from '../stores/trim-oldest.js';
 
@@ -41,7 +41,7 @@ interface Failures {
   blockedUntil: number;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest();
+const sha256 = (text: string) => hash('sha256', text, 'buffer');
 
 /**
  * The holder of a given token, if any. Both sides are SHA-256 digests, 32 bytes whatever the
