@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { BoundedMap } from '../stores/trim-oldest.js';
 
@@ -41,7 +41,7 @@ interface Failures {
   blockedUntil: number;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest();
+const sha256 = (text: string) => hash('sha256', text, 'buffer');
 
 /**
  * The holder of a given token, if any. Both sides are SHA-256 digests, 32 bytes whatever the
@@ -147,20 +147,34 @@ function tooManyFailures(waitMs: number): Refusal {
   };
 }
 
-/** The bearer check as a Fastify onRequest hook for the routes under `prefix`. */
-export function bearerGuard(token: string | undefined, variable: string, prefix: string) {
-  const check = bearerCheck(token ? [{ token, tenant: undefined }] : [], variable, prefix);
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who the bearer token speaks for, on routes behind `bearerGuard`. */
+    caller?: Caller<string | undefined>;
+  }
+}
+
+/**
+ * The bearer check as a Fastify onRequest hook for the routes under `prefix`: a request that may go
+ * on carries its caller, any other is answered here.
+ */
+export function bearerGuard<Tenant extends string | undefined>(
+  holders: readonly TokenHolder<Tenant>[],
+  variable: string,
+  prefix: string,
+) {
+  const check = bearerCheck(holders, variable, prefix);
   // Callback style: it runs before every guarded request, and an async hook costs a promise each time.
-  // Replying ends the request; only a request that may go on calls done().
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const result = check(request.ip, request.headers.authorization);
-    if (!isRefusal(result)) {
-      done();
+    if (isRefusal(result)) {
+      reply
+        .code(result.status)
+        .headers(result.headers ?? {})
+        .send(result.body);
       return;
     }
-    reply
-      .code(result.status)
-      .headers(result.headers ?? {})
-      .send(result.body);
+    request.caller = result;
+    done();
   };
 }

@@ -1,4 +1,4 @@
-import { Counter, type CounterConfiguration, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { MessageObserver } from '../core/handle-message.js';
 
 /** Prometheus metrics: HTTP, questions by route/model/platform, cache, escalations, tokens, cost, ingestion, throttling. */
@@ -13,13 +13,13 @@ export function createMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const countQuestion = talliedCounter({
+  const questions = new Counter({
     name: 'docent_questions_total',
     help: 'Questions answered',
     labelNames: ['platform', 'route', 'model'],
     registers: [registry],
   });
-  const countCacheLookup = talliedCounter({
+  const cacheLookups = new Counter({
     name: 'docent_answer_cache_total',
     help: 'Answer cache lookups',
     labelNames: ['result'],
@@ -56,11 +56,10 @@ export function createMetrics() {
 
   const observer: MessageObserver = {
     answered(message, result) {
-      countQuestion(message.platform, result.route, result.model);
+      questions.inc({ platform: message.platform, route: result.route, model: result.model });
       if (result.route !== 'smalltalk' && result.route !== 'out_of_scope')
-        countCacheLookup(result.cached ? 'hit' : 'miss');
+        cacheLookups.inc({ result: result.cached ? 'hit' : 'miss' });
       if (result.route === 'escalated') escalations.inc();
-      // A cached answer spends nothing; skipping its zero increments keeps the hit path short.
       if (result.tokens.input > 0) tokens.inc({ direction: 'input' }, result.tokens.input);
       if (result.tokens.output > 0) tokens.inc({ direction: 'output' }, result.tokens.output);
       if (result.cost_usd > 0) cost.inc(result.cost_usd);
@@ -76,53 +75,3 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
-
-/** One combination of label values and the count it has gained since the last scrape. */
-interface Tally {
-  labels: Record<string, string>;
-  count: number;
-}
-
-/**
- * A counter of up to three labels for something every answer counts. Counts gather in plain maps
- * and reach prom-client when it is scraped (its `collect`), because a labelled `inc` joins and
- * hashes its labels on every call. The combinations are few (platforms, routes, models), so the
- * maps stay small.
- */
-function talliedCounter(config: CounterConfiguration<string> & { labelNames: readonly string[] }) {
-  const tallies: Tally[] = [];
-  const byValues = new Map<string, Map<string, Map<string, Tally>>>();
-  new Counter({
-    ...config,
-    collect() {
-      for (const tally of tallies) {
-        if (tally.count === 0) continue;
-        this.inc(tally.labels, tally.count);
-        tally.count = 0;
-      }
-    },
-  });
-  return function count(a: string, b = '', c = ''): void {
-    let second = byValues.get(a);
-    if (!second) {
-      second = new Map();
-      byValues.set(a, second);
-    }
-    let third = second.get(b);
-    if (!third) {
-      third = new Map();
-      second.set(b, third);
-    }
-    let tally = third.get(c);
-    if (!tally) {
-      const values = [a, b, c];
-      tally = {
-        labels: Object.fromEntries(config.labelNames.map((name, i) => [name, values[i] ?? ''])),
-        count: 0,
-      };
-      third.set(c, tally);
-      tallies.push(tally);
-    }
-    tally.count++;
-  };
-}

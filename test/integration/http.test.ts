@@ -172,6 +172,12 @@ describe('query API and admin API', () => {
     const xml = await postQuery('<question>how do I rotate the key?</question>', 'application/xml');
     expect(xml.status).toBe(415);
     expect((await xml.json()).message).toBe('Send the question as application/json.');
+    const badQuery = await call('/admin/documents?tenant=bad!&limit=0', { token: ADMIN });
+    expect(badQuery.status).toBe(400);
+    expect(await badQuery.json()).toEqual({
+      error: 'invalid_request',
+      fields: { tenant: 'letters, digits, ".", "_" or "-"', limit: 'Too small: expected number to be >=1' },
+    });
   });
 
   it('refuses new questions while shutting down, and closes the connection', async () => {
@@ -286,6 +292,13 @@ describe('query API and admin API', () => {
     expect(stats.per_day[0]).toMatchObject({ questions: 4, cost_usd: 0 });
     const gaps = await (await call('/admin/questions/unanswered?tenant=stats', { token: ADMIN })).json();
     expect(gaps.questions[0]).toMatchObject({ question: 'where do I park my bike?', count: 2 });
+    // Named no tenant, the reports cover every tenant's questions.
+    const everywhere = await (await call('/admin/questions/unanswered', { token: ADMIN })).json();
+    expect(everywhere.questions).toContainEqual(
+      expect.objectContaining({ question: 'where do I park my bike?', count: 2 }),
+    );
+    const allStats = await (await call('/admin/stats', { token: ADMIN })).json();
+    expect(allStats.questions).toBeGreaterThanOrEqual(stats.questions);
     expect((await call('/admin/cache/flush', { method: 'POST', token: ADMIN })).status).toBe(200);
     expect((await (await askStats('how many days of paid leave?')).json()).cached).toBe(false);
     const feedback = await (await call('/admin/feedback?tenant=stats', { token: ADMIN })).json();

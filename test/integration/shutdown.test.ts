@@ -20,14 +20,19 @@ it('finishes an answer in flight on SIGTERM, then exits 0', async () => {
     expect(await exited).toBe(0);
     expect(service.logs()).toContain('shutting down: finishing work in flight');
     // The question's request is logged with its id and outcome, but neither its text nor the token.
-    const completed = service
+    const entries = service
       .logs()
       .split('\n')
       .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line))
-      .find((entry) => entry.msg === 'request completed' && entry.req?.url === '/api/v1/query');
+      .map((line) => JSON.parse(line));
+    const incoming = entries.find(
+      (entry) => entry.msg === 'incoming request' && entry.req?.url === '/api/v1/query',
+    );
+    expect(incoming.reqId).toMatch(/^[0-9a-f-]{36}$/);
+    const completed = entries.find(
+      (entry) => entry.msg === 'request completed' && entry.reqId === incoming.reqId,
+    );
     expect(completed).toMatchObject({ res: { statusCode: 200 } });
-    expect(completed.reqId).toMatch(/^[0-9a-f-]{36}$/);
     expect(service.logs()).not.toContain('when do backups run');
     expect(service.logs()).not.toContain('Bearer t');
     // Once shutting down, no new connections are accepted.

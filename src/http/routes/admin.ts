@@ -20,30 +20,33 @@ const tenantQuery = z.object({
     .default('tenant'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
-// Failed jobs are listed across tenants unless one is named: no default tenant here.
-const failedJobsQuery = z.object({
+type TenantQuery = { Querystring: z.infer<typeof tenantQuery> };
+// Without a tenant, these report every tenant: no default tenant here (zod keeps defaults in partial()).
+const anyTenantQuery = z.object({
   tenant: tenantQuery.shape.tenant.unwrap().optional(),
-  limit: tenantQuery.shape.limit,
+  limit: tenantQuery.shape.limit.unwrap().optional(),
 });
+type AnyTenantQuery = { Querystring: z.infer<typeof anyTenantQuery> };
+const tenantSchema = { schema: { querystring: tenantQuery } };
+const anyTenantSchema = { schema: { querystring: anyTenantQuery } };
 const urlBody = z.object({ url: z.url().refine((u) => /^https?:\/\//.test(u), 'must be http(s)') });
 
 /** Documents, failed ingestion jobs, statistics, feedback, coverage gaps and the cache, for operators. */
 export async function adminRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
-  app.addHook('onRequest', bearerGuard(services.config.http.adminToken, 'DOCENT_ADMIN_TOKEN', '/admin'));
+  const { adminToken } = services.config.http;
+  const holders = adminToken ? [{ token: adminToken, tenant: undefined }] : [];
+  app.addHook('onRequest', bearerGuard(holders, 'DOCENT_ADMIN_TOKEN', '/admin'));
   // Uploads are only taken here: registered in this plugin, multipart's per-request hooks do not
   // run on the query API, health checks or Slack events.
   await app.register(multipart, { limits: { fileSize: services.config.maxFileBytes, files: 10 } });
   const { knowledgeBase, stats, cache } = services;
 
-  app.get('/admin/documents', async (request, reply) => {
-    const q = parseOr400(tenantQuery, request.query, reply);
-    if (!q) return reply;
-    return { documents: (await knowledgeBase.listDocuments(q.tenant)).map(documentView) };
-  });
+  app.get<TenantQuery>('/admin/documents', tenantSchema, async ({ query }) => ({
+    documents: (await knowledgeBase.listDocuments(query.tenant)).map(documentView),
+  }));
 
-  app.post('/admin/documents', async (request, reply) => {
-    const q = parseOr400(tenantQuery, request.query, reply);
-    if (!q) return reply;
+  app.post<TenantQuery>('/admin/documents', tenantSchema, async (request, reply) => {
+    const q = request.query;
     assertScope(q.scope);
     const scope: Scope = q.scope;
     const uploads: { source: string; addedIn: string; fetchData: (max: number) => Promise<Uint8Array> }[] =
@@ -86,39 +89,31 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     return reply.code(failed ? 422 : 201).send({ results });
   });
 
-  app.delete<{ Params: { docId: string } }>('/admin/documents/:docId', async (request, reply) => {
-    const q = parseOr400(tenantQuery, request.query, reply);
-    if (!q) return reply;
-    const removed = await knowledgeBase.removeDocument(q.tenant, request.params.docId);
-    return removed ? { removed: documentView(removed) } : reply.code(404).send({ error: 'not_found' });
-  });
+  app.delete<TenantQuery & { Params: { docId: string } }>(
+    '/admin/documents/:docId',
+    tenantSchema,
+    async ({ query, params }, reply) => {
+      const removed = await knowledgeBase.removeDocument(query.tenant, params.docId);
+      return removed ? { removed: documentView(removed) } : reply.code(404).send({ error: 'not_found' });
+    },
+  );
 
-  app.get('/admin/stats', async (request, reply) => {
-    const q = parseOr400(tenantQuery.partial(), request.query, reply);
-    if (!q) return reply;
-    return stats.summary(q.tenant);
-  });
+  app.get<AnyTenantQuery>('/admin/stats', anyTenantSchema, async ({ query }) => stats.summary(query.tenant));
 
-  app.get('/admin/feedback', async (request, reply) => {
-    const q = parseOr400(tenantQuery.partial(), request.query, reply);
-    if (!q) return reply;
-    return { feedback: await stats.feedback(q.tenant, q.limit ?? 100) };
-  });
+  app.get<AnyTenantQuery>('/admin/feedback', anyTenantSchema, async ({ query }) => ({
+    feedback: await stats.feedback(query.tenant, query.limit ?? 100),
+  }));
 
-  app.get('/admin/questions/unanswered', async (request, reply) => {
-    const q = parseOr400(tenantQuery.partial(), request.query, reply);
-    if (!q) return reply;
-    return { questions: await stats.unanswered(q.tenant, q.limit ?? 50) };
-  });
+  app.get<AnyTenantQuery>('/admin/questions/unanswered', anyTenantSchema, async ({ query }) => ({
+    questions: await stats.unanswered(query.tenant, query.limit ?? 50),
+  }));
 
-  app.get('/admin/jobs/failed', async (request, reply) => {
-    const q = parseOr400(failedJobsQuery, request.query, reply);
-    if (!q) return reply;
+  app.get<AnyTenantQuery>('/admin/jobs/failed', anyTenantSchema, async ({ query: q }) => {
     const failed = await services.jobs.failed();
     return {
       jobs: failed
         .filter((f) => !q.tenant || f.job.tenantId === q.tenant)
-        .slice(0, q.limit)
+        .slice(0, q.limit ?? 100)
         .map(({ job, reason, failedAt }) => ({
           id: job.id,
           tenant: job.tenantId,
