@@ -9,6 +9,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     // LanceDB's native threads plus two cores: forks keep native state isolated per file.
     pool: 'forks',
+    // Most test time is spent waiting on fake servers and child processes, so two files at once
+    // on two cores (vitest's default would be one) halves the suite's wall time.
+    maxWorkers: 2,
     env: { LANCEDB_LOG: 'error' },
   },
 });
