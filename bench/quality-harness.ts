@@ -44,12 +44,12 @@ export interface LoadedSet {
 }
 
 /**
- * Defaults throughout (TOP_K, CHUNK_SIZE, the local embedder, offline answers): no environment
- * is read, so an OpenAI key in the shell cannot change what is measured.
+ * Defaults throughout (TOP_K, CHUNK_SIZE, the local embedder, offline answers) unless `settings`
+ * name others: no environment is read, so an OpenAI key in the shell cannot change the result.
  */
-export async function loadSet(set: QualitySet): Promise<LoadedSet> {
+export async function loadSet(set: QualitySet, settings: Record<string, string> = {}): Promise<LoadedSet> {
   const dir = await mkdtemp(path.join(tmpdir(), `docent-quality-${set.name}-`));
-  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', INGEST_THREADS: '0' });
+  const config = loadConfig({ ...settings, DATA_DIR: dir, LOG_LEVEL: 'silent', INGEST_THREADS: '0' });
   const services = await createServices(config);
   const { files } = await collectFiles([path.resolve(set.docs)]);
   const results = await ingestFiles(services.knowledgeBase, files, { tenantId: TENANT, scope: 'tenant' });

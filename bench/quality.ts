@@ -2,13 +2,15 @@
 // and on the Northwind sample, per part (tune / held-out) and per retrieval (BM25 alone, vectors
 // alone, hybrid as configured), measured on what `docent ask` returns offline: its TOP_K passages
 // and its quoted answer. The held-out parts are the result; the tune parts are for choosing
-// settings. `-- --label before` names the run in bench/.out/quality-<label>.json.
+// settings. `-- --label before` names the run in bench/.out/quality-<label>.json; `-- --sweep`
+// tries other chunk sizes and fusion weights on the tune parts (bench/quality-sweep.ts).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Answerer } from '../src/core/ask.js';
 import { type CaseOutcome, type EvalReport, evaluateCases, summarize } from '../src/eval/evaluate.js';
 import { answererSearching, loadSet, type Retrieval, SETS, TENANT } from './quality-harness.js';
+import { sweep } from './quality-sweep.js';
 
 const RETRIEVALS: Retrieval[] = ['bm25', 'vector', 'hybrid'];
 
@@ -24,7 +26,9 @@ interface Row {
   search_p50_ms: number;
 }
 
-const { values } = parseArgs({ options: { label: { type: 'string', default: 'latest' } } });
+const { values } = parseArgs({
+  options: { label: { type: 'string', default: 'latest' }, sweep: { type: 'boolean', default: false } },
+});
 
 function rowsFor(set: string, retrieval: Retrieval, outcomes: CaseOutcome[], k: number): Row[] {
   // Northwind's questions were written and tuned on here: all of it counts as tuned.
@@ -46,32 +50,38 @@ function rowsFor(set: string, retrieval: Retrieval, outcomes: CaseOutcome[], k: 
   });
 }
 
-const rows: Row[] = [];
-const ingested: Record<string, { indexed: number; failed: string[] }> = {};
-for (const set of SETS) {
-  const loaded = await loadSet(set);
-  ingested[set.name] = { indexed: loaded.indexed, failed: loaded.failed };
-  const { services, cases } = loaded;
-  for (const retrieval of RETRIEVALS) {
-    const answerer: Answerer =
-      retrieval === 'hybrid' ? services.answerer : await answererSearching(services, retrieval);
-    const audience = { tenantId: TENANT, scopes: ['tenant' as const] };
-    const outcomes = await evaluateCases(services.knowledgeBase, cases, audience, {
-      mode: retrieval,
-      answerer,
-    });
-    rows.push(...rowsFor(set.name, retrieval, outcomes, services.knowledgeBase.topK));
+async function report(): Promise<{
+  rows: Row[];
+  ingested: Record<string, { indexed: number; failed: string[] }>;
+}> {
+  const rows: Row[] = [];
+  const ingested: Record<string, { indexed: number; failed: string[] }> = {};
+  for (const set of SETS) {
+    const loaded = await loadSet(set);
+    ingested[set.name] = { indexed: loaded.indexed, failed: loaded.failed };
+    const { services, cases } = loaded;
+    for (const retrieval of RETRIEVALS) {
+      const answerer: Answerer =
+        retrieval === 'hybrid' ? services.answerer : await answererSearching(services, retrieval);
+      const audience = { tenantId: TENANT, scopes: ['tenant' as const] };
+      const outcomes = await evaluateCases(services.knowledgeBase, cases, audience, {
+        mode: retrieval,
+        answerer,
+      });
+      rows.push(...rowsFor(set.name, retrieval, outcomes, services.knowledgeBase.topK));
+    }
+    await loaded.close();
   }
-  await loaded.close();
+  console.table(rows);
+  for (const [name, { indexed, failed }] of Object.entries(ingested)) {
+    console.log(`${name}: ${indexed} files indexed${failed.length ? `, failed: ${failed.join('; ')}` : ''}`);
+  }
+  return { rows, ingested };
 }
 
-console.table(rows);
-for (const [name, { indexed, failed }] of Object.entries(ingested)) {
-  console.log(`${name}: ${indexed} files indexed${failed.length ? `, failed: ${failed.join('; ')}` : ''}`);
-}
+const result = values.sweep ? await sweep() : await report();
+if (values.sweep) console.table(result);
 const out = path.resolve('bench/.out');
 await mkdir(out, { recursive: true });
-await writeFile(
-  path.join(out, `quality-${values.label}.json`),
-  `${JSON.stringify({ rows, ingested }, null, 2)}\n`,
-);
+const name = values.sweep ? `quality-sweep-${values.label}` : `quality-${values.label}`;
+await writeFile(path.join(out, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
