@@ -7,22 +7,26 @@ import { makeDocx, makePdf } from '../helpers/make-files.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const lines = (...l: string[]) => l.join('\n');
+/** `input` read through `normalize` gives `output`, both given line by line. */
+const reads = (normalize: (text: string) => string, input: string[], output: string[]) =>
+  expect(normalize(lines(...input))).toBe(lines(...output));
 
 describe('Markdown blocks before splitting', () => {
   it('joins a hard-wrapped paragraph into one line', () => {
-    const md = lines(
-      'Two collaborators must approve a pull request before the pull request can land.',
-      '(One collaborator approval is enough if the pull request has been open for more',
-      'than 7 days.)',
-      '',
-      'Next paragraph.',
-    );
-    expect(normalizeMarkdown(md)).toBe(
-      lines(
+    reads(
+      normalizeMarkdown,
+      [
+        'Two collaborators must approve a pull request before the pull request can land.',
+        '(One collaborator approval is enough if the pull request has been open for more',
+        'than 7 days.)',
+        '',
+        'Next paragraph.',
+      ],
+      [
         'Two collaborators must approve a pull request before the pull request can land. (One collaborator approval is enough if the pull request has been open for more than 7 days.)',
         '',
         'Next paragraph.',
-      ),
+      ],
     );
   });
 
@@ -159,26 +163,25 @@ describe('markup kept out of quoted text', () => {
 
 describe('plain text before splitting', () => {
   it('joins lines wrapped at a fixed width and keeps short lines and lists apart', () => {
-    const text = lines(
-      'Normally, your report will be acknowledged within 5 days, and you will',
-      'receive a more detailed response within 10 days.',
+    const rest = [
       '',
       'Contacts:',
       'Alice Smith',
       'Bob Jones',
       '- first item that is long enough to look like a wrapped line here',
       '- second item',
-    );
-    expect(joinWrappedLines(text)).toBe(
-      lines(
+    ];
+    reads(
+      joinWrappedLines,
+      [
+        'Normally, your report will be acknowledged within 5 days, and you will',
+        'receive a more detailed response within 10 days.',
+        ...rest,
+      ],
+      [
         'Normally, your report will be acknowledged within 5 days, and you will receive a more detailed response within 10 days.',
-        '',
-        'Contacts:',
-        'Alice Smith',
-        'Bob Jones',
-        '- first item that is long enough to look like a wrapped line here',
-        '- second item',
-      ),
+        ...rest,
+      ],
     );
   });
 
