@@ -1,73 +1,87 @@
-// npm run bench:quality: retrieval quality on the labelled set in test/fixtures/eval, for several
-// chunk sizes and fusion weights. This is how CHUNK_SIZE and HYBRID_WEIGHTS were chosen.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// npm run bench:quality: answer quality on labelled sets of real documentation (bench/quality-sets)
+// and on the Northwind sample, per part (tune / held-out) and per retrieval (BM25 alone, vectors
+// alone, hybrid as configured), measured on what `docent ask` returns offline: its TOP_K passages
+// and its quoted answer. The held-out parts are the result; the tune parts are for choosing
+// settings. `-- --label before` names the run in bench/.out/quality-<label>.json; `-- --sweep`
+// tries other chunk sizes and fusion weights on the tune parts (bench/quality-sweep.ts).
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { KnowledgeBase } from '../src/core/knowledge-base.js';
-import { parseEvalCases } from '../src/eval/evaluate.js';
-import { ingestFiles } from '../src/ingestion/ingest-files.js';
-import { LocalEmbedder } from '../src/ingestion/local-embedder.js';
-import { collectFiles } from '../src/ingestion/local-files.js';
-import { LanceVectorStore } from '../src/stores/lance-vector-store.js';
-import { MemoryVectorStore } from '../src/stores/memory-vector-store.js';
-import { hybridFusion } from '../src/stores/rank-fusion.js';
+import { parseArgs } from 'node:util';
+import type { Answerer } from '../src/core/ask.js';
+import { type CaseOutcome, type EvalReport, evaluateCases, summarize } from '../src/eval/evaluate.js';
+import { answererSearching, loadSet, type Retrieval, SETS, TENANT } from './quality-harness.js';
+import { sweep } from './quality-sweep.js';
 
-const fixtures = path.resolve('test/fixtures/eval');
-const cases = parseEvalCases(await readFile(path.join(fixtures, 'questions.jsonl'), 'utf8'));
-const audience = { tenantId: 'eval', scopes: ['tenant' as const] };
-const relevant = (source: string, expected: string[]) => expected.includes(path.posix.basename(source));
+const RETRIEVALS: Retrieval[] = ['bm25', 'vector', 'hybrid'];
 
-async function measure(kb: KnowledgeBase, weights: { vector: number; text: number } | 'bm25' | 'vector') {
-  let r1 = 0;
-  let r5 = 0;
-  let mrr = 0;
-  for (const c of cases) {
-    const byVector = await kb.search(c.question, audience, { k: 20, mode: 'vector' });
-    const byText = await kb.search(c.question, audience, { k: 20, mode: 'bm25' });
-    const ranked =
-      weights === 'bm25'
-        ? byText
-        : weights === 'vector'
-          ? byVector
-          : hybridFusion(byVector, byText, (p) => p.chunkId, weights).map((x) => x.item);
-    const rank = ranked.findIndex((p) => relevant(p.source, c.sources));
-    if (rank === 0) r1++;
-    if (rank >= 0 && rank < 5) r5++;
-    if (rank >= 0) mrr += 1 / (rank + 1);
-  }
-  const n = cases.length;
-  return { recall_at_1: +(r1 / n).toFixed(3), recall_at_5: +(r5 / n).toFixed(3), mrr: +(mrr / n).toFixed(3) };
+interface Row {
+  set: string;
+  part: string;
+  retrieval: Retrieval;
+  questions: number;
+  recall_at_1: number;
+  recall_at_5: number;
+  mrr: number;
+  answer_contains: number | undefined;
+  search_p50_ms: number;
 }
 
-const { files } = await collectFiles([path.resolve('samples/northwind')]);
-const rows: Record<string, unknown>[] = [];
-for (const store of ['lancedb', 'memory'] as const) {
-  for (const size of store === 'lancedb' ? [500, 800, 1000, 1500] : [500]) {
-    const dir = await mkdtemp(path.join(tmpdir(), 'docent-quality-'));
-    const embedder = new LocalEmbedder();
-    const vectorStore = store === 'lancedb' ? await LanceVectorStore.open(dir) : new MemoryVectorStore();
-    await vectorStore.bindEmbedder(embedder);
-    const kb = new KnowledgeBase({
-      store: vectorStore,
-      embedder,
-      chunking: { size, overlap: Math.round(size / 10) },
-      maxFileBytes: 1 << 25,
-      topK: 5,
-    });
-    await ingestFiles(kb, files, { tenantId: 'eval', scope: 'tenant' });
-    for (const weights of [
-      'bm25',
-      'vector',
-      { vector: 1, text: 1 },
-      { vector: 0.6, text: 1 },
-      { vector: 0.4, text: 1 },
-      { vector: 0.3, text: 1 },
-    ] as const) {
-      const label = typeof weights === 'string' ? weights : `hybrid v${weights.vector}/t${weights.text}`;
-      rows.push({ store, chunk_size: size, retrieval: label, ...(await measure(kb, weights)) });
+const { values } = parseArgs({
+  options: { label: { type: 'string', default: 'latest' }, sweep: { type: 'boolean', default: false } },
+});
+
+function rowsFor(set: string, retrieval: Retrieval, outcomes: CaseOutcome[], k: number): Row[] {
+  // Northwind's questions were written and tuned on here: all of it counts as tuned.
+  const parts = outcomes.some((o) => o.part) ? ['tune', 'held-out'] : ['all (tuned)'];
+  return parts.map((part) => {
+    const mine = outcomes.filter((o) => (o.part ?? 'all (tuned)') === part);
+    const r: EvalReport = summarize(mine, retrieval, k);
+    return {
+      set,
+      part,
+      retrieval,
+      questions: r.questions,
+      recall_at_1: r.recall_at_1,
+      recall_at_5: r.recall_at_5,
+      mrr: r.mrr,
+      answer_contains: r.answer_match,
+      search_p50_ms: r.latency_ms.p50,
+    };
+  });
+}
+
+async function report(): Promise<{
+  rows: Row[];
+  ingested: Record<string, { indexed: number; failed: string[] }>;
+}> {
+  const rows: Row[] = [];
+  const ingested: Record<string, { indexed: number; failed: string[] }> = {};
+  for (const set of SETS) {
+    const loaded = await loadSet(set);
+    ingested[set.name] = { indexed: loaded.indexed, failed: loaded.failed };
+    const { services, cases } = loaded;
+    for (const retrieval of RETRIEVALS) {
+      const answerer: Answerer =
+        retrieval === 'hybrid' ? services.answerer : await answererSearching(services, retrieval);
+      const audience = { tenantId: TENANT, scopes: ['tenant' as const] };
+      const outcomes = await evaluateCases(services.knowledgeBase, cases, audience, {
+        mode: retrieval,
+        answerer,
+      });
+      rows.push(...rowsFor(set.name, retrieval, outcomes, services.knowledgeBase.topK));
     }
-    await vectorStore.close();
-    await rm(dir, { recursive: true, force: true });
+    await loaded.close();
   }
+  console.table(rows);
+  for (const [name, { indexed, failed }] of Object.entries(ingested)) {
+    console.log(`${name}: ${indexed} files indexed${failed.length ? `, failed: ${failed.join('; ')}` : ''}`);
+  }
+  return { rows, ingested };
 }
-console.table(rows);
+
+const result = values.sweep ? await sweep() : await report();
+if (values.sweep) console.table(result);
+const out = path.resolve('bench/.out');
+await mkdir(out, { recursive: true });
+const name = values.sweep ? `quality-sweep-${values.label}` : `quality-${values.label}`;
+await writeFile(path.join(out, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);

@@ -1,52 +1,30 @@
-import path from 'node:path';
 import type { Answerer } from '../core/ask.js';
 import type { KnowledgeBase } from '../core/knowledge-base.js';
-import type { Audience, Passage } from '../core/types.js';
-import { DocentError } from '../errors.js';
+import type { Audience, SearchRequest } from '../core/types.js';
+import { answerContains, type EvalCase, isRelevant } from './cases.js';
 
-export interface EvalCase {
-  question: string;
-  answer?: string;
-  /** File names, relative sources or doc ids; any one of them counts as relevant. */
-  sources: string[];
-}
+export { type EvalCase, parseEvalCases } from './cases.js';
 
 export interface EvalReport {
   questions: number;
   mode: string;
+  /** Passages ranked per question: the TOP_K that answering quotes from. */
+  k: number;
   recall_at_1: number;
   recall_at_5: number;
   mrr: number;
+  /** Share of the questions with an expected answer whose answer, as `ask` gives it, contains it. */
   answer_match?: number;
   latency_ms: { p50: number; p95: number };
 }
 
-const EVAL_DEPTH = 10;
-
-export function parseEvalCases(jsonl: string): EvalCase[] {
-  return jsonl
-    .split('\n')
-    .map((line, i) => ({ line: line.trim(), n: i + 1 }))
-    .filter(({ line }) => line !== '')
-    .map(({ line, n }) => {
-      let value: Partial<EvalCase>;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        throw new DocentError('invalid_input', `line ${n}: not valid JSON`);
-      }
-      if (typeof value.question !== 'string' || !Array.isArray(value.sources) || value.sources.length === 0) {
-        throw new DocentError(
-          'invalid_input',
-          `line ${n}: needs "question" (string) and "sources" (non-empty array)`,
-        );
-      }
-      return { question: value.question, answer: value.answer, sources: value.sources.map(String) };
-    });
-}
-
-function isRelevant(p: Passage, expected: string[]): boolean {
-  return expected.some((s) => s === p.docId || s === p.source || s === path.posix.basename(p.source));
+export interface EvalOptions {
+  mode?: NonNullable<SearchRequest['mode']>;
+  /**
+   * Answers as `ask` does, from passages retrieved in `mode`; without it the answers are not
+   * checked (the configured answerer only ever searches the way it was configured to).
+   */
+  answerer?: Answerer;
 }
 
 export function percentile(values: number[], q: number): number {
@@ -57,44 +35,77 @@ export function percentile(values: number[], q: number): number {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-export async function evaluate(
+/** What one question gave: where the first passage of a right file ranked, and the answer. */
+export interface CaseOutcome {
+  part?: EvalCase['part'];
+  /** 0-based; -1 when no passage came from a right file. */
+  rank: number;
+  /** Undefined when the answer was not checked. */
+  answerMatched?: boolean;
+  searchMs: number;
+}
+
+/**
+ * Retrieval and answers measured on what `ask` uses: the same search (TOP_K passages, no deeper
+ * candidate list) and, given an answerer, the answer `ask` would print.
+ */
+export async function evaluateCases(
   kb: KnowledgeBase,
-  answerer: Answerer,
   cases: EvalCase[],
   audience: Audience,
-  mode: 'hybrid' | 'vector' | 'bm25' = 'hybrid',
-): Promise<EvalReport> {
-  let hits1 = 0;
-  let hits5 = 0;
-  let reciprocal = 0;
-  let answered = 0;
-  let matched = 0;
-  const latencies: number[] = [];
+  options: EvalOptions = {},
+): Promise<CaseOutcome[]> {
+  const outcomes: CaseOutcome[] = [];
   for (const c of cases) {
     const started = performance.now();
-    const passages = await kb.search(c.question, audience, { k: EVAL_DEPTH, mode });
-    latencies.push(performance.now() - started);
-    const rank = passages.findIndex((p) => isRelevant(p, c.sources));
-    if (rank === 0) hits1++;
-    if (rank >= 0 && rank < 5) hits5++;
-    if (rank >= 0) reciprocal += 1 / (rank + 1);
-    if (c.answer) {
-      answered++;
-      const result = await answerer.answer({
+    const passages = await kb.search(c.question, audience, { mode: options.mode });
+    const searchMs = performance.now() - started;
+    let answerMatched: boolean | undefined;
+    if (c.answer && options.answerer) {
+      const result = await options.answerer.answer({
         question: c.question,
         context: { tenantId: audience.tenantId },
       });
-      if (result.answer.toLowerCase().includes(c.answer.toLowerCase())) matched++;
+      answerMatched = answerContains(result.answer, c.answer);
     }
+    outcomes.push({
+      part: c.part,
+      rank: passages.findIndex((p) => isRelevant(p, c.sources)),
+      answerMatched,
+      searchMs,
+    });
   }
-  const n = cases.length || 1;
+  return outcomes;
+}
+
+/** A file counts as found at rank r when one of the first r passages comes from it. */
+export function summarize(outcomes: CaseOutcome[], mode: string, k: number): EvalReport {
+  const n = outcomes.length || 1;
+  const share = (count: number, of = n) => round(count / of);
+  const checked = outcomes.filter((o) => o.answerMatched !== undefined);
   return {
-    questions: cases.length,
+    questions: outcomes.length,
     mode,
-    recall_at_1: round(hits1 / n),
-    recall_at_5: round(hits5 / n),
-    mrr: round(reciprocal / n),
-    answer_match: answered ? round(matched / answered) : undefined,
-    latency_ms: { p50: round(percentile(latencies, 0.5)), p95: round(percentile(latencies, 0.95)) },
+    k,
+    recall_at_1: share(outcomes.filter((o) => o.rank === 0).length),
+    recall_at_5: share(outcomes.filter((o) => o.rank >= 0 && o.rank < 5).length),
+    mrr: share(outcomes.reduce((sum, o) => sum + (o.rank >= 0 ? 1 / (o.rank + 1) : 0), 0)),
+    answer_match: checked.length
+      ? share(checked.filter((o) => o.answerMatched).length, checked.length)
+      : undefined,
+    latency_ms: {
+      p50: round(
+        percentile(
+          outcomes.map((o) => o.searchMs),
+          0.5,
+        ),
+      ),
+      p95: round(
+        percentile(
+          outcomes.map((o) => o.searchMs),
+          0.95,
+        ),
+      ),
+    },
   };
 }

@@ -39,6 +39,7 @@ export function detectType(bytes: Uint8Array, fileName: string, text?: string): 
   if (text === undefined)
     throw new IngestError('unsupported_type', `${fileName}: binary data, not a document type Docent reads.`);
   const head = text.slice(0, 2048).trimStart().toLowerCase();
+  refuseDrawings(fileName, ext, head);
   if (ext === '.html' || ext === '.htm' || head.startsWith('<!doctype html') || head.startsWith('<html'))
     return 'html';
   if (ext === '.json' || ((head.startsWith('{') || head.startsWith('[')) && looksLikeJson(text)))
@@ -46,6 +47,29 @@ export function detectType(bytes: Uint8Array, fileName: string, text?: string): 
   if (ext === '.csv' || ext === '.tsv') return 'csv';
   if (ext === '.md' || ext === '.markdown' || ext === '.mdx') return 'markdown';
   return 'text';
+}
+
+// Text files that are pictures: their text is drawing markup or encoded data, not reading text.
+const DRAWINGS: { extensions: string[]; root: RegExp; what: string }[] = [
+  {
+    extensions: ['.svg', '.svgz'],
+    root: /^<svg[\s>]/,
+    what: 'an SVG image, which is drawing markup with no document text',
+  },
+  {
+    extensions: ['.drawio', '.dio'],
+    root: /^<(?:mxfile|mxgraphmodel)[\s>]/,
+    what: 'a draw.io diagram, whose labels are stored encoded; export it as PDF to index them',
+  },
+];
+
+/** Past an XML declaration, comments and a doctype, the first element names the drawing. */
+function refuseDrawings(fileName: string, ext: string, head: string): void {
+  const root = head.replace(/^(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!doctype[^>]*>|\s+)*/, '');
+  for (const { extensions, root: element, what } of DRAWINGS) {
+    if (extensions.includes(ext) || element.test(root))
+      throw new IngestError('unsupported_type', `${fileName}: ${what}.`);
+  }
 }
 
 function looksLikeJson(text: string): boolean {

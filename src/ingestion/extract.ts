@@ -6,6 +6,8 @@ import { htmlToMarkdown } from './extractors/html.js';
 import { extractPdf } from './extractors/pdf.js';
 import { csvToText, jsonToText } from './extractors/structured.js';
 import { limitsFor, type PreparationLimits, TextBudget, tooMuchText } from './limits.js';
+import { normalizeMarkdown } from './normalize/markdown.js';
+import { joinWrappedLines } from './normalize/plain-text.js';
 
 export interface ExtractedDocument {
   type: DocumentType;
@@ -64,22 +66,26 @@ async function extractByType(
   const budget = new TextBudget(fileName, limits);
   switch (type) {
     case 'pdf':
-      return { text: await extractPdf(bytes, fileName, budget), structured: false };
-    case 'docx':
-      return { text: await extractDocx(bytes, fileName, limits.maxInflatedBytes), structured: true };
+      return { text: joinWrappedLines(await extractPdf(bytes, fileName, budget)), structured: false };
+    case 'docx': {
+      const { markdown, title } = await extractDocx(bytes, fileName, limits.maxInflatedBytes);
+      return { text: normalizeMarkdown(markdown), title, structured: true };
+    }
     case 'html': {
       if (text.length > limits.maxTextChars * HTML_CHARS_PER_TEXT_CHAR) throw tooMuchText(fileName, limits);
       const { markdown, title } = htmlToMarkdown(text);
-      return { text: markdown, title, structured: true };
+      return { text: normalizeMarkdown(markdown), title, structured: true };
     }
     case 'csv':
       return { text: csvToText(text, fileName, budget), structured: false };
     case 'json':
       return { text: jsonToText(text, fileName, budget), structured: false };
     case 'markdown':
+      budget.spend(text.length);
+      return { text: normalizeMarkdown(text), structured: true };
     case 'text':
       budget.spend(text.length);
-      return { text, structured: type === 'markdown' };
+      return { text: joinWrappedLines(text), structured: false };
   }
 }
 

@@ -1,3 +1,4 @@
+import { IngestError } from '../errors.js';
 import type { Embedder } from './embedder.js';
 import { extractDocument } from './extract.js';
 import { limitsFor, tooMuchText } from './limits.js';
@@ -35,6 +36,8 @@ export async function prepareDocument(
   const extracted = await extractDocument(bytes, source, limits);
   // The text is already within limits, so splitting it makes a bounded number of strings.
   const texts = await splitText(extracted.text, extracted.structured, chunking);
+  if (texts.length === 0)
+    throw new IngestError('no_text', `${source}: no text to index, only encoded data (such as base64).`);
   if (texts.length > limits.maxPassages) throw tooMuchText(source, limits);
   if (!embedder) return { title: extracted.title, texts };
   return { title: extracted.title, texts, vectors: await embedPassages(embedder, extracted.title, texts) };

@@ -7,6 +7,18 @@ export interface ChunkingOptions {
   maxPassages?: number;
 }
 
+// A run this long from the base64 alphabet, without a space, is encoded data (an embedded image,
+// a key, a compressed diagram), not words anyone asks about.
+const ENCODED_RUN = /[A-Za-z0-9+/=_-]{60,}/g;
+
+/** More than half of the passage's characters are encoded data. */
+export function isMostlyEncoded(passage: string): boolean {
+  const characters = passage.replace(/\s+/g, '').length;
+  let encoded = 0;
+  for (const run of passage.matchAll(ENCODED_RUN)) encoded += run[0].length;
+  return characters > 0 && encoded / characters > 0.5;
+}
+
 /** Markdown-aware splitting keeps headings with their sections; plain text splits on paragraphs then sentences. */
 export async function splitText(
   text: string,
@@ -21,5 +33,5 @@ export async function splitText(
         separators: ['\n\n', '\n', '. ', '; ', ', ', ' ', ''],
       });
   const parts = await splitter.splitText(text);
-  return parts.map((p) => p.trim()).filter((p) => /[\p{L}\p{N}]/u.test(p));
+  return parts.map((p) => p.trim()).filter((p) => /[\p{L}\p{N}]/u.test(p) && !isMostlyEncoded(p));
 }

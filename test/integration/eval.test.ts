@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,40 @@ describe('docent eval on the labelled set', () => {
     expect(hybrid.recall_at_5).toBeGreaterThanOrEqual(0.95);
     expect(hybrid.answer_match).toBeGreaterThan(0);
     expect(hybrid.latency_ms.p95).toBeGreaterThan(0);
+  });
+
+  it('ranks the TOP_K passages ask answers from, no deeper list', async () => {
+    const run = async (topK: string) =>
+      JSON.parse(
+        (
+          await runCli(['eval', path.join(fixtures, 'questions.jsonl'), '--json'], {
+            env: { ...env, TOP_K: topK },
+          })
+        ).stdout,
+      );
+    const one = await run('1');
+    const five = await run('5');
+    expect(one.k).toBe(1);
+    expect(five.k).toBe(5);
+    // With one passage, a right file either ranks first or is not found at all.
+    expect(one.recall_at_5).toBe(one.recall_at_1);
+    expect(five.recall_at_5).toBeGreaterThan(one.recall_at_5);
+  });
+
+  it('reports the tune and held-out parts of a file that has them', async () => {
+    const split = path.join(dir, 'split.jsonl');
+    const cases = (await readFile(path.join(fixtures, 'questions.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(0, 6)
+      .map((line, i) => JSON.stringify({ ...JSON.parse(line), part: i < 2 ? 'tune' : 'held-out' }));
+    await writeFile(split, `${cases.join('\n')}\n`);
+    const report = JSON.parse((await runCli(['eval', split, '--json'], { env })).stdout);
+    expect(report.questions).toBe(6);
+    expect(report.parts.tune.questions).toBe(2);
+    expect(report.parts['held-out'].questions).toBe(4);
+    const text = await runCli(['eval', split], { env });
+    expect(text.stdout).toContain('held-out: 4 questions');
   });
 
   it('prints readable metrics and rejects a malformed line with its number', async () => {
