@@ -10,6 +10,7 @@ interface Candidate {
   order: number;
   tokens: Set<string>;
   headingTokens: Set<string>;
+  listed: boolean;
   score: number;
 }
 
@@ -18,6 +19,8 @@ const MAX_CHARS = 600;
 // Questions that want a number, a time or a duration.
 const WANTS_QUANTITY =
   /\b(how (much|many|long|often|soon|far|quickly|fast)|when|what time|deadline|limit|max(imum)?|min(imum)?|price|cost)\b/i;
+// Questions that want a procedure: its steps are usually a list.
+const WANTS_STEPS = /\b(how (do|can|should|would) (i|we|you)|how to|steps?|procedure)\b/i;
 const WANTS_PERSON = /\b(who|whom|owner|owns|approve|approves|sign off)\b/i;
 const NAMES_A_PERSON = /\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b(team|lead|head|manager|engineer|commander|owner)\b/;
 const ABOUT_THE_DOCUMENT =
@@ -73,12 +76,14 @@ function chooseSentences(question: string, passages: Passage[], focus?: string):
       order,
       tokens: new Set(tokenize(s.text)),
       headingTokens: new Set(tokenize(`${s.heading} ${p.title}`)),
+      listed: s.listed,
       score: 0,
     })),
   );
   // In a follow-up, the latest message says what kind of fact is wanted.
   const quantity = WANTS_QUANTITY.test(focus ?? question);
-  score(candidates, { terms, focused, quantity, person: WANTS_PERSON.test(question) });
+  const steps = WANTS_STEPS.test(focus ?? question);
+  score(candidates, { terms, focused, quantity, steps, person: WANTS_PERSON.test(question) });
   // A follow-up asks about its own words ("request" in "and how do I request it?"): when some
   // sentence speaks to them, only such sentences answer.
   // "and how long should that take?" asks for a figure about the inherited topic: a sentence with
@@ -112,7 +117,7 @@ function chooseSentences(question: string, passages: Passage[], focus?: string):
 /** Scores each sentence by the question's words it holds, weighted by how rare they are. */
 function score(
   candidates: Candidate[],
-  question: { terms: Set<string>; focused: Set<string>; quantity: boolean; person: boolean },
+  question: { terms: Set<string>; focused: Set<string>; quantity: boolean; steps: boolean; person: boolean },
 ): void {
   const { terms, focused } = question;
   const df = new Map<string, number>();
@@ -129,6 +134,7 @@ function score(
     let score = overlap + 0.3 / (c.passage + 1);
     if (question.quantity && /\d/.test(c.text)) score *= 1.3;
     if (question.person && NAMES_A_PERSON.test(c.text)) score *= 1.2;
+    if (question.steps && c.listed) score *= 1.25;
     // Long sentences are rarely the direct answer.
     c.score = score - Math.max(0, c.tokens.size - 35) * 0.02;
   }

@@ -2,6 +2,8 @@ export interface Sentence {
   text: string;
   /** The nearest heading above it, which tells what the sentence is about. */
   heading: string;
+  /** Whether it is a list (or begins one): the steps of a procedure are written as lists. */
+  listed: boolean;
 }
 
 const HEADING = /^\s*#{1,6}\s+(.*)$/;
@@ -62,7 +64,7 @@ export function sentencesOf(text: string): Sentence[] {
       )
         return;
       if (part.length < 12 || !/\p{L}/u.test(part)) return;
-      const sentence = { text: part, heading };
+      const sentence = { text: part, heading, listed: isItem };
       out.push(sentence);
       // A lead-in ending in ":" gathers the list after it; so does a list's first item, keeping
       // the steps of one procedure together.
