@@ -9,6 +9,7 @@ import {
   createEmbedder,
   createJobQueue,
   createKnowledgeBase,
+  createKnowledgeVersions,
   createRedis,
   createThrottle,
   errorSummary,
@@ -76,6 +77,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   await store.bindEmbedder(embedder);
   const redis = await createRedis(config, logger);
   const cache = await createAnswerCache(config, logger);
+  const versions = await createKnowledgeVersions(config, logger);
   const stats = new MemoryStatsStore();
   const limits = await createThrottle(config, logger);
   const preparer =
@@ -86,7 +88,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     config,
     store,
     embedder,
-    (tenantId, scope) => cache.bumpKnowledgeVersion(tenantId, scope),
+    (tenantId, scope) => versions.bump(tenantId, scope),
     preparer,
   );
   const models = overrides.models ?? createOpenAIModels(config);
@@ -94,6 +96,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     knowledgeBase,
     models,
     cache,
+    versions,
     redis,
     logger,
     now: overrides.now,
@@ -106,14 +109,14 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const jobs = new IngestJobs(queue, knowledgeBase, (job, error) =>
     logger.warn({ job: job.id, file: job.file.name, err: errorSummary(error) }, 'ingestion job failed'),
   );
-  const answerer = new GraphAnswerer(
+  const answerer = new GraphAnswerer({
     graph,
-    { cache, models },
-    {
-      deadlineMs: config.llm.answerDeadlineMs,
-      onError: (error) => logger.error({ err: error }, 'answer graph failed'),
-    },
-  );
+    cache,
+    versions,
+    models,
+    deadlineMs: config.llm.answerDeadlineMs,
+    onError: (error) => logger.error({ err: error }, 'answer graph failed'),
+  });
   const recordStats: MessageObserver = {
     answered(message, result) {
       void stats.recordAnswer({
@@ -179,6 +182,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       await jobs.close();
       await preparer?.close();
       await cache.close();
+      await versions.close();
       await limits.close();
       await redis?.quit().catch(() => redis.disconnect());
       await store.close();

@@ -84,16 +84,30 @@ it('serves a rephrasing of a cached question from the cache, but not a question 
 
 it('answers a follow-up in a continuing thread through the graph, not from the opening cache', async () => {
   const thread = randomUUID();
-  await services.answerer.answer({ question: 'how do I rotate production keys?', context, threadId: thread });
+  const opening = await services.answerer.answer({
+    question: 'how do I rotate production keys?',
+    context,
+    threadId: thread,
+  });
+  expect(opening).toMatchObject({ cached: true, route: 'cached' });
   const before = cheap.calls;
-  // Cached as a standalone question, but in a thread with history it must be read in context.
+  // Cached as a standalone question, but in a thread with history it must be read in context:
+  // classified with the thread, then found in the cache under its standalone rewrite.
   const followUp = await services.answerer.answer({
     question: 'how do I rotate production keys?',
     context,
     threadId: thread,
   });
-  expect(cheap.calls).toBeGreaterThan(before);
-  expect(followUp.answer).toBeTruthy();
+  expect(cheap.prompts.at(-1)).toContain('User: how do I rotate production keys?');
+  expect(followUp).toMatchObject({
+    cached: true,
+    route: 'cached',
+    answer: opening.answer,
+    sources: opening.sources,
+  });
+  expect(opening.answer).toBe('From the documents [1].');
+  // The classification was the one model call: the answer model was not called a second time.
+  expect(cheap.calls).toBe(before + 1);
 });
 
 it('misses after ingestion changes the documents, even for an opening question', async () => {
