@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { access, constants } from 'node:fs/promises';
 import * as lancedb from '@lancedb/lancedb';
+import { LRUCache } from 'lru-cache';
 import { assertAudience, assertTenant } from '../core/scope.js';
 import type { Chunk, DocumentRecord, Passage, SearchRequest } from '../core/types.js';
 import { LanceDocumentIndex, withoutGeneration } from './lance-document-index.js';
@@ -19,7 +20,6 @@ import { TenantChunks } from './lance-tenant-chunks.js';
 import { ensureLanceCpuThreads } from './lance-threads.js';
 import { embedderMismatch } from './memory-vector-store.js';
 import { serialQueue } from './serial.js';
-import { BoundedMap } from './trim-oldest.js';
 import type { EmbedderIdentity, VectorStore } from './vector-store.js';
 
 const CHUNKS_PREFIX = 'chunks__';
@@ -38,7 +38,7 @@ export class LanceVectorStore implements VectorStore {
   private dimension = 0;
   private readonly tenants = new Map<string, TenantChunks>();
   /** Tenants found without a passage table, and until when that answer stands. */
-  private readonly absentTenants = new BoundedMap<string, number>(10_000);
+  private readonly absentTenants = new LRUCache<string, number>({ max: 10_000 });
   private readonly documentIndex: LanceDocumentIndex;
   // One writer for every table of this store: LanceDB commits from one process must not race.
   private readonly writes = serialQueue();
