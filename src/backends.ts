@@ -144,7 +144,7 @@ export async function createAnswerCache(config: Config, logger: Logger): Promise
  */
 export async function createKnowledgeVersions(config: Config, logger: Logger): Promise<KnowledgeVersions> {
   if (!config.redisUrl) return new MemoryKnowledgeVersions(MEMORY_VERSION_ENTRIES);
-  const onError = warnOnce(logger, 'knowledge versions unavailable; cached answers are not served');
+  const onError = warnOnce(logger, 'shared knowledge versions unavailable; answering without them');
   const keyv = await keyvOnRedis(config.redisUrl, 'docent-versions', onError);
   return new KeyvKnowledgeVersions(keyv, { timeoutMs: config.cache.timeoutMs, onError });
 }
@@ -229,7 +229,7 @@ export function createKnowledgeBase(
   });
 }
 
-/** The answer graph with its budget and thread memory, wherever it runs (main thread or answer thread). */
+/** The answer graph with its budget and thread memory. */
 export function composeAnswerGraph(
   config: Config,
   parts: {

@@ -95,12 +95,14 @@ export class TenantChunks {
   }
 
   async search(request: SearchRequest): Promise<Passage[]> {
-    const { scopes } = request.audience;
-    const newer = request.knowledgeVersions?.some((v, i) => this.askedVersions.get(scopes[i] as Scope) !== v);
+    const asked = [...(request.knowledgeVersions ?? [])].map(
+      (v, i) => [request.audience.scopes[i], v] as const,
+    );
+    const newer = asked.some(([scope, version]) => scope && this.askedVersions.get(scope) !== version);
     // Another process changed this tenant's documents since the version pinned here was read.
     if (newer) this.staleMarks++;
     const snapshot = await this.readSnapshot();
-    if (newer) request.knowledgeVersions?.forEach((v, i) => this.askedVersions.set(scopes[i] as Scope, v));
+    if (newer) for (const [scope, version] of asked) if (scope) this.askedVersions.set(scope, version);
     if (!snapshot) return [];
     const { table } = snapshot;
     const filter = `scope IN (${request.audience.scopes.map(sqlString).join(', ')})`;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { NOT_IN_DOCUMENTS } from '../../src/llm/extractive-answerer.js';
 import { SMALLTALK_REPLY } from '../../src/llm/offline-classifier.js';
 import { createServices, type Services } from '../../src/main.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai-server.js';
+import { slackQuestion } from '../helpers/inbound.js';
 import { grounded, requestsFor, scriptModel } from '../helpers/model-brain.js';
 import { bytesOf } from '../helpers/temp-kb.js';
 
@@ -262,23 +262,10 @@ describe('a failure while answering', () => {
         fetchData: bytesOf('# Leave\n\nEveryone gets 25 days of paid leave a year.'),
       });
       scriptModel(server, CHEAP, { answer: () => grounded('25 days [1].') });
-      const message = (text: string) => ({
-        platform: 'slack' as const,
-        eventId: randomUUID(),
-        tenantId: 'acme',
-        channelId: 'C1',
-        userId: 'U1',
-        threadId: randomUUID(),
-        opensThread: true,
-        isDirectMessage: false,
-        isPrivateChannel: false,
-        text,
-        files: [],
-      });
       server.script.once('text-embedding-3-small', { status: 400 });
-      const failed = await remote.handleMessage(message('how many days of paid leave?'));
+      const failed = await remote.handleMessage(slackQuestion('U1', 'how many days of paid leave?'));
       expect(failed).toMatchObject({ kind: 'answer', result: { answer: APOLOGY, route: 'error' } });
-      const next = await remote.handleMessage(message('how many days of paid leave?'));
+      const next = await remote.handleMessage(slackQuestion('U1', 'how many days of paid leave?'));
       expect(next).toMatchObject({ kind: 'answer', result: { answer: '25 days [1].', route: 'cheap' } });
     } finally {
       await remote.close();

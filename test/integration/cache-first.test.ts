@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import type { InboundMessage } from '../../src/core/message.js';
 import { createServices, type Services } from '../../src/main.js';
+import { slackQuestion } from '../helpers/inbound.js';
 import { ScriptedModel } from '../helpers/scripted-model.js';
 import { bytesOf } from '../helpers/temp-kb.js';
 import { until } from '../helpers/until.js';
@@ -166,7 +166,7 @@ it('serves a cached answer ahead of the limits, and shows progress at once for a
       text: string,
       hooks?: Parameters<Services['handleMessage']>[1],
     ): Promise<Awaited<ReturnType<Services['handleMessage']>>> =>
-      limited.handleMessage(message(userId, text), hooks);
+      limited.handleMessage(slackQuestion(userId, text), hooks);
     const first = await ask('ana', 'how do I rotate production keys?');
     expect(first).toMatchObject({ kind: 'answer', result: { cached: false } });
 
@@ -211,19 +211,3 @@ it('serves a cached answer ahead of the limits, and shows progress at once for a
     await rm(limitedDir, { recursive: true, force: true });
   }
 });
-
-function message(userId: string, text: string): InboundMessage {
-  return {
-    platform: 'slack',
-    eventId: randomUUID(),
-    tenantId: 'acme',
-    channelId: 'C1',
-    userId,
-    threadId: randomUUID(),
-    opensThread: true,
-    isDirectMessage: false,
-    isPrivateChannel: false,
-    text,
-    files: [],
-  };
-}
