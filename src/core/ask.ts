@@ -31,7 +31,8 @@ export interface AnswerRequest {
   context: AskContext;
   /**
    * The platform thread; turns with the same id share history. Omit for a one-off question. Read
-   * once answering has started: starting may move a new conversation into a thread of its own.
+   * once answering has started, as starting may move a new conversation into a thread of its own:
+   * a caller may give it as a getter (so a copy made by spreading the request would miss the move).
    */
   threadId?: string;
   /** The question starts its thread (a slash command, a new session): it has no history yet. */

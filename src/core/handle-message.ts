@@ -79,10 +79,11 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       } else hooks.onRecorded?.();
       const question = message.text.trim();
       if (!question) return files ? { kind: 'ingested', files } : { kind: 'ignored' };
-      const result = await deps.answerer.answer({
-        ...answerRequest(message, question),
-        start: (needsModels, answer) => startAnswering(message, hooks, needsModels, answer),
-      });
+      const result = await deps.answerer.answer(
+        answerRequest(message, question, (needsModels, answer) =>
+          startAnswering(message, hooks, needsModels, answer),
+        ),
+      );
       return answered(message, files, result);
     } catch (error) {
       if (error instanceof ThrottledError) {
@@ -172,9 +173,14 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
 export type MessageHandler = ReturnType<typeof createMessageHandler>;
 
 /** The question as the answerer takes it; its thread is read when answering starts. */
-function answerRequest(message: InboundMessage, question: string): AnswerRequest {
+function answerRequest(
+  message: InboundMessage,
+  question: string,
+  start: AnswerRequest['start'],
+): AnswerRequest {
   return {
     question,
+    start,
     // Showing progress may move a new conversation into a thread of its own (see MessageHooks.onStart).
     get threadId() {
       return `${message.platform}:${message.tenantId}:${message.threadId}`;
