@@ -1,9 +1,8 @@
 import './cli/env-file.js';
-import path from 'node:path';
 import { Command, Option } from 'commander';
 import { askCommand } from './cli/ask-command.js';
 import { chatCommand } from './cli/chat-command.js';
-import { demoCommand } from './cli/demo-command.js';
+import { demoCommand, inDemoDataDir } from './cli/demo-command.js';
 import { listDocsCommand, removeDocsCommand } from './cli/docs-command.js';
 import { evalCommand } from './cli/eval-command.js';
 import { ingestCommand } from './cli/ingest-command.js';
@@ -130,16 +129,11 @@ program
 
 program
   .command('demo')
-  .description('load the bundled sample knowledge base into its own data directory and chat with it')
-  .action(
-    run('demo', (s) => demoCommand(s, { tenant: 'default' }), {
-      writes: true,
-      // The demo never touches the operator's own knowledge base.
-      adjust: (config) => {
-        const dataDir = path.join(config.dataDir, 'demo');
-        return { ...config, dataDir, lancedbUri: path.join(dataDir, 'lancedb') };
-      },
-    }),
+  .description('chat with a sample knowledge base, loaded into a throwaway data directory')
+  .action(() =>
+    inDemoDataDir((adjust) =>
+      run('demo', (s) => demoCommand(s, { tenant: 'default' }), { writes: true, adjust })(),
+    ),
   );
 
 program

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { AnswerResult } from '../../src/core/ask.js';
-import { describeFileOutcome, type MessageHandler } from '../../src/core/handle-message.js';
+import type { MessageHandler } from '../../src/core/handle-message.js';
 import type { FileFetcher } from '../../src/core/ingest-jobs.js';
-import type { InboundMessage, SharedFile } from '../../src/core/message.js';
+import type { FileOutcome, InboundMessage, MessageOutcome, SharedFile } from '../../src/core/message.js';
 import { collectFiles, readLocalFile } from '../../src/ingestion/local-files.js';
-import { renderAnswer, renderSources } from './render.js';
+import { renderAnswer, renderFilesAdded, renderSources } from './render.js';
 
 /** The terminal's shared files are paths on this machine. */
 export const terminalFileFetcher: FileFetcher = (file, maxBytes) =>
@@ -38,18 +38,10 @@ export async function runChat(options: ChatOptions): Promise<void> {
   let threadId = randomUUID();
   let turn = 0;
   let last: AnswerResult | undefined;
-  const message = (text: string, files: SharedFile[] = []): InboundMessage => ({
-    platform: 'terminal',
-    eventId: `${threadId}:${turn++}`,
-    tenantId: options.tenantId,
-    channelId: 'terminal',
-    userId: 'operator',
-    threadId,
-    isDirectMessage: false,
-    isPrivateChannel: false,
-    text,
-    files,
-  });
+  const send = (label: string, text: string, files: SharedFile[] = []) =>
+    withProgress(interactive, output, label, () =>
+      options.handleMessage(terminalMessage(options.tenantId, threadId, turn++, text, files)),
+    );
 
   say(options.greeting ?? HELP);
   const prompt = () => {
@@ -71,22 +63,17 @@ export async function runChat(options: ChatOptions): Promise<void> {
       say('Started a new thread.');
     } else if (line === '/sources') say(renderSources(last));
     else if (line.startsWith('/files')) {
-      const paths = line.slice('/files'.length).trim();
-      if (!paths) say('Usage: /files <file or folder>');
-      else {
-        const { files, errors } = await collectFiles([paths]);
-        for (const e of errors) say(e.message);
-        const shared = files.map((f) => ({ name: f.source, url: f.absolutePath }));
-        const outcome = await withProgress(interactive, output, `indexing ${shared.length} file(s)`, () =>
-          options.handleMessage(message('', shared)),
+      const target = line.slice('/files'.length).trim();
+      if (!target) say('Usage: /files <file or folder>');
+      else
+        say(
+          renderFilesAdded(
+            await addFiles(target, (shared) => send(`indexing ${shared.length} file(s)`, '', shared)),
+          ),
         );
-        if (outcome.kind === 'ingested') for (const f of outcome.files) say(describeFileOutcome(f));
-      }
     } else if (line.startsWith('/')) say(`Unknown command ${line.split(' ')[0]}. ${HELP}`);
     else {
-      const outcome = await withProgress(interactive, output, 'thinking', () =>
-        options.handleMessage(message(line)),
-      );
+      const outcome = await send('thinking', line);
       if (outcome.kind === 'answer') {
         last = outcome.result;
         say(`docent › ${renderAnswer(outcome.result)}`);
@@ -96,6 +83,40 @@ export async function runChat(options: ChatOptions): Promise<void> {
     prompt();
   }
   lines.close();
+}
+
+/** The terminal's operator, in a channel of its own, speaking in one thread at a time. */
+function terminalMessage(
+  tenantId: string,
+  threadId: string,
+  turn: number,
+  text: string,
+  files: SharedFile[],
+): InboundMessage {
+  return {
+    platform: 'terminal',
+    eventId: `${threadId}:${turn}`,
+    tenantId,
+    channelId: 'terminal',
+    userId: 'operator',
+    threadId,
+    isDirectMessage: false,
+    isPrivateChannel: false,
+    text,
+    files,
+  };
+}
+
+/** Shares every file under `target` in one message, and returns what became of each. */
+async function addFiles(
+  target: string,
+  share: (files: SharedFile[]) => Promise<MessageOutcome>,
+): Promise<FileOutcome[]> {
+  const { files, errors } = await collectFiles([target]);
+  const missing = errors.map((e): FileOutcome => ({ name: target, status: 'failed', reason: e.message }));
+  if (files.length === 0) return missing;
+  const outcome = await share(files.map((f) => ({ name: f.source, url: f.absolutePath })));
+  return outcome.kind === 'ingested' ? [...missing, ...outcome.files] : missing;
 }
 
 /** A spinner on one line while work runs, erased when it ends; nothing at all when not a terminal. */

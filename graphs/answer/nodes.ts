@@ -4,7 +4,7 @@ import type { TokenBudget } from '../../src/core/daily-token-budget.js';
 import type { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import type { Passage } from '../../src/core/types.js';
 import type { AnswerOutput, LanguageModel, ModelReply, ModelTiers } from '../../src/llm/chat-models.js';
-import { extractiveAnswer, NOT_IN_DOCUMENTS } from '../../src/llm/extractive-answerer.js';
+import { NOT_IN_DOCUMENTS, quotedAnswer } from '../../src/llm/extractive-answerer.js';
 import { classifyOffline, SMALLTALK_REPLY } from '../../src/llm/offline-classifier.js';
 import { costOf, type TokenUsage } from '../../src/llm/pricing.js';
 import { stripMentions } from '../../src/llm/sanitize.js';
@@ -90,11 +90,12 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
 
   function extractive(state: AnswerStateType, note = ''): AnswerUpdate {
     const focus = state.standalone !== state.question ? state.question : undefined;
-    const result = extractiveAnswer(state.standalone, state.passages, focus);
+    const result = quotedAnswer(state.standalone, state.passages, focus);
     return result
       ? {
           answer: result.answer,
           cited: result.cited,
+          passages: result.passages,
           covered: true,
           confidence: 'medium',
           model: EXTRACTIVE,

@@ -17,22 +17,26 @@ export function createIngestReporter(options: {
   write: (line: string) => void;
   /** Where the bar is drawn: a terminal. */
   stream?: NodeJS.WritableStream;
+  /** Milliseconds, for the elapsed time and the rate. */
+  now?: () => number;
 }): IngestReporter {
-  const started = performance.now();
+  const now = options.now ?? (() => performance.now());
+  const started = now();
   let passages = 0;
   let bytes = 0;
   const failures: string[] = [];
   const bar = options.interactive
     ? new SingleBar({
         format:
-          'indexing [{bar}] {value}/{total} files | {passages} passages | {rate} MB/s | {eta_formatted} left',
+          'indexing [{bar}] {value}/{total} files | {passages} passages | {rate} | {eta_formatted} left',
         hideCursor: true,
         clearOnComplete: true,
         stream: options.stream ?? process.stdout,
       })
     : undefined;
-  bar?.start(options.totalFiles, 0, { passages: 0, rate: '0.0' });
-  const rate = () => (bytes / 1024 / 1024 / Math.max(0.001, (performance.now() - started) / 1000)).toFixed(1);
+  const seconds = () => (now() - started) / 1000;
+  const rate = () => `${formatBytes(bytes / Math.max(0.001, seconds()))}/s`;
+  bar?.start(options.totalFiles, 0, { passages: 0, rate: rate() });
   return {
     onResult(result) {
       if (result.status === 'indexed') passages += result.passages ?? 0;
@@ -48,11 +52,22 @@ export function createIngestReporter(options: {
       bar?.stop();
       for (const line of failures) options.write(line);
       const count = (status: FileResult['status']) => results.filter((r) => r.status === status).length;
-      const seconds = (performance.now() - started) / 1000;
+      const elapsed = seconds();
+      // Over a fraction of a second the rate says more about start-up than about throughput.
+      const throughput = bytes > 0 && elapsed >= MIN_SECONDS_FOR_RATE ? ` (${rate()})` : '';
       return (
         `${count('indexed')} indexed, ${count('unchanged')} unchanged, ${count('failed')} failed — ` +
-        `${passages} passages, ${(bytes / 1024 / 1024).toFixed(1)} MB in ${seconds.toFixed(1)} s (${rate()} MB/s)`
+        `${passages} passage${passages === 1 ? '' : 's'}, ${formatBytes(bytes)} in ${elapsed.toFixed(1)} s${throughput}`
       );
     },
   };
+}
+
+const MIN_SECONDS_FOR_RATE = 0.5;
+
+/** Bytes in the unit that keeps a figure readable: bytes, KB below a megabyte, then MB. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${Math.round(bytes)} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -18,12 +19,14 @@ beforeAll(async () => {
 afterAll(async () => rm(root, { recursive: true, force: true }));
 
 describe('docent demo and docent chat through a pipe', () => {
-  it('loads the sample on a fresh data directory, answers with sources, follows the thread, ingests, and starts over', async () => {
-    const env = { DATA_DIR: path.join(root, 'data') };
+  it('loads the sample, answers with sources, follows the thread, ingests, and starts over', async () => {
+    const env = { DATA_DIR: path.join(root, 'data'), TMPDIR: path.join(root, 'tmp') };
+    await mkdir(env.TMPDIR);
     const input = [
       'How many days of paid annual leave does a full-time employee get?',
       'and how do I request it?',
       '/files notes',
+      '/files nowhere',
       'where is visitor parking?',
       'what about it?',
       '/new',
@@ -42,7 +45,12 @@ describe('docent demo and docent chat through a pipe', () => {
     expect(answers[0]).toMatch(/\[1\] Leave Policy \(northwind\/leave-policy\.md\)/);
     // The follow-up only makes sense with the thread: it gets the request procedure.
     expect(answers[1]).toContain('Open PeopleDesk');
-    expect(out).toContain('Indexed notes/parking.md: 1 passage.');
+    // One total per /files, and a line for each file that could not be added.
+    expect(out).toContain('1 indexed, 0 unchanged, 0 failed — 1 passage.');
+    expect(out).toContain(
+      'Could not index nowhere: no such file or folder.\n0 indexed, 0 unchanged, 1 failed — 0 passages.',
+    );
+    expect(out).not.toContain('Indexed notes/parking.md');
     expect(answers[2]).toContain('Visitor parking is on level P2');
     expect(answers[2]).toContain('(notes/parking.md)');
     expect(answers[3]).toContain('Visitor parking is on level P2');
@@ -51,10 +59,21 @@ describe('docent demo and docent chat through a pipe', () => {
     expect(answers[4]).toMatch(/^I couldn't find anything about that in your documents\./);
     // The knowledge base has documents, so no hint to add some.
     expect(answers[4]).not.toContain('docent ingest');
-    // The demo keeps its own data directory and does not reload the sample a second time.
-    const again = await runCli(['demo'], { env, input: '/quit\n', cwd: root });
-    expect(again.stdout).not.toContain('Loading the sample');
-    expect(again.stdout).toContain(`kept in ${path.join(root, 'data', 'demo')}`);
+  }, 60_000);
+
+  it('runs the demo on a throwaway copy: what /files added is gone next time, and nothing is kept', async () => {
+    const env = { DATA_DIR: path.join(root, 'demo-data'), TMPDIR: path.join(root, 'demo-tmp') };
+    await mkdir(env.TMPDIR);
+    const question = 'where is visitor parking?';
+    const first = await runCli(['demo'], { env, input: `/files notes\n${question}\n`, cwd: root });
+    expect(first.stdout).toContain('(notes/parking.md)');
+    const again = await runCli(['demo'], { env, input: `${question}\n`, cwd: root });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Loading the sample');
+    expect(again.stdout).not.toContain('notes/parking.md');
+    // Neither the operator's data directory nor the temporary copy outlives the demo.
+    expect(existsSync(env.DATA_DIR)).toBe(false);
+    expect(await readdir(env.TMPDIR)).toEqual([]);
   }, 60_000);
 
   it('shows the last answer’s passages with /sources', async () => {
@@ -63,7 +82,7 @@ describe('docent demo and docent chat through a pipe', () => {
     const result = await runCli(['chat'], { env, cwd: root, input: 'visitor parking?\n/sources\n' });
     expect(result.stdout).toContain('[1] Parking (notes/parking.md, score');
     expect(result.stdout).toContain(
-      '# Parking Visitor parking is on level P2; ask reception for a day pass.',
+      '\n    Parking\n    Visitor parking is on level P2; ask reception for a day pass.',
     );
   });
 });
@@ -130,6 +149,28 @@ describe('ingest progress', () => {
     expect(terminal.text()).toMatch(/indexing \[.*\] \d\/2 files \| 3 passages \| [\d.]+ MB\/s/);
     expect(lines).toEqual(['failed  b.pdf: the PDF is damaged and could not be read.']);
     expect(summary).toMatch(/^1 indexed, 0 unchanged, 1 failed — 3 passages, 1\.9 MB in [\d.]+ s/);
+  });
+
+  const summaryAfter = (seconds: number, bytes: number) => {
+    let clock = 0;
+    const reporter = createIngestReporter({
+      interactive: false,
+      totalFiles: 1,
+      write: () => {},
+      now: () => clock,
+    });
+    const result = { source: 'a.md', status: 'indexed' as const, passages: 2, bytes };
+    reporter.onResult(result);
+    clock = seconds * 1000;
+    return reporter.finish([result]);
+  };
+
+  it('gives small runs a rate in KB/s, and none for a run under half a second', () => {
+    expect(summaryAfter(2, 92 * 1024)).toBe(
+      '1 indexed, 0 unchanged, 0 failed — 2 passages, 92 KB in 2.0 s (46 KB/s)',
+    );
+    expect(summaryAfter(0.2, 5000)).toBe('1 indexed, 0 unchanged, 0 failed — 2 passages, 5 KB in 0.2 s');
+    expect(summaryAfter(4, 30 * 1024 * 1024)).toMatch(/30\.0 MB in 4\.0 s \(7\.5 MB\/s\)$/);
   });
 
   it('prints failures as they happen and no bar when not a terminal', () => {

@@ -166,7 +166,7 @@ describe('docent CLI', () => {
     expect(result.stdout).toContain('failed  nope: no such file or folder.');
     // Without a terminal: failures, then one summary line.
     expect(result.stdout.trim().split('\n').at(-1)).toMatch(
-      /^0 indexed, 1 unchanged, 1 failed — 0 passages, 0\.0 MB in [\d.]+ s/,
+      /^0 indexed, 1 unchanged, 1 failed — 0 passages, 91 bytes in [\d.]+ s$/,
     );
   });
 });

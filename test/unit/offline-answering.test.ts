@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Passage } from '../../src/core/types.js';
-import { extractiveAnswer } from '../../src/llm/extractive-answerer.js';
+import { extractiveAnswer, quotedAnswer } from '../../src/llm/extractive-answerer.js';
 import { classifyOffline } from '../../src/llm/offline-classifier.js';
 import { stripMentions } from '../../src/llm/sanitize.js';
 import { sentencesOf } from '../../src/llm/sentences.js';
@@ -73,6 +73,48 @@ describe('extractive answerer', () => {
     );
     expect(texts.map((s) => s.text)).toEqual(['Unused days expire in March.']);
     expect(texts[0]?.heading).toBe('Carry-over');
+  });
+
+  it('does not pad an answer with a sentence saying what the document covers', () => {
+    const result = extractiveAnswer(
+      'How many days of paid annual leave does a full-time employee get? and how do I request it?',
+      [
+        passage(
+          '## How to Request Leave\n\n1. Open PeopleDesk and choose **Time Off → New Request**.\n2. Submit. Your manager receives the request automatically.',
+          'Leave Policy',
+        ),
+        passage(
+          '# Leave Policy\n\nThis section explains the kinds of paid and unpaid leave available to Northwind Labs employees, how much of each you get, and how to request it. It applies to all full-time employees.',
+          'Leave Policy',
+        ),
+      ],
+      'and how do I request it?',
+    );
+    expect(result).toEqual({
+      answer:
+        'Open PeopleDesk and choose Time Off → New Request. Submit. Your manager receives the request automatically [1].',
+      cited: [1],
+    });
+  });
+
+  it('still quotes such a sentence when nothing else shares the question’s words', () => {
+    const result = extractiveAnswer('what does the backup runbook cover?', [
+      passage('This runbook covers backups of the databases and how to restore them.'),
+    ]);
+    expect(result?.answer).toBe('This runbook covers backups of the databases and how to restore them [1].');
+  });
+
+  it('gives a quoted answer only the passages it quotes as sources, numbered as cited', () => {
+    const plants = passage('Office plants are watered on Fridays.', 'Plants');
+    const laptops = passage('## Laptops\n\nLaptops are replaced every 3 years.', 'Equipment');
+    const monitors = passage('Desks are replaced every 10 years.', 'Desks');
+    const result = quotedAnswer('how often are laptops replaced?', [plants, laptops, monitors]);
+    expect(result?.passages).toEqual([laptops]);
+    expect(result?.answer).toBe('Laptops are replaced every 3 years [1].');
+    expect(result?.cited).toEqual([1]);
+    expect(extractiveAnswer('how often are laptops replaced?', [plants, laptops, monitors])?.answer).toBe(
+      'Laptops are replaced every 3 years [2].',
+    );
   });
 
   it('answers nothing when no sentence shares a word with the question', () => {
