@@ -1,6 +1,7 @@
 import type * as lancedb from '@lancedb/lancedb';
 import { LRUCache } from 'lru-cache';
 import type { Passage, Scope, SearchRequest } from '../core/types.js';
+import { INITIAL_VERSION } from './knowledge-versions.js';
 import { LanceBatchWriter } from './lance-batch-writer.js';
 import { maintainChunkIndexes, removeOrphans, textIndex } from './lance-maintenance.js';
 import { type ChunkRow, type StoredDocument, sqlString } from './lance-schema.js';
@@ -98,7 +99,11 @@ export class TenantChunks {
     const asked = [...(request.knowledgeVersions ?? [])].map(
       (v, i) => [request.audience.scopes[i], v] as const,
     );
-    const newer = asked.some(([scope, version]) => scope && this.askedVersions.get(scope) !== version);
+    // A scope not asked about before counts as unchanged until its version says otherwise: most
+    // channels and people never share a document, and their first question needs no re-read.
+    const newer = asked.some(
+      ([scope, version]) => scope && (this.askedVersions.get(scope) ?? INITIAL_VERSION) !== version,
+    );
     // Another process changed this tenant's documents since the version pinned here was read.
     if (newer) this.staleMarks++;
     const snapshot = await this.readSnapshot();
