@@ -216,8 +216,10 @@ export class TenantChunks {
   private refreshNow(): Promise<void> {
     this.refreshingNow ??= this.deps
       .enqueue(async () => {
+        const covers = this.staleMarks;
         await this.ensureTextIndex();
         await this.refreshSnapshot();
+        this.snapshotCovers = covers;
       })
       .finally(() => {
         this.refreshingNow = undefined;
@@ -236,7 +238,6 @@ export class TenantChunks {
    * the write queue, so this process's writes never fall between the two.
    */
   private async refreshSnapshot(): Promise<void> {
-    const covers = this.staleMarks;
     const generations = new Map<string, string>();
     for (const d of (await this.deps.records()).values())
       if (d.tenantId === this.deps.tenantId) generations.set(d.docId, d.generation);
@@ -245,7 +246,6 @@ export class TenantChunks {
     const previous = this.snapshot?.table;
     // An empty table may have no usable text index; there is nothing to search anyway.
     this.snapshot = { table, takenAt: Date.now(), rows: await table.countRows(), generations };
-    this.snapshotCovers = Math.max(this.snapshotCovers, covers);
     // Searches already running on the previous handle hold their own reference; close it later.
     setTimeout(() => previous?.close(), 60_000).unref();
   }
