@@ -28,7 +28,7 @@ async function startService(dir: string): Promise<ServeProcess> {
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     ...(process.env.INGEST_THREADS ? { INGEST_THREADS: process.env.INGEST_THREADS } : {}),
   });
-  // The ingestion and answer threads load for a few seconds after /healthz answers: files are sent
+  // The ingestion threads load for a few seconds after /healthz answers: files are sent
   // once the service has settled (RSS steady for 2 s), as it would be when they arrive.
   for (let last = 0, steady = 0, waited = 0; steady < 4 && waited < 60; waited++) {
     await new Promise((r) => setTimeout(r, 500));

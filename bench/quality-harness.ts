@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GraphAnswerer } from '../graphs/answer/answerer.js';
-import { composeAnswerGraph, createAnswerCache } from '../src/backends.js';
+import { composeAnswerGraph, createAnswerCache, createKnowledgeVersions } from '../src/backends.js';
 import { loadConfig } from '../src/config.js';
 import type { Answerer } from '../src/core/ask.js';
 import type { KnowledgeBase } from '../src/core/knowledge-base.js';
@@ -78,7 +78,15 @@ export async function answererSearching(services: Services, mode: Retrieval): Pr
   knowledgeBase.search = (question, audience, options) =>
     base.search(question, audience, { ...options, mode });
   const cache = await createAnswerCache(config, logger);
+  const versions = await createKnowledgeVersions(config, logger);
   const models = createOpenAIModels(config);
-  const graph = composeAnswerGraph(config, { knowledgeBase, models, cache, redis: undefined, logger });
-  return new GraphAnswerer(graph, { cache, models });
+  const graph = composeAnswerGraph(config, {
+    knowledgeBase,
+    models,
+    cache,
+    versions,
+    redis: undefined,
+    logger,
+  });
+  return new GraphAnswerer({ graph, cache, versions, models });
 }

@@ -42,18 +42,13 @@ async function run(size: number) {
   const identity = { id: 'local-hash-v1', dimension: 384 };
   phasePeakRss();
   const started = performance.now();
-  // As in `docent serve`: one connection writes and builds the indexes, another (the answer
-  // thread's) loads them and searches. Questions come from the same vocabulary as the passages.
-  let writer: LanceVectorStore | undefined;
-  if (!reused) {
-    writer = await LanceVectorStore.open(dir, { searches: false });
-    await writer.bindEmbedder(identity);
-    await loadSyntheticPassages(writer, size, TENANTS);
-  }
-  const sentence = syntheticQuestions(size);
+  // As in `docent serve`: one connection writes, builds the indexes and loads them into memory,
+  // then searches. Questions come from the same vocabulary as the passages.
   const store = await LanceVectorStore.open(dir);
   await store.bindEmbedder(identity);
-  await store.warm();
+  if (reused) await store.maintain();
+  else await loadSyntheticPassages(store, size, TENANTS);
+  const sentence = syntheticQuestions(size);
   const loadAndIndexSeconds = (performance.now() - started) / 1000;
   const buildRss = phasePeakRss();
 
@@ -103,7 +98,6 @@ async function run(size: number) {
   }
   db.close();
   await store.close();
-  await writer?.close();
   if (!kept) await rm(dir, { recursive: true, force: true });
   const round = (x: number) => Number(x.toFixed(2));
   return {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Redis } from 'ioredis';
 import Keyv from 'keyv';
+import { LRUCache } from 'lru-cache';
 import { buildAnswerGraph } from '../graphs/answer/graph.js';
 import type { Config } from './config.js';
 import { DailyTokenBudget, type TokenBudget, UNLIMITED_BUDGET } from './core/daily-token-budget.js';
@@ -19,14 +20,16 @@ import { DataDirLock } from './stores/data-dir-lock.js';
 import { type DedupeStore, MemoryDedupeStore } from './stores/dedupe-store.js';
 import { JournalJobQueue } from './stores/journal-job-queue.js';
 import { KeyvAnswerCache } from './stores/keyv-answer-cache.js';
-import { type KnowledgeVersions, MemoryKnowledgeVersions } from './stores/knowledge-versions.js';
-import { MemoryOpeningTurns, type OpeningTurns } from './stores/opening-turns.js';
+import {
+  KeyvKnowledgeVersions,
+  type KnowledgeVersions,
+  MemoryKnowledgeVersions,
+} from './stores/knowledge-versions.js';
 import { RedisDedupeStore } from './stores/redis-dedupe-store.js';
 import { RedisThreadSaver } from './stores/redis-thread-saver.js';
 import { RedisTokenUsageStore } from './stores/redis-token-usage-store.js';
 import { type Throttle, UnlimitedThrottle } from './stores/throttle.js';
 import { MemoryTokenUsageStore } from './stores/token-usage-store.js';
-import { BoundedMap } from './stores/trim-oldest.js';
 import type { VectorStore } from './stores/vector-store.js';
 
 // Factories for the composition root: each picks the embedded default or the shared backend.
@@ -34,20 +37,6 @@ import type { VectorStore } from './stores/vector-store.js';
 const MEMORY_CACHE_ENTRIES = 10_000;
 // One per tenant and scope (channel, DM): far fewer than answers, and never to be pushed out by them.
 const MEMORY_VERSION_ENTRIES = 100_000;
-
-/**
- * A bounded in-memory keyv. Entries are kept as they are: serialising them to JSON and back on
- * every hit was the largest cost of a cached answer. Each keyv has a map of its own, so its keys
- * need no namespace prefix (building the prefixed key cost more than the map lookup).
- */
-function memoryKeyv(entries: number): Keyv {
-  return new Keyv({
-    store: new BoundedMap(entries),
-    useKeyPrefix: false,
-    serialize: undefined,
-    deserialize: undefined,
-  });
-}
 
 export function errorSummary(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -126,39 +115,38 @@ export function createThreadSaver(
   });
 }
 
+/** A keyv in a namespace of its own on the configured Redis. */
+async function keyvOnRedis(redisUrl: string, namespace: string, onError: (error: unknown) => void) {
+  const { default: KeyvRedis } = await import('@keyv/redis');
+  return new Keyv({
+    store: new KeyvRedis(redisUrl, { throwOnConnectError: false, connectionTimeout: 1000 }),
+    namespace,
+    useKeyPrefix: false,
+  }).on('error', onError);
+}
+
+/** Cached answers: on Redis for every instance when configured, else the newest ones in memory. */
 export async function createAnswerCache(config: Config, logger: Logger): Promise<AnswerCache> {
-  const warn = warnOnce(logger, 'answer cache unavailable; answering without it');
-  let keyv: Keyv;
-  let separate: { versions: KnowledgeVersions | Keyv; turns?: OpeningTurns };
-  if (config.redisUrl) {
-    const { default: KeyvRedis } = await import('@keyv/redis');
-    const onRedis = (namespace: string) =>
-      new Keyv({
-        store: new KeyvRedis(config.redisUrl, { throwOnConnectError: false, connectionTimeout: 1000 }),
-        namespace,
-        useKeyPrefix: false,
-      }).on('error', warn);
-    keyv = onRedis('docent');
-    // Another namespace, which flushing the answers leaves alone.
-    separate = { versions: onRedis('docent-versions') };
-  } else {
-    keyv = memoryKeyv(MEMORY_CACHE_ENTRIES);
-    separate = {
-      versions: new MemoryKnowledgeVersions(MEMORY_VERSION_ENTRIES),
-      turns: new MemoryOpeningTurns(MEMORY_CACHE_ENTRIES, config.threads.ttlSeconds * 1000),
-    };
-    keyv.on('error', warn);
-  }
-  return new KeyvAnswerCache(
-    keyv,
-    {
-      ttlMs: config.cache.ttlSeconds * 1000,
-      turnTtlMs: config.threads.ttlSeconds * 1000,
-      ...(config.redisUrl ? { timeoutMs: config.cache.timeoutMs, batchReads: true } : {}),
-      onError: warn,
-    },
-    separate,
-  );
+  const onError = warnOnce(logger, 'answer cache unavailable; answering without it');
+  const ttlMs = config.cache.ttlSeconds * 1000;
+  if (!config.redisUrl)
+    return new KeyvAnswerCache(
+      new Keyv({ store: new LRUCache<string, object>({ max: MEMORY_CACHE_ENTRIES }) }).on('error', onError),
+      { ttlMs, onError },
+    );
+  const keyv = await keyvOnRedis(config.redisUrl, 'docent', onError);
+  return new KeyvAnswerCache(keyv, { ttlMs, timeoutMs: config.cache.timeoutMs, onError });
+}
+
+/**
+ * Knowledge versions: on Redis, in a namespace that flushing the answers leaves alone, so another
+ * process's ingestion or removal retires this one's answers too; else in this process's memory.
+ */
+export async function createKnowledgeVersions(config: Config, logger: Logger): Promise<KnowledgeVersions> {
+  if (!config.redisUrl) return new MemoryKnowledgeVersions(MEMORY_VERSION_ENTRIES);
+  const onError = warnOnce(logger, 'shared knowledge versions unavailable; answering without them');
+  const keyv = await keyvOnRedis(config.redisUrl, 'docent-versions', onError);
+  return new KeyvKnowledgeVersions(keyv, { timeoutMs: config.cache.timeoutMs, onError });
 }
 
 /** Whether this process owns DATA_DIR: claimed once, when first needed, and released on close. */
@@ -241,24 +229,26 @@ export function createKnowledgeBase(
   });
 }
 
-/** The answer graph with its budget and thread memory, wherever it runs (main thread or answer thread). */
+/** The answer graph with its budget and thread memory. */
 export function composeAnswerGraph(
   config: Config,
   parts: {
     knowledgeBase: KnowledgeBase;
     models: ModelTiers;
     cache: AnswerCache;
+    versions: KnowledgeVersions;
     redis: Redis | undefined;
     logger: Logger;
     now?: () => Date;
   },
 ) {
-  const { knowledgeBase, models, cache, redis, logger } = parts;
+  const { knowledgeBase, models, cache, versions, redis, logger } = parts;
   return buildAnswerGraph(
     {
       knowledgeBase,
       models,
       cache,
+      versions,
       budget: createTokenBudget(config, redis, logger, parts.now),
       prices: config.llm.prices,
       historyTurns: config.threads.historyTurns,

@@ -16,8 +16,6 @@ export interface Config {
   maxFileBytes: number;
   topK: number;
   logLevel: Env['LOG_LEVEL'];
-  /** Where `docent serve` runs the answer graph: a worker thread of its own, or the main thread. */
-  answerThread: Env['ANSWER_THREAD'];
   /** Worker threads that extract, split and embed documents; 0 prepares them on the calling thread. */
   ingestThreads: number;
   llm: {
@@ -115,7 +113,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
     topK: e.TOP_K,
     logLevel: e.LOG_LEVEL,
-    answerThread: e.ANSWER_THREAD,
     ingestThreads: e.INGEST_THREADS ?? availableParallelism(),
     llm: {
       cheapModel: e.CHEAP_MODEL,

@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'missing_scope'
   | 'not_found'
   | 'invalid_input'
-  | 'busy';
+  | 'busy'
+  | 'throttled';
 
 export class DocentError extends Error {
   constructor(
@@ -23,6 +24,15 @@ export class DocentError extends Error {
   ) {
     super(message, options);
     this.name = 'DocentError';
+  }
+}
+
+/** The asker is over their limits: a question now would not be answered. */
+export class ThrottledError extends DocentError {
+  override name = 'ThrottledError';
+
+  constructor(readonly retryAfterMs: number) {
+    super('throttled', `Too many questions; ask again in ${Math.ceil(retryAfterMs / 1000)} s.`);
   }
 }
 

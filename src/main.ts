@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { GraphAnswerer } from '../graphs/answer/answerer.js';
-import { AnswerThread } from './answer-thread/answer-thread.js';
 import {
   composeAnswerGraph,
   createAnswerCache,
@@ -10,6 +9,7 @@ import {
   createEmbedder,
   createJobQueue,
   createKnowledgeBase,
+  createKnowledgeVersions,
   createRedis,
   createThrottle,
   errorSummary,
@@ -58,8 +58,6 @@ export interface ServiceOverrides {
   observers?: MessageObserver[];
   /** The clock the daily token budget reads, so a test can cross midnight UTC without waiting. */
   now?: () => Date;
-  /** Runs the answer graph in a worker thread (`docent serve`); ignored when `models` is given. */
-  answerThread?: boolean;
   /** Starts the ingestion threads now (`docent serve`), so the first shared file finds them ready. */
   startIngestThreads?: boolean;
   /** The docent command this process runs, named to another process it keeps out of DATA_DIR. */
@@ -75,16 +73,13 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   if (overrides.claimDataDir) await dataDir.claim();
   const embedder = await createEmbedder(config);
   if (!config.lancedbUri.includes('://')) await mkdir(config.lancedbUri, { recursive: true });
-  // Models handed in by a caller live on this thread, so the graph that calls them does too.
-  const answersOnThread = overrides.answerThread === true && !overrides.models;
-  // With an answer thread, this thread's connection only writes: the thread searches on its own.
-  const store = await LanceVectorStore.open(config.lancedbUri, { searches: !answersOnThread });
+  const store = await LanceVectorStore.open(config.lancedbUri);
   await store.bindEmbedder(embedder);
   const redis = await createRedis(config, logger);
   const cache = await createAnswerCache(config, logger);
+  const versions = await createKnowledgeVersions(config, logger);
   const stats = new MemoryStatsStore();
   const limits = await createThrottle(config, logger);
-  const answerThread = answersOnThread ? new AnswerThread(config, cache, logger) : undefined;
   const preparer =
     config.ingestThreads > 0
       ? new ThreadPreparer(config.chunking, embedder, config.ingestThreads)
@@ -93,17 +88,19 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     config,
     store,
     embedder,
-    async (tenantId, scope) => {
-      await cache.bumpKnowledgeVersion(tenantId, scope);
-      // A thread that is restarting reads the latest passages anyway.
-      await answerThread?.refresh(tenantId).catch(() => {});
-    },
+    (tenantId, scope) => versions.bump(tenantId, scope),
     preparer,
   );
   const models = overrides.models ?? createOpenAIModels(config);
-  const graph =
-    answerThread ??
-    composeAnswerGraph(config, { knowledgeBase, models, cache, redis, logger, now: overrides.now });
+  const graph = composeAnswerGraph(config, {
+    knowledgeBase,
+    models,
+    cache,
+    versions,
+    redis,
+    logger,
+    now: overrides.now,
+  });
   // Opened by the first shared file or by the worker's start: a command that only reads leaves it be.
   const queue = new LazyJobQueue(async () => {
     await dataDir.claim();
@@ -112,14 +109,14 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const jobs = new IngestJobs(queue, knowledgeBase, (job, error) =>
     logger.warn({ job: job.id, file: job.file.name, err: errorSummary(error) }, 'ingestion job failed'),
   );
-  const answerer = new GraphAnswerer(
+  const answerer = new GraphAnswerer({
     graph,
-    { cache, models },
-    {
-      deadlineMs: config.llm.answerDeadlineMs,
-      onError: (error) => logger.error({ err: error }, 'answer graph failed'),
-    },
-  );
+    cache,
+    versions,
+    models,
+    deadlineMs: config.llm.answerDeadlineMs,
+    onError: (error) => logger.error({ err: error }, 'answer graph failed'),
+  });
   const recordStats: MessageObserver = {
     answered(message, result) {
       void stats.recordAnswer({
@@ -162,7 +159,6 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     },
   });
   const readiness: Record<string, () => Promise<void>> = { lancedb: () => store.healthCheck() };
-  if (answerThread) readiness.answering = () => answerThread.ready();
   if (redis) {
     readiness.redis = async () => {
       await redis.ping();
@@ -181,16 +177,12 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     handleMessage,
     readiness,
     claimDataDir: () => dataDir.claim(),
-    async maintain() {
-      await knowledgeBase.maintain();
-      // A thread that is restarting loads every index when it starts anyway.
-      await answerThread?.reloadIndexes().catch(() => {});
-    },
+    maintain: () => knowledgeBase.maintain(),
     async close() {
       await jobs.close();
       await preparer?.close();
-      await answerThread?.close();
       await cache.close();
+      await versions.close();
       await limits.close();
       await redis?.quit().catch(() => redis.disconnect());
       await store.close();

@@ -1,8 +1,6 @@
 import { hash } from 'node:crypto';
-import type { Audience, Scope } from '../../src/core/types.js';
+import type { Audience } from '../../src/core/types.js';
 import type { ModelTiers } from '../../src/llm/chat-models.js';
-import type { AnswerCache } from '../../src/stores/answer-cache.js';
-import { BoundedMap, rememberRecent } from '../../src/stores/trim-oldest.js';
 
 export const EXTRACTIVE = 'extractive';
 
@@ -46,14 +44,6 @@ function singular(word: string): string {
  * and a wrong cached answer is worse than a miss.
  */
 export function questionSignature(question: string): string {
-  return recentSignature(question);
-}
-
-// Popular questions come back word for word; their signatures (a few µs of Unicode regular
-// expressions each) are kept rather than worked out on every cache hit.
-const recentSignature = rememberRecent(2_000, computeSignature);
-
-function computeSignature(question: string): string {
   const words: string[] = [];
   const text = question.normalize('NFKC').replace(/['’]s\b/gu, '');
   for (const match of text.matchAll(/[\p{L}\p{N}]+(?:[_-][\p{L}\p{N}]+)*/gu)) {
@@ -81,69 +71,17 @@ export function modelsLabel(models: ModelTiers): string {
 const ENTRY_FORMAT = '2';
 
 /**
- * The answer cache key: its format, tenant, scopes, the knowledge version of each scope (so any ingestion in
- * them retires old answers), the models and the standalone question's signature.
+ * The answer cache key: its format, tenant, scopes, the knowledge version of each scope (so any
+ * ingestion in them retires old answers), the models and the standalone question's signature.
+ * `versions[i]` is the version of `audience.scopes[i]`; the order of the scopes does not matter.
  */
-export async function answerCacheKey(
-  cache: AnswerCache,
+export function answerCacheKey(
   audience: Audience,
+  versions: readonly string[],
   models: string,
   question: string,
-): Promise<string> {
-  const { tenantId } = audience;
-  const scopes = sortedScopes(audience.scopes);
-  const versions = await cache.knowledgeVersions(tenantId, scopes);
-  const made = recentKeys.get(question);
-  if (
-    made?.tenantId === tenantId &&
-    made.models === models &&
-    sameStrings(made.scopes, scopes) &&
-    sameStrings(made.versions, versions)
-  )
-    return made.key;
-  const material = [
-    ENTRY_FORMAT,
-    tenantId,
-    scopes.join(','),
-    versions.join(','),
-    models,
-    questionSignature(question),
-  ];
-  const key = keyOf(material.join('\u0000'));
-  recentKeys.set(question, { tenantId, scopes, versions, models, key });
-  return key;
-}
-
-/** A key and everything it was made from but the question. */
-interface MadeKey {
-  tenantId: string;
-  scopes: readonly Scope[];
-  versions: readonly string[];
-  models: string;
-  key: string;
-}
-
-// A popular question comes back with the same tenant, scopes, versions and models on every hit,
-// so its last key is kept with what it was made from and reused when they all match: comparing
-// them costs less than joining the material and looking its digest up.
-const recentKeys = new BoundedMap<string, MadeKey>(2_000);
-
-// The digest of material seen recently (a question asked by turns in two channels, say) is
-// remembered rather than computed again.
-const keyOf = rememberRecent(2_000, (material) => hash('sha256', material, 'hex'));
-
-/** In a fixed order, whatever order the audience lists them in; two are compared, not sorted. */
-function sortedScopes(scopes: readonly Scope[]): readonly Scope[] {
-  if (scopes.length < 2) return scopes;
-  if (scopes.length === 2) {
-    const [first, second] = scopes as [Scope, Scope];
-    return first <= second ? scopes : [second, first];
-  }
-  return [...scopes].sort();
-}
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+): string {
+  const scoped = audience.scopes.map((scope, i) => `${scope}=${versions[i]}`).sort();
+  const material = [ENTRY_FORMAT, audience.tenantId, scoped.join(','), models, questionSignature(question)];
+  return hash('sha256', material.join('\u0000'), 'hex');
 }

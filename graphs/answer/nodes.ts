@@ -8,8 +8,9 @@ import { NOT_IN_DOCUMENTS, quotedAnswer } from '../../src/llm/extractive-answere
 import { classifyOffline, SMALLTALK_REPLY } from '../../src/llm/offline-classifier.js';
 import { costOf, type TokenUsage } from '../../src/llm/pricing.js';
 import { stripMentions } from '../../src/llm/sanitize.js';
-import type { AnswerCache, CachedAnswer } from '../../src/stores/answer-cache.js';
-import { answerCacheKey, EXTRACTIVE, modelsLabel } from './cache-key.js';
+import type { CachedAnswer } from '../../src/stores/answer-cache.js';
+import { EXTRACTIVE } from './cache-key.js';
+import { type CacheStepDeps, cacheLookup, fromCache } from './cache-step.js';
 import { beforeDeadline, expired, LATE, untilDeadline } from './deadline.js';
 import { needsEscalation } from './escalation.js';
 import { ANSWER_SYSTEM, answerPrompt, CLASSIFY_SYSTEM, classifyPrompt } from './prompts.js';
@@ -24,36 +25,14 @@ import {
 import { passagesFor } from './retrieval.js';
 import { type AnswerStateType, type AnswerUpdate, addUsage, type Usage } from './state.js';
 
-export interface AnswerGraphDeps {
+export interface AnswerGraphDeps extends CacheStepDeps {
   knowledgeBase: KnowledgeBase;
   models: ModelTiers;
-  cache: AnswerCache;
   /** Asked before every model call and told what each call used. */
   budget: TokenBudget;
   prices: Record<string, ModelPrice>;
   historyTurns: number;
   onModelError?: (model: string, error: unknown) => void;
-}
-
-function fromCache(hit: CachedAnswer): AnswerUpdate {
-  const passages: Passage[] = hit.sources.map((s) => ({
-    chunkId: '',
-    docId: s.doc_id,
-    title: s.title,
-    source: s.source,
-    text: s.text,
-    position: 0,
-    score: s.score,
-  }));
-  return {
-    cached: true,
-    answer: hit.answer,
-    passages,
-    model: hit.model,
-    route: 'cached',
-    covered: true,
-    cited: [1],
-  };
 }
 
 // A search normally takes milliseconds; this much is left for it even past the deadline.
@@ -107,10 +86,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
     };
   }
 
-  /** Tenant, scopes, their knowledge versions and the models in use: a change to any is a miss. */
-  const answeredBy = modelsLabel(deps.models);
-  const cacheKeyFor = (state: AnswerStateType, question: string) =>
-    answerCacheKey(deps.cache, state.audience, answeredBy, question);
+  const lookUp = cacheLookup(deps);
 
   function extractive(state: AnswerStateType, note = ''): AnswerUpdate {
     const focus = state.standalone !== state.question ? state.question : undefined;
@@ -174,22 +150,15 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
     }),
 
     /**
-     * The first question of a thread stands alone, so its literal text can be looked up before
-     * paying for classification; a hit then costs no model call at all.
+     * The question as it stands: its own words before classification (a thread's first question
+     * stands alone, so a hit costs no model call at all), the standalone rewrite after it.
      */
-    async quickLookup(state: AnswerStateType): Promise<AnswerUpdate> {
-      // A thread's later turns need the classifier; a key given in was looked up before the graph.
-      if (state.history.length > 0 || state.quickKey) return {};
-      const quickKey = await cacheKeyFor(state, state.question);
-      const hit = await deps.cache.get(quickKey);
-      return hit ? { ...fromCache(hit), quickKey, standalone: state.question } : { quickKey };
-    },
-
-    async cacheLookup(state: AnswerStateType): Promise<AnswerUpdate> {
-      const cacheKey = await cacheKeyFor(state, state.standalone);
-      if (cacheKey === state.quickKey) return { cacheKey };
-      const hit = await deps.cache.get(cacheKey);
-      return hit ? { ...fromCache(hit), cacheKey } : { cacheKey };
+    async cache(state: AnswerStateType): Promise<AnswerUpdate> {
+      const question = state.standalone || state.question;
+      const { key, versions, hit } = await lookUp(state.audience, question, state.missedKeys);
+      if (hit) return { ...fromCache(hit), standalone: question, versions };
+      const missedKeys = state.missedKeys.includes(key) ? state.missedKeys : [...state.missedKeys, key];
+      return { versions, missedKeys };
     },
 
     async retrieve(state: AnswerStateType): Promise<AnswerUpdate> {
@@ -259,7 +228,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
         state.covered &&
         state.cited.length > 0 &&
         !['fallback', 'over_budget', 'cached'].includes(state.route);
-      if (grounded && state.cacheKey) {
+      if (grounded) {
         // Stored as it will be served, so a hit costs no clean-up: no mentions, scores rounded.
         const entry: CachedAnswer = {
           answer: stripMentions(state.answer),
@@ -267,8 +236,7 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
           route: state.route,
           sources: toSources(state.passages),
         };
-        const keys = new Set([state.cacheKey, state.quickKey].filter((k) => k !== ''));
-        await Promise.all([...keys].map((key) => deps.cache.set(key, entry)));
+        await Promise.all(state.missedKeys.map((key) => deps.cache.set(key, entry)));
       }
       return {};
     },
@@ -281,16 +249,17 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
     },
 
     // Routers: each returns the name of the next node.
+    /** A thread's first question stands alone: it is looked up as it is, before classification. */
+    atStart: (state: AnswerStateType) =>
+      state.history.length === 0 ? ('cache' as const) : ('classify' as const),
     afterClassify: (state: AnswerStateType) =>
       state.intent === 'smalltalk'
         ? ('smalltalk' as const)
         : state.intent === 'out_of_scope'
           ? ('outOfScope' as const)
-          : ('cacheLookup' as const),
-    afterQuickLookup: (state: AnswerStateType) =>
-      state.cached ? ('remember' as const) : ('classify' as const),
-    afterCacheLookup: (state: AnswerStateType) =>
-      state.cached ? ('remember' as const) : ('retrieve' as const),
+          : ('cache' as const),
+    afterCache: (state: AnswerStateType) =>
+      state.cached ? ('remember' as const) : state.standalone ? ('retrieve' as const) : ('classify' as const),
     afterRetrieve: (state: AnswerStateType) =>
       state.passages.length > 0 ? ('generate' as const) : ('remember' as const),
     afterAnswer: (state: AnswerStateType) =>

@@ -10,11 +10,13 @@ export async function passagesFor(
   /** Classified by the offline rules, which rewrite a follow-up by prefixing the earlier question. */
   offline: boolean,
 ): Promise<Passage[]> {
-  const passages = await knowledgeBase.search(state.standalone, state.audience);
+  // Searched at the knowledge versions the answer is cached under, or newer.
+  const options = { knowledgeVersions: state.versions };
+  const passages = await knowledgeBase.search(state.standalone, state.audience, options);
   if (!offline || state.standalone === state.question) return passages;
   // The prefixed earlier question's words can drown the new ones; searching the new message too
   // and fusing keeps both in view.
-  const latest = await knowledgeBase.search(state.question, state.audience);
+  const latest = await knowledgeBase.search(state.question, state.audience, options);
   return reciprocalRankFusion(
     [
       { items: passages, weight: 1 },

@@ -1,7 +1,8 @@
-import { Annotation } from '@langchain/langgraph';
+import { Annotation, type BinaryOperatorAggregate } from '@langchain/langgraph';
 import type { Audience, Passage } from '../../src/core/types.js';
 import type { Complexity, Intent } from '../../src/llm/offline-classifier.js';
 
+/** One question and its answer, as a thread's memory keeps them. */
 export interface Turn {
   question: string;
   standalone: string;
@@ -29,7 +30,46 @@ export interface Usage {
 // A thread remembers this many turns; older ones no longer help resolve "and for staging?".
 const MAX_REMEMBERED_TURNS = 20;
 
-const lastValue = <T>(initial: () => T) => Annotation<T>({ reducer: (_, next) => next, default: initial });
+/** What a question starts with: every field of the state but `history` begins each turn so. */
+export function freshTurn() {
+  return {
+    question: '',
+    audience: { tenantId: '', scopes: [] } as Audience,
+    intent: 'question' as Intent,
+    complexity: 'simple' as Complexity,
+    standalone: '',
+    /** When this question's model calls must end (epoch ms); 0 sets no deadline. */
+    deadline: 0,
+    /** The knowledge version of each of `audience.scopes`, as the cache step last read them. */
+    versions: [] as string[],
+    /** Cache keys looked up and missed in this turn: its answer is stored under each. */
+    missedKeys: [] as string[],
+    passages: [] as Passage[],
+    answer: '',
+    /** Passage numbers (1-based) the answer cites. */
+    cited: [] as number[],
+    confidence: 'high' as 'high' | 'medium' | 'low',
+    covered: true,
+    route: 'cheap' as Route,
+    model: '',
+    cached: false,
+    /** A short note for the user when something degraded (a model failed, a budget ran out). */
+    note: '',
+    /** Tokens and cost of this turn so far; nodes that call a model add to it with `addUsage`. */
+    usage: { input: 0, output: 0, costUsd: 0 } as Usage,
+  };
+}
+
+type TurnFields = ReturnType<typeof freshTurn>;
+type PerTurnChannels = { [K in keyof TurnFields]: BinaryOperatorAggregate<TurnFields[K], TurnFields[K]> };
+
+/** A channel per field of `freshTurn`, each keeping the last value written. */
+function perTurnChannels(): PerTurnChannels {
+  const channels: Partial<Record<keyof TurnFields, unknown>> = {};
+  for (const name of Object.keys(freshTurn()) as (keyof TurnFields)[])
+    channels[name] = Annotation({ reducer: (_, next) => next, default: () => freshTurn()[name] });
+  return channels as PerTurnChannels;
+}
 
 export const AnswerState = Annotation.Root({
   /** Persisted per thread by the checkpointer. */
@@ -37,30 +77,7 @@ export const AnswerState = Annotation.Root({
     reducer: (previous, added) => [...previous, ...added].slice(-MAX_REMEMBERED_TURNS),
     default: () => [],
   }),
-  // Everything below is per turn: the service resets it on every question.
-  question: lastValue(() => ''),
-  audience: lastValue<Audience>(() => ({ tenantId: '', scopes: [] })),
-  intent: lastValue<Intent>(() => 'question'),
-  complexity: lastValue<Complexity>(() => 'simple'),
-  standalone: lastValue(() => ''),
-  cacheKey: lastValue(() => ''),
-  /** When this question's model calls must end (epoch ms); 0 sets no deadline. */
-  deadline: lastValue(() => 0),
-  /** Key of the literal question, looked up before classification on a thread's first turn. */
-  quickKey: lastValue(() => ''),
-  passages: lastValue<Passage[]>(() => []),
-  answer: lastValue(() => ''),
-  /** Passage numbers (1-based) the answer cites. */
-  cited: lastValue<number[]>(() => []),
-  confidence: lastValue<'high' | 'medium' | 'low'>(() => 'high'),
-  covered: lastValue(() => true),
-  route: lastValue<Route>(() => 'cheap'),
-  model: lastValue(() => ''),
-  cached: lastValue(() => false),
-  /** A short note for the user when something degraded (a model failed, a budget ran out). */
-  note: lastValue(() => ''),
-  /** Tokens and cost of this turn so far; nodes that call a model add to it with `addUsage`. */
-  usage: lastValue<Usage>(() => ({ input: 0, output: 0, costUsd: 0 })),
+  ...perTurnChannels(),
 });
 
 export const addUsage = (a: Usage, b: Usage): Usage => ({

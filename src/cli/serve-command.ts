@@ -17,7 +17,6 @@ export async function serveCommand(config: Config): Promise<number> {
     // Without Redis this process alone writes the data directory (journal, cached answers).
     claimDataDir: true,
     observers: [metrics.observer],
-    answerThread: config.answerThread === 'worker',
     startIngestThreads: true,
   });
   const { logger } = services;

@@ -73,7 +73,6 @@ export const schema = z
       .default(DEFAULTS.MAX_PASSAGES_PER_FILE),
     TOP_K: z.coerce.number().int().min(1).max(50).default(DEFAULTS.TOP_K),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    ANSWER_THREAD: z.enum(['worker', 'main']).default('worker'),
     // Absent: one thread per core.
     INGEST_THREADS: z.coerce.number().int().min(0).max(64).optional(),
     CHEAP_MODEL: z.string().min(1).default(DEFAULTS.CHEAP_MODEL),

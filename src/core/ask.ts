@@ -29,23 +29,26 @@ export interface AnswerResult {
 export interface AnswerRequest {
   question: string;
   context: AskContext;
-  /** The platform thread; turns with the same id share history. Omit for a one-off question. */
+  /**
+   * The platform thread; turns with the same id share history. Omit for a one-off question. Read
+   * once answering has started, as starting may move a new conversation into a thread of its own:
+   * a caller may give it as a getter (so a copy made by spreading the request would miss the move).
+   */
   threadId?: string;
   /** The question starts its thread (a slash command, a new session): it has no history yet. */
   opensThread?: boolean;
-  /** The cached answer `lookUpCached` found for this question: answering serves it as it is. */
-  cached?: AnswerResult;
+  /**
+   * How answering starts: `answer` runs once the caller lets it, which may first wait for the
+   * asker's limits and show progress, or throw ThrottledError. `needsModels` is false for a
+   * cached answer to a question that opens its thread: it costs no model call, so nothing that
+   * guards them need hold it up. Without this, answering starts at once.
+   */
+  start?: <T>(needsModels: boolean, answer: () => Promise<T>) => Promise<T>;
 }
 
 /** The port every surface asks through; the answer graph implements it. */
 export interface Answerer {
   answer(request: AnswerRequest): Promise<AnswerResult>;
-  /**
-   * The cached answer to a question that opens a conversation, if there is one; changes nothing.
-   * Undefined for a follow-up too, which only answering can rewrite into a question to look up.
-   * A cached answer costs no model call, so it need not wait for the limits that guard them.
-   */
-  lookUpCached(request: AnswerRequest): Promise<AnswerResult | undefined>;
 }
 
 export function toSources(passages: Passage[]): SourceView[] {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ThrottledError } from '../errors.js';
 import type { DedupeStore } from '../stores/dedupe-store.js';
 import type { Throttle } from '../stores/throttle.js';
 import type { Answerer, AnswerRequest, AnswerResult } from './ask.js';
@@ -78,37 +79,51 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       } else hooks.onRecorded?.();
       const question = message.text.trim();
       if (!question) return files ? { kind: 'ingested', files } : { kind: 'ignored' };
-      const cached = await deps.answerer.lookUpCached(answerRequest(message, question));
-      if (cached) {
-        // No model call to guard: neither counted against the user's limits nor queued behind them.
-        // The answer is already here, so there is no wait to show (no onAdmitted). Awaited only when
-        // there is one: the API has none, and awaiting nothing still costs a turn of the event loop.
-        if (hooks.onStart) await hooks.onStart();
-        // Built again: showing progress may have moved the conversation (into a new thread).
-        return answered(message, files, await deps.answerer.answer(answerRequest(message, question, cached)));
-      }
-      const throttled = await deps.throttle.run(
-        `${message.tenantId}:${message.platform}:${message.userId}`,
-        async () => {
-          await hooks.onStart?.();
-          // Looked up again now: the same question asked just before may be cached by its turn.
-          return deps.answerer.answer(answerRequest(message, question));
-        },
-        async () => hooks.onAdmitted?.(),
+      const result = await deps.answerer.answer(
+        answerRequest(message, question, (needsModels, answer) =>
+          startAnswering(message, hooks, needsModels, answer),
+        ),
       );
-      if (!throttled.ok) {
+      return answered(message, files, result);
+    } catch (error) {
+      if (error instanceof ThrottledError) {
         // Not handled: a retry of the same event after the wait should be answered.
         await release(dedupeKey);
-        deps.observer?.throttled?.(message, throttled.retryAfterMs);
-        return { kind: 'throttled', retryAfterMs: throttled.retryAfterMs };
+        deps.observer?.throttled?.(message, error.retryAfterMs);
+        return { kind: 'throttled', retryAfterMs: error.retryAfterMs };
       }
-      return answered(message, files, throttled.value);
-    } catch (error) {
       // The event was not handled: let the platform's retry try again.
       await release(dedupeKey);
       throw error;
     }
   };
+
+  /**
+   * Model work waits for the person's limits, then for the workspace's turn; a cached answer
+   * costs no model call, so it is neither counted nor queued, and comes with no sign of a wait
+   * (no onAdmitted).
+   */
+  async function startAnswering<T>(
+    message: InboundMessage,
+    hooks: MessageHooks,
+    needsModels: boolean,
+    answer: () => Promise<T>,
+  ): Promise<T> {
+    if (!needsModels) {
+      await hooks.onStart?.();
+      return answer();
+    }
+    const throttled = await deps.throttle.run(
+      `${message.tenantId}:${message.platform}:${message.userId}`,
+      async () => {
+        await hooks.onStart?.();
+        return answer();
+      },
+      async () => hooks.onAdmitted?.(),
+    );
+    if (!throttled.ok) throw new ThrottledError(throttled.retryAfterMs);
+    return throttled.value;
+  }
 
   async function release(dedupeKey: string | undefined): Promise<void> {
     if (dedupeKey !== undefined) await deps.dedupe.release(dedupeKey);
@@ -157,11 +172,19 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
 
 export type MessageHandler = ReturnType<typeof createMessageHandler>;
 
-/** The question as the answerer takes it, from the message as it is now. */
-function answerRequest(message: InboundMessage, question: string, cached?: AnswerResult): AnswerRequest {
+/** The question as the answerer takes it; its thread is read when answering starts. */
+function answerRequest(
+  message: InboundMessage,
+  question: string,
+  start: AnswerRequest['start'],
+): AnswerRequest {
   return {
     question,
-    threadId: `${message.platform}:${message.tenantId}:${message.threadId}`,
+    start,
+    // Showing progress may move a new conversation into a thread of its own (see MessageHooks.onStart).
+    get threadId() {
+      return `${message.platform}:${message.tenantId}:${message.threadId}`;
+    },
     opensThread: message.opensThread,
     context: {
       tenantId: message.tenantId,
@@ -170,7 +193,6 @@ function answerRequest(message: InboundMessage, question: string, cached?: Answe
       isDirectMessage: message.isDirectMessage,
       isExternallyShared: message.isExternallyShared,
     },
-    ...(cached ? { cached } : {}),
   };
 }
 

@@ -38,7 +38,7 @@ export class KnowledgeBase {
   async search(
     question: string,
     audience: Audience,
-    options: { k?: number; mode?: SearchRequest['mode'] } = {},
+    options: Pick<SearchRequest, 'mode' | 'knowledgeVersions'> & { k?: number } = {},
   ): Promise<Passage[]> {
     assertAudience(audience);
     const vector = Array.from(await this.deps.embedder.embedQuery(question));
@@ -48,6 +48,7 @@ export class KnowledgeBase {
       vector,
       k: options.k ?? this.deps.topK,
       mode: options.mode,
+      knowledgeVersions: options.knowledgeVersions,
     });
   }
 

@@ -80,6 +80,12 @@ export interface SearchRequest {
   k: number;
   /** `hybrid` (default) fuses vector and BM25; the single modes exist for evaluation. */
   mode?: 'hybrid' | 'vector' | 'bm25';
+  /**
+   * The knowledge version of each of `audience.scopes`, as the caller read them: a store that
+   * keeps a view of its data reads the latest one when any is new to it, so a document another
+   * process added or removed is searched (or not) at once.
+   */
+  knowledgeVersions?: readonly string[];
 }
 
 /** A document as the CLI's --json and the admin API show it. */

@@ -1,4 +1,4 @@
-import { BoundedMap } from '../stores/trim-oldest.js';
+import { LRUCache } from 'lru-cache';
 
 // Words that carry no topic; dropping them keeps both BM25 and the hashed embedding focused.
 const STOPWORDS = new Set(
@@ -36,7 +36,7 @@ export function tokenFor(word: string): string {
 }
 
 // Documents repeat their words, so each is worked out once rather than on every passage.
-const knownWords = new BoundedMap<string, string>(100_000);
+const knownWords = new LRUCache<string, string>({ max: 100_000 });
 
 function tokenOf(word: string): string {
   let token = knownWords.get(word);

@@ -1,16 +1,22 @@
 import type { RunnableConfig } from '@langchain/core/runnables';
 import { type Checkpoint, type CheckpointMetadata, MemorySaver } from '@langchain/langgraph';
-import { trimOldest } from './trim-oldest.js';
+import { LRUCache } from 'lru-cache';
 
 /**
  * LangGraph's in-memory checkpointer keeps every thread forever; a bot that lives for weeks in
  * a busy workspace would grow without limit. This one forgets the least recently used threads.
  */
 export class BoundedMemorySaver extends MemorySaver {
-  private readonly recent = new Map<string, true>();
+  private readonly recent: LRUCache<string, true>;
 
-  constructor(private readonly maxThreads: number) {
+  constructor(maxThreads: number) {
     super();
+    this.recent = new LRUCache({
+      max: maxThreads,
+      dispose: (_, threadId, reason) => {
+        if (reason === 'evict') void this.deleteThread(threadId);
+      },
+    });
   }
 
   override async put(
@@ -18,10 +24,7 @@ export class BoundedMemorySaver extends MemorySaver {
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
   ): Promise<RunnableConfig> {
-    const threadId = String(config.configurable?.thread_id ?? '');
-    this.recent.delete(threadId);
-    this.recent.set(threadId, true);
-    for (const oldest of trimOldest(this.recent, this.maxThreads)) await this.deleteThread(oldest);
+    this.recent.set(String(config.configurable?.thread_id ?? ''), true);
     return super.put(config, checkpoint, metadata);
   }
 }

@@ -1,4 +1,4 @@
-import { trimOldest } from './trim-oldest.js';
+import { LRUCache } from 'lru-cache';
 
 /** Remembers which events were already taken on, so platform retries do no work twice. */
 export interface DedupeStore {
@@ -8,23 +8,21 @@ export interface DedupeStore {
   release(key: string): Promise<void>;
 }
 
-/** In-process twin: a bounded map of keys to expiry times. */
+/** In-process twin: the most recent keys, each until it expires. */
 export class MemoryDedupeStore implements DedupeStore {
-  private readonly expiries = new Map<string, number>();
+  private readonly claimed: LRUCache<string, true>;
 
-  constructor(private readonly maxKeys = 100_000) {}
+  constructor(maxKeys = 100_000) {
+    this.claimed = new LRUCache({ max: maxKeys });
+  }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
-    const now = Date.now();
-    const expiry = this.expiries.get(key);
-    if (expiry !== undefined && expiry > now) return false;
-    this.expiries.delete(key);
-    this.expiries.set(key, now + ttlMs);
-    trimOldest(this.expiries, this.maxKeys);
+    if (this.claimed.has(key)) return false;
+    this.claimed.set(key, true, { ttl: ttlMs });
     return true;
   }
 
   async release(key: string): Promise<void> {
-    this.expiries.delete(key);
+    this.claimed.delete(key);
   }
 }

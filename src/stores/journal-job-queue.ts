@@ -1,10 +1,10 @@
 import { type FileHandle, mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { LRUCache } from 'lru-cache';
 import type { FailedJob, IngestJob, JobQueue, JobResult, JobRunInfo } from '../core/ingest-jobs.js';
 import { type AbandonedJobHandler, interruptedReason, isPermanent } from '../core/ingest-jobs.js';
 import type { FileOutcome } from '../core/message.js';
 import { describeError } from '../errors.js';
-import { trimOldest } from './trim-oldest.js';
 
 export interface RetryPolicy {
   /** Tries per job, the first included. */
@@ -45,7 +45,7 @@ interface Pending {
 export class JournalJobQueue implements JobQueue {
   private readonly pending = new Map<string, Pending>();
   private readonly ready: string[] = [];
-  private readonly finished = new Map<string, JobResult>();
+  private readonly finished = new LRUCache<string, JobResult>({ max: KEEP_FINISHED });
   private readonly waiters = new Map<string, ((result: JobResult) => void)[]>();
   private failedJobs: FailedJob[] = [];
   private run?: (job: IngestJob, info: JobRunInfo) => Promise<FileOutcome>;
@@ -182,7 +182,6 @@ export class JournalJobQueue implements JobQueue {
 
   private remember(id: string, result: JobResult): void {
     this.finished.set(id, result);
-    trimOldest(this.finished, KEEP_FINISHED);
   }
 
   /** One entry per line, on disk before the caller goes on; writes are serialised so lines never interleave. */
@@ -228,9 +227,10 @@ export class JournalJobQueue implements JobQueue {
   private async compact(): Promise<void> {
     const entries: Entry[] = [
       // Finished jobs are kept for a while so a redelivered event is still known after a restart.
-      ...[...this.finished].flatMap(([id, result]): Entry[] =>
-        result.ok ? [{ op: 'done', id, outcome: result.outcome }] : [],
-      ),
+      // Oldest first, so replaying the journal keeps the newest.
+      ...[...this.finished.entries()]
+        .reverse()
+        .flatMap(([id, result]): Entry[] => (result.ok ? [{ op: 'done', id, outcome: result.outcome }] : [])),
       ...this.failedJobs.map((f): Entry => ({ op: 'failed', job: f.job, reason: f.reason, at: f.failedAt })),
       ...[...this.pending.values()].flatMap(({ job, started }): Entry[] => [
         { op: 'add', job },

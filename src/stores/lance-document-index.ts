@@ -38,11 +38,6 @@ export class LanceDocumentIndex {
     this.loaded?.byId.delete(docId);
   }
 
-  /** Another process changed the records: the next use reads them. */
-  forget(): void {
-    this.loaded = undefined;
-  }
-
   private async read(): Promise<Map<string, StoredDocument>> {
     for (;;) {
       const changes = this.localChanges;

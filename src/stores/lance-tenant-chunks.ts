@@ -1,5 +1,7 @@
 import type * as lancedb from '@lancedb/lancedb';
-import type { Passage, SearchRequest } from '../core/types.js';
+import { LRUCache } from 'lru-cache';
+import type { Passage, Scope, SearchRequest } from '../core/types.js';
+import { INITIAL_VERSION } from './knowledge-versions.js';
 import { LanceBatchWriter } from './lance-batch-writer.js';
 import { maintainChunkIndexes, removeOrphans, textIndex } from './lance-maintenance.js';
 import { type ChunkRow, type StoredDocument, sqlString } from './lance-schema.js';
@@ -51,10 +53,18 @@ export interface TenantChunksDeps {
  */
 export class TenantChunks {
   private readonly writer: LanceBatchWriter;
-  /** Set by every local write: the next search refreshes the text index and its pinned version first. */
-  private stale = true;
+  /**
+   * Counts what made the pinned version stale (this process's writes, newer knowledge versions):
+   * a search reads a version pinned after the last of them, refreshing the text index first.
+   */
+  private staleMarks = 0;
+  /** The count of stale marks the pinned version was read after. */
+  private snapshotCovers = -1;
   private snapshot?: Snapshot;
   private refreshing?: Promise<void>;
+  private refreshingNow?: Promise<void>;
+  /** By scope, the knowledge version searches last asked for; another one means another process wrote. */
+  private readonly askedVersions = new LRUCache<Scope, string>({ max: 10_000 });
 
   constructor(
     readonly name: string,
@@ -70,7 +80,7 @@ export class TenantChunks {
       afterCommit: async (docs) => {
         await deps.onCommitted(docs);
         // Readers refresh on their next search; bulk ingestion pays nothing per commit.
-        this.stale = true;
+        this.staleMarks++;
       },
     });
   }
@@ -82,16 +92,22 @@ export class TenantChunks {
   /** Runs inside the store's write queue. */
   async delete(filter: string): Promise<void> {
     await this.table.delete(filter);
-    this.stale = true;
-  }
-
-  /** The next search re-reads the table (written elsewhere) instead of its pinned version. */
-  markStale(): void {
-    this.stale = true;
+    this.staleMarks++;
   }
 
   async search(request: SearchRequest): Promise<Passage[]> {
+    const asked = [...(request.knowledgeVersions ?? [])].map(
+      (v, i) => [request.audience.scopes[i], v] as const,
+    );
+    // A scope not asked about before counts as unchanged until its version says otherwise: most
+    // channels and people never share a document, and their first question needs no re-read.
+    const newer = asked.some(
+      ([scope, version]) => scope && (this.askedVersions.get(scope) ?? INITIAL_VERSION) !== version,
+    );
+    // Another process changed this tenant's documents since the version pinned here was read.
+    if (newer) this.staleMarks++;
     const snapshot = await this.readSnapshot();
+    if (newer) for (const [scope, version] of asked) if (scope) this.askedVersions.set(scope, version);
     if (!snapshot) return [];
     const { table } = snapshot;
     const filter = `scope IN (${request.audience.scopes.map(sqlString).join(', ')})`;
@@ -124,17 +140,11 @@ export class TenantChunks {
     return rows.map((r) => toPassage(r, mode));
   }
 
-  /** Runs inside the store's write queue; a connection that searches loads the new indexes at once. */
-  async maintain(options: { loadIndexes: boolean; orphansBefore: Date }): Promise<void> {
-    if (await removeOrphans(this.table, await this.deps.records(), options.orphansBefore)) this.stale = true;
+  /** Runs inside the store's write queue; the new indexes are loaded at once. */
+  async maintain(options: { orphansBefore: Date }): Promise<void> {
+    if (await removeOrphans(this.table, await this.deps.records(), options.orphansBefore)) this.staleMarks++;
     await maintainChunkIndexes(this.table);
     await this.refreshSnapshot();
-    if (options.loadIndexes) await this.warmIndexes();
-  }
-
-  /** What a first search does (read the latest version, build a missing text index), and loads the indexes. */
-  async warm(): Promise<void> {
-    await this.readSnapshot();
     await this.warmIndexes();
   }
 
@@ -189,14 +199,10 @@ export class TenantChunks {
    * a document's old and new passages.
    */
   private async readSnapshot(): Promise<Snapshot | undefined> {
-    if (!this.snapshot || this.stale) {
-      await this.deps.enqueue(async () => {
-        if (!this.stale && this.snapshot) return;
-        this.stale = false;
-        await this.ensureTextIndex();
-        await this.refreshSnapshot();
-      });
-    } else if (Date.now() - this.snapshot.takenAt > SNAPSHOT_MAX_AGE_MS) {
+    // A refresh already under way may have started before the last mark: then one more is needed.
+    const needed = this.staleMarks;
+    while (this.snapshotCovers < needed) await this.refreshNow();
+    if (this.snapshot && Date.now() - this.snapshot.takenAt > SNAPSHOT_MAX_AGE_MS) {
       this.refreshing ??= this.deps
         .enqueue(() => this.refreshSnapshot())
         .finally(() => {
@@ -204,6 +210,21 @@ export class TenantChunks {
         });
     }
     return this.searchable();
+  }
+
+  /** Builds a missing text index and pins the latest version; searches needing it at once share one. */
+  private refreshNow(): Promise<void> {
+    this.refreshingNow ??= this.deps
+      .enqueue(async () => {
+        const covers = this.staleMarks;
+        await this.ensureTextIndex();
+        await this.refreshSnapshot();
+        this.snapshotCovers = covers;
+      })
+      .finally(() => {
+        this.refreshingNow = undefined;
+      });
+    return this.refreshingNow;
   }
 
   /** The pinned version, unless it has nothing to search. */

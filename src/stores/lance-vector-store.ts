@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { access, constants } from 'node:fs/promises';
 import * as lancedb from '@lancedb/lancedb';
+import { LRUCache } from 'lru-cache';
 import { assertAudience, assertTenant } from '../core/scope.js';
 import type { Chunk, DocumentRecord, Passage, SearchRequest } from '../core/types.js';
 import { LanceDocumentIndex, withoutGeneration } from './lance-document-index.js';
@@ -19,7 +20,6 @@ import { TenantChunks } from './lance-tenant-chunks.js';
 import { ensureLanceCpuThreads } from './lance-threads.js';
 import { embedderMismatch } from './memory-vector-store.js';
 import { serialQueue } from './serial.js';
-import { BoundedMap } from './trim-oldest.js';
 import type { EmbedderIdentity, VectorStore } from './vector-store.js';
 
 const CHUNKS_PREFIX = 'chunks__';
@@ -37,8 +37,13 @@ const ABSENT_TENANT_RECHECK_MS = 1_000;
 export class LanceVectorStore implements VectorStore {
   private dimension = 0;
   private readonly tenants = new Map<string, TenantChunks>();
-  /** Tenants found without a passage table, and until when that answer stands. */
-  private readonly absentTenants = new BoundedMap<string, number>(10_000);
+  /**
+   * Tenants found without a passage table: until when that answer stands, and the knowledge
+   * versions it was found at (another process's first ingestion changes them).
+   */
+  private readonly absentTenants = new LRUCache<string, { until: number; versions: string }>({
+    max: 10_000,
+  });
   private readonly documentIndex: LanceDocumentIndex;
   // One writer for every table of this store: LanceDB commits from one process must not race.
   private readonly writes = serialQueue();
@@ -48,16 +53,11 @@ export class LanceVectorStore implements VectorStore {
     private readonly db: lancedb.Connection,
     private readonly documents: lancedb.Table,
     private readonly meta: lancedb.Table,
-    private readonly searches: boolean,
   ) {
     this.documentIndex = new LanceDocumentIndex(db);
   }
 
-  /**
-   * `searches: false` for a connection that only writes (the main thread of `docent serve`, whose
-   * answer thread searches on a connection of its own): it never loads indexes into memory.
-   */
-  static async open(uri: string, options: { searches?: boolean } = {}): Promise<LanceVectorStore> {
+  static async open(uri: string): Promise<LanceVectorStore> {
     ensureLanceCpuThreads();
     const db = await lancedb.connect(uri);
     // Opened, not created, when it exists: a table an older version wrote has fewer columns.
@@ -67,7 +67,7 @@ export class LanceVectorStore implements VectorStore {
     await upgradeDocumentTable(documents);
     const meta = await db.createEmptyTable('meta', metaSchema, { existOk: true });
     // `this`: a subclass (a test's, failing some writes) is opened the same way.
-    return new this(uri, db, documents, meta, options.searches ?? true);
+    return new this(uri, db, documents, meta);
   }
 
   async healthCheck(): Promise<void> {
@@ -157,7 +157,7 @@ export class LanceVectorStore implements VectorStore {
 
   async search(request: SearchRequest): Promise<Passage[]> {
     assertAudience(request.audience);
-    const tenant = await this.existingTenant(request.audience.tenantId);
+    const tenant = await this.existingTenant(request.audience.tenantId, String(request.knowledgeVersions));
     return tenant ? tenant.search(request) : [];
   }
 
@@ -166,49 +166,24 @@ export class LanceVectorStore implements VectorStore {
    * nothing must not wait behind another workspace's ingestion (the write queue) to learn that,
    * nor list the data directory on every question.
    */
-  private async existingTenant(tenantId: string): Promise<TenantChunks | undefined> {
+  private async existingTenant(tenantId: string, versions: string): Promise<TenantChunks | undefined> {
     const known = this.tenants.get(tenantId);
     if (known) return known;
     assertTenant(tenantId);
-    const absentUntil = this.absentTenants.get(tenantId);
-    if (absentUntil !== undefined && Date.now() < absentUntil) return undefined;
+    const absent = this.absentTenants.get(tenantId);
+    if (absent && Date.now() < absent.until && absent.versions === versions) return undefined;
     if (!(await this.db.tableNames()).includes(`${CHUNKS_PREFIX}${tenantId}`)) {
-      this.absentTenants.set(tenantId, Date.now() + ABSENT_TENANT_RECHECK_MS);
+      this.absentTenants.set(tenantId, { until: Date.now() + ABSENT_TENANT_RECHECK_MS, versions });
       return undefined;
     }
     return this.tenant(tenantId, false);
-  }
-
-  /**
-   * Another writer (a thread or process sharing the data) changed the tenant's passages, or every
-   * tenant's when none is named (after maintenance): the next search reads them.
-   */
-  refresh(tenantId?: string): void {
-    // The records say which passages are current: they changed with them.
-    this.documentIndex.forget();
-    if (tenantId === undefined) {
-      this.absentTenants.clear();
-      for (const tenant of this.tenants.values()) tenant.markStale();
-      return;
-    }
-    this.absentTenants.delete(tenantId);
-    this.tenants.get(tenantId)?.markStale();
-  }
-
-  /**
-   * Opens every tenant's table and loads its indexes: a connection that only searches (the
-   * answer thread's) would otherwise make each tenant's first question wait for the disk.
-   */
-  async warm(): Promise<void> {
-    for (const tenant of await this.openAllTenants()) await tenant.warm();
   }
 
   async maintain(): Promise<void> {
     await this.openAllTenants();
     await this.writes(async () => {
       const orphansBefore = new Date(Date.now() - ORPHAN_GRACE_MS);
-      for (const tenant of this.tenants.values())
-        await tenant.maintain({ loadIndexes: this.searches, orphansBefore });
+      for (const tenant of this.tenants.values()) await tenant.maintain({ orphansBefore });
       // Compacting from a version behind other processes' commits conflicts with them.
       await this.documents.checkoutLatest();
       await this.documents.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });

@@ -1,5 +1,5 @@
+import { LRUCache } from 'lru-cache';
 import { NOT_IN_DOCUMENTS } from '../llm/extractive-answerer.js';
-import { BoundedMap } from './trim-oldest.js';
 
 export interface AnsweredRecord {
   answerId: string;
@@ -92,13 +92,13 @@ interface Gap {
  */
 export class MemoryStatsStore implements StatsStore {
   private readonly totals = new Map<string, Map<number, DayTotals>>();
-  private readonly votable: BoundedMap<string, VotedAnswer>;
-  private readonly gaps: BoundedMap<string, Gap>;
+  private readonly votable: LRUCache<string, VotedAnswer>;
+  private readonly gaps: LRUCache<string, Gap>;
   private readonly votes: FeedbackRecord[] = [];
 
   constructor(private readonly maxRecords = 50_000) {
-    this.votable = new BoundedMap(maxRecords);
-    this.gaps = new BoundedMap(maxRecords);
+    this.votable = new LRUCache({ max: maxRecords });
+    this.gaps = new LRUCache({ max: maxRecords });
   }
 
   async recordAnswer(record: AnsweredRecord): Promise<void> {

@@ -4,7 +4,7 @@
  * and reaching the oldest live entry walks past all of them, so dropping one entry on every
  * insert costs a walk on every insert (measured: 8 µs an insert at 10,000 entries).
  */
-export function trimOldest<K, V>(map: Map<K, V>, max: number): K[] {
+function trimOldest<K, V>(map: Map<K, V>, max: number): K[] {
   if (map.size <= max) return [];
   const dropped: K[] = [];
   const keep = max - Math.floor(max / 10);
@@ -28,16 +28,4 @@ export class BoundedMap<K, V> extends Map<K, V> {
     trimOldest(this, this.maxEntries);
     return this;
   }
-}
-
-/** `compute`, remembering its results for the `max` most recent distinct inputs. */
-export function rememberRecent(max: number, compute: (input: string) => string): (input: string) => string {
-  const recent = new BoundedMap<string, string>(max);
-  return (input) => {
-    const known = recent.get(input);
-    if (known !== undefined) return known;
-    const result = compute(input);
-    recent.set(input, result);
-    return result;
-  };
 }

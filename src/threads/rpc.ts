@@ -117,9 +117,3 @@ function restore(error: CrossingError): RemoteError {
   if (error.transient !== undefined) restored.transient = error.transient;
   return restored;
 }
-
-/** A link whose other end is gone: every call fails at once with `error`. */
-export function deadLink(error: Error): RpcLink {
-  const fail = () => Promise.reject(error);
-  return { call: fail, callMoving: fail, inFlight: 0, failPending() {} };
-}

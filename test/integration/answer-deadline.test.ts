@@ -18,11 +18,7 @@ let dir: string;
 let services: Services;
 
 /** Services with a 1.5 s deadline on a knowledge base of their own, holding one document on API keys. */
-async function servicesWith(
-  name: string,
-  env: Record<string, string>,
-  options: { answerThread?: boolean } = {},
-): Promise<Services> {
+async function servicesWith(name: string, env: Record<string, string>): Promise<Services> {
   const started = await createServices(
     loadConfig({
       DATA_DIR: path.join(dir, name),
@@ -34,9 +30,7 @@ async function servicesWith(
       LOG_LEVEL: 'silent',
       ...env,
     }),
-    options,
   );
-  await started.readiness.answering?.();
   await started.knowledgeBase.ingest({
     tenantId: 'acme',
     scope: 'tenant',
@@ -119,23 +113,6 @@ describe('one deadline per question', () => {
       expect(result).toMatchObject({ answer: SEARCH_LATE_REPLY, sources: [] });
     } finally {
       await remote.close();
-    }
-  }, 20_000);
-
-  it('holds on the answer thread of docent serve too', async () => {
-    const served = await servicesWith('answer-thread', { EMBEDDINGS: 'local' }, { answerThread: true });
-    try {
-      server.script.on('*', HANGS);
-      const started = Date.now();
-      const result = await served.answerer.answer({
-        question: 'how do I rotate the production API key?',
-        context: { tenantId: 'acme' },
-      });
-      expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 3000);
-      expect(result.note).toBe(MODEL_LATE_NOTE);
-      expect(result.answer).toContain('Rotate the production API key from Settings');
-    } finally {
-      await served.close();
     }
   }, 20_000);
 });

@@ -2,12 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { APOLOGY } from '../../graphs/answer/answerer.js';
 import { MODEL_DOWN_NOTE } from '../../graphs/answer/replies.js';
 import { loadConfig } from '../../src/config.js';
 import { NOT_IN_DOCUMENTS } from '../../src/llm/extractive-answerer.js';
 import { SMALLTALK_REPLY } from '../../src/llm/offline-classifier.js';
 import { createServices, type Services } from '../../src/main.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai-server.js';
+import { slackQuestion } from '../helpers/inbound.js';
 import { grounded, requestsFor, scriptModel } from '../helpers/model-brain.js';
 import { bytesOf } from '../helpers/temp-kb.js';
 
@@ -236,5 +238,37 @@ describe('answer graph against an OpenAI-compatible endpoint', () => {
     });
     const result = await ask('how do I rotate the API key?');
     expect(result).toMatchObject({ route: 'cheap', answer: 'Settings → API → Rotate [1].' });
+  });
+});
+
+describe('a failure while answering', () => {
+  it('still gets the asker a reply, and the service answers the next question', async () => {
+    // Embeddings from the endpoint: a question whose search cannot embed it fails inside the graph.
+    const remote = await createServices(
+      loadConfig({
+        DATA_DIR: path.join(dir, 'remote'),
+        OPENAI_API_KEY: 'test',
+        OPENAI_BASE_URL: server.url,
+        LLM_MAX_RETRIES: '0',
+        INGEST_THREADS: '0',
+        LOG_LEVEL: 'silent',
+      }),
+    );
+    try {
+      await remote.knowledgeBase.ingest({
+        tenantId: 'acme',
+        scope: 'tenant',
+        source: 'leave.md',
+        fetchData: bytesOf('# Leave\n\nEveryone gets 25 days of paid leave a year.'),
+      });
+      scriptModel(server, CHEAP, { answer: () => grounded('25 days [1].') });
+      server.script.once('text-embedding-3-small', { status: 400 });
+      const failed = await remote.handleMessage(slackQuestion('U1', 'how many days of paid leave?'));
+      expect(failed).toMatchObject({ kind: 'answer', result: { answer: APOLOGY, route: 'error' } });
+      const next = await remote.handleMessage(slackQuestion('U1', 'how many days of paid leave?'));
+      expect(next).toMatchObject({ kind: 'answer', result: { answer: '25 days [1].', route: 'cheap' } });
+    } finally {
+      await remote.close();
+    }
   });
 });

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import type { InboundMessage } from '../../src/core/message.js';
 import { createServices, type Services } from '../../src/main.js';
+import { slackQuestion } from '../helpers/inbound.js';
 import { ScriptedModel } from '../helpers/scripted-model.js';
 import { bytesOf } from '../helpers/temp-kb.js';
 import { until } from '../helpers/until.js';
@@ -84,16 +84,30 @@ it('serves a rephrasing of a cached question from the cache, but not a question 
 
 it('answers a follow-up in a continuing thread through the graph, not from the opening cache', async () => {
   const thread = randomUUID();
-  await services.answerer.answer({ question: 'how do I rotate production keys?', context, threadId: thread });
+  const opening = await services.answerer.answer({
+    question: 'how do I rotate production keys?',
+    context,
+    threadId: thread,
+  });
+  expect(opening).toMatchObject({ cached: true, route: 'cached' });
   const before = cheap.calls;
-  // Cached as a standalone question, but in a thread with history it must be read in context.
+  // Cached as a standalone question, but in a thread with history it must be read in context:
+  // classified with the thread, then found in the cache under its standalone rewrite.
   const followUp = await services.answerer.answer({
     question: 'how do I rotate production keys?',
     context,
     threadId: thread,
   });
-  expect(cheap.calls).toBeGreaterThan(before);
-  expect(followUp.answer).toBeTruthy();
+  expect(cheap.prompts.at(-1)).toContain('User: how do I rotate production keys?');
+  expect(followUp).toMatchObject({
+    cached: true,
+    route: 'cached',
+    answer: opening.answer,
+    sources: opening.sources,
+  });
+  expect(opening.answer).toBe('From the documents [1].');
+  // The classification was the one model call: the answer model was not called a second time.
+  expect(cheap.calls).toBe(before + 1);
 });
 
 it('misses after ingestion changes the documents, even for an opening question', async () => {
@@ -152,7 +166,7 @@ it('serves a cached answer ahead of the limits, and shows progress at once for a
       text: string,
       hooks?: Parameters<Services['handleMessage']>[1],
     ): Promise<Awaited<ReturnType<Services['handleMessage']>>> =>
-      limited.handleMessage(message(userId, text), hooks);
+      limited.handleMessage(slackQuestion(userId, text), hooks);
     const first = await ask('ana', 'how do I rotate production keys?');
     expect(first).toMatchObject({ kind: 'answer', result: { cached: false } });
 
@@ -197,19 +211,3 @@ it('serves a cached answer ahead of the limits, and shows progress at once for a
     await rm(limitedDir, { recursive: true, force: true });
   }
 });
-
-function message(userId: string, text: string): InboundMessage {
-  return {
-    platform: 'slack',
-    eventId: randomUUID(),
-    tenantId: 'acme',
-    channelId: 'C1',
-    userId,
-    threadId: randomUUID(),
-    opensThread: true,
-    isDirectMessage: false,
-    isPrivateChannel: false,
-    text,
-    files: [],
-  };
-}

@@ -68,4 +68,29 @@ describe('two instances sharing Redis', () => {
     });
     expect((await a.answerer.answer({ question, context: { tenantId } })).cached).toBe(false);
   });
+
+  it('stops answering from a document the other instance removed, and caches only the answer without it', async () => {
+    const question = 'where do visitors park?';
+    await a.knowledgeBase.ingest({
+      tenantId,
+      scope: 'tenant',
+      source: 'parking.md',
+      fetchData: bytesOf('# Parking\n\nVisitors park on level minus two, bay 40.'),
+    });
+    const sourcesOf = (answer: { sources: { source: string }[] }) => answer.sources.map((s) => s.source);
+    // B searches the tenant now: the version of its table that it reads holds the passage.
+    expect(sourcesOf(await b.answerer.answer({ question, context: { tenantId } }))).toContain('parking.md');
+
+    const parking = (await a.knowledgeBase.listDocuments(tenantId)).find((d) => d.source === 'parking.md');
+    await a.knowledgeBase.removeDocument(tenantId, parking?.docId ?? '');
+    const after = await b.answerer.answer({ question, context: { tenantId } });
+    expect(after.cached).toBe(false);
+    expect(sourcesOf(after)).not.toContain('parking.md');
+    // What B cached under the new knowledge version is that answer, for both instances.
+    for (const instance of [b, a]) {
+      const again = await instance.answerer.answer({ question, context: { tenantId } });
+      expect(again.cached).toBe(true);
+      expect(sourcesOf(again)).not.toContain('parking.md');
+    }
+  });
 });

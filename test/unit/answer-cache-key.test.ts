@@ -1,58 +1,58 @@
-import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { answerCacheKey } from '../../graphs/answer/cache-key.js';
 import type { Audience } from '../../src/core/types.js';
-import { KeyvAnswerCache } from '../../src/stores/keyv-answer-cache.js';
 import { MemoryKnowledgeVersions } from '../../src/stores/knowledge-versions.js';
 
-const newCache = () =>
-  new KeyvAnswerCache(
-    new Keyv({ serialize: undefined, deserialize: undefined }),
-    { ttlMs: 60_000, turnTtlMs: 60_000 },
-    { versions: new MemoryKnowledgeVersions(100) },
-  );
 const inChannel = (tenantId: string, channel: string): Audience => ({
   tenantId,
   scopes: ['tenant', `channel:${channel}`],
 });
 const QUESTION = 'How do I rotate the API key?';
 
+/** The key as the cache step makes it: from the audience's knowledge versions as they are now. */
+async function keyFor(
+  versions: MemoryKnowledgeVersions,
+  audience: Audience,
+  models = 'extractive/extractive',
+) {
+  return answerCacheKey(audience, await versions.read(audience.tenantId, audience.scopes), models, QUESTION);
+}
+
 describe('the answer cache key', () => {
   it('is the same for the same question, audience, knowledge and models, whatever the order of scopes', async () => {
-    const cache = newCache();
-    const key = await answerCacheKey(cache, inChannel('acme', 'eng'), 'extractive/extractive', QUESTION);
+    const versions = new MemoryKnowledgeVersions(100);
+    const key = await keyFor(versions, inChannel('acme', 'eng'));
     expect(key).toMatch(/^[0-9a-f]{64}$/);
-    expect(await answerCacheKey(cache, inChannel('acme', 'eng'), 'extractive/extractive', QUESTION)).toBe(
-      key,
-    );
+    expect(await keyFor(versions, inChannel('acme', 'eng'))).toBe(key);
     const reversed: Audience = { tenantId: 'acme', scopes: ['channel:eng', 'tenant'] };
-    expect(await answerCacheKey(cache, reversed, 'extractive/extractive', QUESTION)).toBe(key);
-    // Another cache with the same knowledge versions keys it the same: the key is made, not remembered.
-    expect(
-      await answerCacheKey(newCache(), inChannel('acme', 'eng'), 'extractive/extractive', QUESTION),
-    ).toBe(key);
+    expect(await keyFor(versions, reversed)).toBe(key);
+    // Other versions that read the same give the same key: the key is made, not remembered.
+    expect(await keyFor(new MemoryKnowledgeVersions(100), inChannel('acme', 'eng'))).toBe(key);
   });
 
   it('changes with the tenant, the channel, the models and every ingestion, and comes back with them', async () => {
-    const cache = newCache();
-    const keyFor = (tenant: string, channel: string, models = 'extractive/extractive') =>
-      answerCacheKey(cache, inChannel(tenant, channel), models, QUESTION);
-    const first = await keyFor('acme', 'eng');
+    const versions = new MemoryKnowledgeVersions(100);
+    const key = (tenant: string, channel: string, models?: string) =>
+      keyFor(versions, inChannel(tenant, channel), models);
+    const first = await key('acme', 'eng');
     // Asked in turns, each audience keeps its own key.
-    const others = [
-      await keyFor('globex', 'eng'),
-      await keyFor('acme', 'ops'),
-      await keyFor('acme', 'eng', 'a/b'),
-    ];
+    const others = [await key('globex', 'eng'), await key('acme', 'ops'), await key('acme', 'eng', 'a/b')];
     expect(new Set([first, ...others]).size).toBe(4);
-    expect(await keyFor('acme', 'eng')).toBe(first);
-    await cache.bumpKnowledgeVersion('acme', 'channel:eng');
-    const afterIngestion = await keyFor('acme', 'eng');
+    expect(await key('acme', 'eng')).toBe(first);
+    await versions.bump('acme', 'channel:eng');
+    const afterIngestion = await key('acme', 'eng');
     expect([first, ...others]).not.toContain(afterIngestion);
-    expect(await keyFor('acme', 'ops')).toBe(others[1]);
-    await cache.bumpKnowledgeVersion('acme', 'tenant');
-    const afterTenantIngestion = await keyFor('acme', 'ops');
+    expect(await key('acme', 'ops')).toBe(others[1]);
+    await versions.bump('acme', 'tenant');
+    const afterTenantIngestion = await key('acme', 'ops');
     expect(afterTenantIngestion).not.toBe(others[1]);
-    expect(await keyFor('acme', 'eng')).not.toBe(afterIngestion);
+    expect(await key('acme', 'eng')).not.toBe(afterIngestion);
+  });
+
+  it('tells apart versions that belong to different scopes', () => {
+    const audience = inChannel('acme', 'eng');
+    expect(answerCacheKey(audience, ['v1', 'v2'], 'm', QUESTION)).not.toBe(
+      answerCacheKey(audience, ['v2', 'v1'], 'm', QUESTION),
+    );
   });
 });

@@ -1,0 +1,53 @@
+import type { Audience, Passage } from '../../src/core/types.js';
+import type { ModelTiers } from '../../src/llm/chat-models.js';
+import type { AnswerCache, CachedAnswer } from '../../src/stores/answer-cache.js';
+import type { KnowledgeVersions } from '../../src/stores/knowledge-versions.js';
+import { answerCacheKey, modelsLabel } from './cache-key.js';
+
+export interface CacheStepDeps {
+  cache: AnswerCache;
+  versions: KnowledgeVersions;
+  models: ModelTiers;
+}
+
+/** What looking a question up found: its key, the knowledge versions in it, and the answer if cached. */
+export interface Lookup {
+  key: string;
+  versions: string[];
+  hit?: CachedAnswer;
+}
+
+/**
+ * Looks a question up in the answer cache under the audience's current knowledge versions and
+ * the models in use: a change to any of them is a miss. A key in `missed` is not read again.
+ */
+export function cacheLookup(deps: CacheStepDeps) {
+  const answeredBy = modelsLabel(deps.models);
+  return async (audience: Audience, question: string, missed: readonly string[] = []): Promise<Lookup> => {
+    const versions = await deps.versions.read(audience.tenantId, audience.scopes);
+    const key = answerCacheKey(audience, versions, answeredBy, question);
+    return { key, versions, hit: missed.includes(key) ? undefined : await deps.cache.get(key) };
+  };
+}
+
+/** A cached answer as the turn's state: served as stored, its sources as the passages. */
+export function fromCache(hit: CachedAnswer) {
+  const passages: Passage[] = hit.sources.map((s) => ({
+    chunkId: '',
+    docId: s.doc_id,
+    title: s.title,
+    source: s.source,
+    text: s.text,
+    position: 0,
+    score: s.score,
+  }));
+  return {
+    cached: true,
+    answer: hit.answer,
+    passages,
+    model: hit.model,
+    route: 'cached' as const,
+    covered: true,
+    cited: [1],
+  };
+}
