@@ -3,8 +3,8 @@
 // question's answer; a missed rephrasing only costs a model call.
 import { readFile } from 'node:fs/promises';
 import { normaliseQuestion, questionSignature } from '../graphs/answer/cache-key.js';
+import { stem } from '../src/core/tokenize.js';
 import { embedLocally } from '../src/ingestion/local-embedder.js';
-import { stem } from '../src/ingestion/tokenize.js';
 
 interface Pair {
   a: string;

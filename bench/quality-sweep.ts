@@ -1,9 +1,10 @@
 // `npm run bench:quality -- --sweep`: retrieval on the tune parts only (and on Northwind, which
 // was tuned on from the start) for other chunk sizes and fusion weights than the defaults. This
 // is where CHUNK_SIZE and HYBRID_WEIGHTS may be chosen; the held-out parts are never read here.
+
+import { hybridFusion } from '../src/core/rank-fusion.js';
 import { isRelevant } from '../src/eval/cases.js';
 import { summarize } from '../src/eval/evaluate.js';
-import { hybridFusion } from '../src/stores/rank-fusion.js';
 import { loadSet, SETS, TENANT } from './quality-harness.js';
 
 const CHUNK_SIZES = [300, 500, 800, 1200];

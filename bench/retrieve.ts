@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import * as lancedb from '@lancedb/lancedb';
 import { percentile } from '../src/eval/evaluate.js';
 import { embedLocally } from '../src/ingestion/local-embedder.js';
-import { LanceVectorStore } from '../src/stores/lance-vector-store.js';
+import { LanceVectorStore } from '../src/stores/lance/lance-vector-store.js';
 import { loadSyntheticPassages, syntheticQuestions } from './synthetic.js';
 
 const { values } = parseArgs({

@@ -1,6 +1,6 @@
+import type { VectorStore } from '../src/core/ports/vector-store.js';
 import type { Chunk, DocumentRecord } from '../src/core/types.js';
 import { embedLocally } from '../src/ingestion/local-embedder.js';
-import type { VectorStore } from '../src/stores/vector-store.js';
 import { rng, sentenceMaker, vocabulary } from './corpus.js';
 
 const DOC_SIZE = 500;

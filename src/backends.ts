@@ -8,29 +8,30 @@ import type { Config } from './config.js';
 import { DailyTokenBudget, type TokenBudget, UNLIMITED_BUDGET } from './core/daily-token-budget.js';
 import type { JobQueue } from './core/ingest-jobs.js';
 import { KnowledgeBase, type KnowledgeBaseDeps } from './core/knowledge-base.js';
-import type { Embedder } from './ingestion/embedder.js';
+import type { AnswerCache } from './core/ports/answer-cache.js';
+import type { DedupeStore } from './core/ports/dedupe-store.js';
+import type { DocumentPreparer } from './core/ports/document-preparer.js';
+import type { Embedder } from './core/ports/embedder.js';
+import type { KnowledgeVersions } from './core/ports/knowledge-versions.js';
+import type { ModelTiers } from './core/ports/language-model.js';
+import type { Throttle } from './core/ports/throttle.js';
+import type { VectorStore } from './core/ports/vector-store.js';
 import { LocalEmbedder } from './ingestion/local-embedder.js';
-import type { DocumentPreparer } from './ingestion/prepare.js';
-import type { ModelTiers } from './llm/chat-models.js';
+import { InlinePreparer } from './ingestion/prepare.js';
 import type { Logger } from './logger.js';
-import type { AnswerCache } from './stores/answer-cache.js';
-import { BottleneckThrottle } from './stores/bottleneck-throttle.js';
-import { BoundedMemorySaver } from './stores/bounded-memory-saver.js';
-import { DataDirLock } from './stores/data-dir-lock.js';
-import { type DedupeStore, MemoryDedupeStore } from './stores/dedupe-store.js';
-import { JournalJobQueue } from './stores/journal-job-queue.js';
-import { KeyvAnswerCache } from './stores/keyv-answer-cache.js';
-import {
-  KeyvKnowledgeVersions,
-  type KnowledgeVersions,
-  MemoryKnowledgeVersions,
-} from './stores/knowledge-versions.js';
-import { RedisDedupeStore } from './stores/redis-dedupe-store.js';
-import { RedisThreadSaver } from './stores/redis-thread-saver.js';
-import { RedisTokenUsageStore } from './stores/redis-token-usage-store.js';
-import { type Throttle, UnlimitedThrottle } from './stores/throttle.js';
-import { MemoryTokenUsageStore } from './stores/token-usage-store.js';
-import type { VectorStore } from './stores/vector-store.js';
+import { KeyvAnswerCache } from './stores/keyv/keyv-answer-cache.js';
+import { KeyvKnowledgeVersions } from './stores/keyv/keyv-knowledge-versions.js';
+import { BottleneckThrottle } from './stores/local/bottleneck-throttle.js';
+import { DataDirLock } from './stores/local/data-dir-lock.js';
+import { JournalJobQueue } from './stores/local/journal-job-queue.js';
+import { BoundedMemorySaver } from './stores/memory/bounded-memory-saver.js';
+import { MemoryDedupeStore } from './stores/memory/memory-dedupe-store.js';
+import { MemoryKnowledgeVersions } from './stores/memory/memory-knowledge-versions.js';
+import { MemoryTokenUsageStore } from './stores/memory/memory-token-usage-store.js';
+import { UnlimitedThrottle } from './stores/memory/unlimited-throttle.js';
+import { RedisDedupeStore } from './stores/redis/redis-dedupe-store.js';
+import { RedisThreadSaver } from './stores/redis/redis-thread-saver.js';
+import { RedisTokenUsageStore } from './stores/redis/redis-token-usage-store.js';
 
 // Factories for the composition root: each picks the embedded default or the shared backend.
 
@@ -87,7 +88,7 @@ export async function createThrottle(
   const nothingToClose = async () => {};
   if (!config.limits) return { throttle: new UnlimitedThrottle(), close: nothingToClose };
   if (!config.redisUrl) return { throttle: new BottleneckThrottle(config.limits), close: nothingToClose };
-  const { ClusteredThrottle } = await import('./stores/clustered-throttle.js');
+  const { ClusteredThrottle } = await import('./stores/redis/clustered-throttle.js');
   const throttle = new ClusteredThrottle({
     limits: config.limits,
     redisUrl: config.redisUrl,
@@ -182,7 +183,7 @@ export function createDataDirClaim(config: Config, command: string): DataDirClai
 /** The durable ingestion queue: BullMQ on Redis when configured, else a journal under DATA_DIR. */
 export async function createJobQueue(config: Config, logger: Logger): Promise<JobQueue> {
   if (config.redisUrl) {
-    const { BullJobQueue } = await import('./stores/bullmq-job-queue.js');
+    const { BullJobQueue } = await import('./stores/redis/bullmq-job-queue.js');
     return new BullJobQueue({
       ...config.jobs,
       redisUrl: config.redisUrl,
@@ -216,13 +217,12 @@ export function createKnowledgeBase(
   store: VectorStore,
   embedder: Embedder,
   onChange?: KnowledgeBaseDeps['onChange'],
-  preparer?: DocumentPreparer,
+  preparer: DocumentPreparer = new InlinePreparer(config.chunking, embedder),
 ): KnowledgeBase {
   return new KnowledgeBase({
     store,
     embedder,
     preparer,
-    chunking: config.chunking,
     maxFileBytes: config.maxFileBytes,
     topK: config.topK,
     onChange,

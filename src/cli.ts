@@ -7,7 +7,7 @@ import { listDocsCommand, removeDocsCommand } from './cli/docs-command.js';
 import { evalCommand } from './cli/eval-command.js';
 import { ingestCommand } from './cli/ingest-command.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { describeError } from './errors.js';
+import { describeError } from './core/errors.js';
 import type { Services } from './main.js';
 
 /**

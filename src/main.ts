@@ -19,17 +19,18 @@ import type { Answerer } from './core/ask.js';
 import { createMessageHandler, type MessageHandler, type MessageObserver } from './core/handle-message.js';
 import { IngestJobs } from './core/ingest-jobs.js';
 import type { KnowledgeBase } from './core/knowledge-base.js';
-import type { Embedder } from './ingestion/embedder.js';
+import type { AnswerCache } from './core/ports/answer-cache.js';
+import type { Embedder } from './core/ports/embedder.js';
+import type { ModelTiers } from './core/ports/language-model.js';
+import type { StatsStore } from './core/ports/stats-store.js';
+import type { VectorStore } from './core/ports/vector-store.js';
 import { fetchUrl } from './ingestion/fetch-url.js';
 import { ThreadPreparer } from './ingestion/thread-preparer.js';
-import type { ModelTiers } from './llm/chat-models.js';
 import { createOpenAIModels } from './llm/openai-models.js';
 import { createLogger, type Logger } from './logger.js';
-import type { AnswerCache } from './stores/answer-cache.js';
-import { LanceVectorStore } from './stores/lance-vector-store.js';
-import { LazyJobQueue } from './stores/lazy-job-queue.js';
-import { MemoryStatsStore, type StatsStore } from './stores/stats-store.js';
-import type { VectorStore } from './stores/vector-store.js';
+import { LanceVectorStore } from './stores/lance/lance-vector-store.js';
+import { LazyJobQueue } from './stores/local/lazy-job-queue.js';
+import { MemoryStatsStore } from './stores/memory/memory-stats-store.js';
 
 export interface Services {
   config: Config;

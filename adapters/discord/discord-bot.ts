@@ -15,8 +15,8 @@ import {
 } from '../../src/core/handle-message.js';
 import type { IngestJob } from '../../src/core/ingest-jobs.js';
 import type { FileOutcome, InboundMessage, MessageOutcome, SharedFile } from '../../src/core/message.js';
+import type { StatsStore } from '../../src/core/ports/stats-store.js';
 import type { Logger } from '../../src/logger.js';
-import type { StatsStore } from '../../src/stores/stats-store.js';
 import { registerDiscordCommands } from './commands.js';
 import { fromInteraction, fromMessage } from './mappers.js';
 import { answerPayloads, FEEDBACK_PREFIX, plainPayload } from './render.js';

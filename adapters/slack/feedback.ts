@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { StatsStore } from '../../src/stores/stats-store.js';
+import type { StatsStore } from '../../src/core/ports/stats-store.js';
 import { FEEDBACK_ACTION } from './blocks.js';
 import { tenantOf } from './origins.js';
 

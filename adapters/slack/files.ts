@@ -1,8 +1,8 @@
+import { IngestError } from '../../src/core/errors.js';
+import { tooLarge } from '../../src/core/ingest-document.js';
 import type { FileFetcher } from '../../src/core/ingest-jobs.js';
 import type { SharedFile } from '../../src/core/message.js';
-import { IngestError } from '../../src/errors.js';
 import { fetchUrl } from '../../src/ingestion/fetch-url.js';
-import { tooLarge } from '../../src/ingestion/pipeline.js';
 
 export interface SlackFile {
   id: string;

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
+import type { ModelTiers } from '../../src/core/ports/language-model.js';
 import type { Audience } from '../../src/core/types.js';
-import type { ModelTiers } from '../../src/llm/chat-models.js';
 
 export const EXTRACTIVE = 'extractive';
 

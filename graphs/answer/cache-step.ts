@@ -1,7 +1,7 @@
+import type { AnswerCache, CachedAnswer } from '../../src/core/ports/answer-cache.js';
+import type { KnowledgeVersions } from '../../src/core/ports/knowledge-versions.js';
+import type { ModelTiers } from '../../src/core/ports/language-model.js';
 import type { Audience, Passage } from '../../src/core/types.js';
-import type { ModelTiers } from '../../src/llm/chat-models.js';
-import type { AnswerCache, CachedAnswer } from '../../src/stores/answer-cache.js';
-import type { KnowledgeVersions } from '../../src/stores/knowledge-versions.js';
 import { answerCacheKey, modelsLabel } from './cache-key.js';
 
 export interface CacheStepDeps {

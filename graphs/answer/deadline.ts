@@ -1,4 +1,4 @@
-import type { CallOptions } from '../../src/llm/chat-models.js';
+import type { CallOptions } from '../../src/core/ports/language-model.js';
 import type { AnswerStateType } from './state.js';
 
 /** The question's deadline has passed: no model call may start, and those running were ended. */

@@ -1,5 +1,5 @@
-import type { ModelTiers } from '../../src/llm/chat-models.js';
-import { extractiveAnswer } from '../../src/llm/extractive-answerer.js';
+import type { ModelTiers } from '../../src/core/ports/language-model.js';
+import { extractiveAnswer } from './extractive-answerer.js';
 import type { AnswerStateType } from './state.js';
 
 /**

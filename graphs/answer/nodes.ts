@@ -1,18 +1,23 @@
 import type { ModelPrice } from '../../src/config.js';
-import { toSources } from '../../src/core/ask.js';
+import { NOT_IN_DOCUMENTS, toSources } from '../../src/core/ask.js';
 import type { TokenBudget } from '../../src/core/daily-token-budget.js';
 import type { KnowledgeBase } from '../../src/core/knowledge-base.js';
+import type { CachedAnswer } from '../../src/core/ports/answer-cache.js';
+import type {
+  AnswerOutput,
+  LanguageModel,
+  ModelReply,
+  ModelTiers,
+  TokenUsage,
+} from '../../src/core/ports/language-model.js';
 import type { Passage } from '../../src/core/types.js';
-import type { AnswerOutput, LanguageModel, ModelReply, ModelTiers } from '../../src/llm/chat-models.js';
-import { NOT_IN_DOCUMENTS, quotedAnswer } from '../../src/llm/extractive-answerer.js';
-import { classifyOffline, SMALLTALK_REPLY } from '../../src/llm/offline-classifier.js';
-import { costOf, type TokenUsage } from '../../src/llm/pricing.js';
-import { stripMentions } from '../../src/llm/sanitize.js';
-import type { CachedAnswer } from '../../src/stores/answer-cache.js';
 import { EXTRACTIVE } from './cache-key.js';
 import { type CacheStepDeps, cacheLookup, fromCache } from './cache-step.js';
 import { beforeDeadline, expired, LATE, untilDeadline } from './deadline.js';
 import { needsEscalation } from './escalation.js';
+import { quotedAnswer } from './extractive-answerer.js';
+import { classifyOffline, SMALLTALK_REPLY } from './offline-classifier.js';
+import { costOf } from './pricing.js';
 import { ANSWER_SYSTEM, answerPrompt, CLASSIFY_SYSTEM, classifyPrompt } from './prompts.js';
 import {
   BUDGET_SPENT_NOTE,
@@ -23,6 +28,7 @@ import {
   SEARCH_LATE_REPLY,
 } from './replies.js';
 import { passagesFor } from './retrieval.js';
+import { stripMentions } from './sanitize.js';
 import { type AnswerStateType, type AnswerUpdate, addUsage, type Usage } from './state.js';
 
 export interface AnswerGraphDeps extends CacheStepDeps {

@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from '../../src/core/knowledge-base.js';
+import { reciprocalRankFusion } from '../../src/core/rank-fusion.js';
 import type { Passage } from '../../src/core/types.js';
-import { reciprocalRankFusion } from '../../src/stores/rank-fusion.js';
 import type { AnswerStateType } from './state.js';
 
 /** The passages a question is answered from, within the asker's audience. */

@@ -1,6 +1,6 @@
 import { Annotation, type BinaryOperatorAggregate } from '@langchain/langgraph';
 import type { Audience, Passage } from '../../src/core/types.js';
-import type { Complexity, Intent } from '../../src/llm/offline-classifier.js';
+import type { Complexity, Intent } from './offline-classifier.js';
 
 /** One question and its answer, as a thread's memory keeps them. */
 export interface Turn {

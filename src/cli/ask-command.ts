@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { renderAnswer } from '../../adapters/terminal/render.js';
-import { describeError } from '../errors.js';
+import { describeError } from '../core/errors.js';
 import type { Services } from '../main.js';
 import { printJson } from './output.js';
 

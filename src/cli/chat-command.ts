@@ -1,6 +1,6 @@
 import { runChat, terminalFileFetcher } from '../../adapters/terminal/chat.js';
+import { describeError } from '../core/errors.js';
 import type { MessageHandler } from '../core/handle-message.js';
-import { describeError } from '../errors.js';
 import type { Services } from '../main.js';
 
 export async function chatCommand(

@@ -1,6 +1,9 @@
 import type { AskContext } from './scope.js';
 import type { Passage } from './types.js';
 
+/** The answer when the documents hold nothing about the question. */
+export const NOT_IN_DOCUMENTS = "I couldn't find anything about that in your documents.";
+
 export interface SourceView {
   n: number;
   doc_id: string;

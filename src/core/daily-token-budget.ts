@@ -1,4 +1,4 @@
-import type { TokenUsageStore } from '../stores/token-usage-store.js';
+import type { TokenUsageStore } from './ports/token-usage-store.js';
 
 /** How many model tokens a tenant may still spend; the answer graph asks before every model call. */
 export interface TokenBudget {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DocentError, describeError, IngestError } from '../errors.js';
+import { DocentError, describeError, IngestError } from './errors.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import type { FileOutcome, Platform, SharedFile } from './message.js';
 import type { DocumentOrigin, Scope } from './types.js';

@@ -1,30 +1,19 @@
-import type { Embedder } from '../ingestion/embedder.js';
 import {
   type IngestionDeps,
   type IngestOutcome,
   type IngestRequest,
   ingestDocument,
-} from '../ingestion/pipeline.js';
-import { type DocumentPreparer, InlinePreparer } from '../ingestion/prepare.js';
-import type { VectorStore } from '../stores/vector-store.js';
+} from './ingest-document.js';
 import { assertAudience, assertTenant } from './scope.js';
 import type { Audience, DocumentRecord, Passage, SearchRequest } from './types.js';
 
-export interface KnowledgeBaseDeps extends Omit<IngestionDeps, 'preparer'> {
-  store: VectorStore;
-  embedder: Embedder;
+export interface KnowledgeBaseDeps extends IngestionDeps {
   topK: number;
-  /** Where documents are extracted, split and embedded; on the calling thread unless given. */
-  preparer?: DocumentPreparer;
 }
 
 /** The documents a tenant has taught Docent: ingest, search within an audience, list, remove. */
 export class KnowledgeBase {
-  private readonly deps: KnowledgeBaseDeps & IngestionDeps;
-
-  constructor(deps: KnowledgeBaseDeps) {
-    this.deps = { ...deps, preparer: deps.preparer ?? new InlinePreparer(deps.chunking, deps.embedder) };
-  }
+  constructor(private readonly deps: KnowledgeBaseDeps) {}
 
   get topK(): number {
     return this.deps.topK;

@@ -1,4 +1,4 @@
-import { DocentError } from '../errors.js';
+import { DocentError } from './errors.js';
 import type { Audience, Scope } from './types.js';
 
 export interface AskContext {

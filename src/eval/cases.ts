@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
+import { DocentError } from '../core/errors.js';
 import type { Passage } from '../core/types.js';
-import { DocentError } from '../errors.js';
 
 export type EvalPart = 'tune' | 'held-out';
 

@@ -1,6 +1,6 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { BoundedMap } from '../stores/trim-oldest.js';
+import { BoundedMap } from './trim-oldest.js';
 
 /** Failed attempts an address may make before it waits. */
 const FREE_FAILURES = 5;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { IngestError } from '../errors.js';
+import { IngestError } from '../core/errors.js';
 import { listZipEntries } from './zip-entries.js';
 
 export type DocumentType = 'pdf' | 'docx' | 'html' | 'markdown' | 'csv' | 'json' | 'text';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { IngestError } from '../errors.js';
+import { IngestError } from '../core/errors.js';
 import { type DocumentType, decodeText, detectType, isBinaryContainer } from './detect.js';
 import { extractDocx } from './extractors/docx.js';
 import { htmlToMarkdown } from './extractors/html.js';

@@ -1,9 +1,9 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { IngestError } from '../errors.js';
+import { IngestError } from '../core/errors.js';
+import { tooLarge } from '../core/ingest-document.js';
 import { guardedLookup, isPrivateHost, PrivateAddressError, type Resolver } from './address-policy.js';
-import { tooLarge } from './pipeline.js';
 
 const TIMEOUT_MS = 30_000;
 const MAX_REDIRECTS = 5;

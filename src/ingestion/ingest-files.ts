@@ -1,6 +1,6 @@
+import { describeError, IngestError } from '../core/errors.js';
 import type { KnowledgeBase } from '../core/knowledge-base.js';
 import type { Scope } from '../core/types.js';
-import { describeError, IngestError } from '../errors.js';
 import { type LocalFile, readLocalFile } from './local-files.js';
 
 export interface FileResult {

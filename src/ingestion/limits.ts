@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../config.js';
-import { IngestError } from '../errors.js';
+import { IngestError } from '../core/errors.js';
 import type { ChunkingOptions } from './split.js';
 
 /** Passages one file may give unless MAX_PASSAGES_PER_FILE says otherwise. */

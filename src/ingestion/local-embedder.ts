@@ -1,5 +1,5 @@
-import type { Embedder } from './embedder.js';
-import { tokenFor, tokenize } from './tokenize.js';
+import type { Embedder } from '../core/ports/embedder.js';
+import { tokenFor, tokenize } from '../core/tokenize.js';
 
 const DIMENSION = 384;
 // Character trigrams let "rotate" find "rotation" and survive typos; words and word pairs carry meaning.

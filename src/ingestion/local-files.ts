@@ -1,7 +1,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { IngestError } from '../errors.js';
-import { tooLarge } from './pipeline.js';
+import { IngestError } from '../core/errors.js';
+import { tooLarge } from '../core/ingest-document.js';
 
 export interface LocalFile {
   absolutePath: string;

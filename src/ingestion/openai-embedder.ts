@@ -1,6 +1,6 @@
 import { OpenAIEmbeddings } from '@langchain/openai';
-import { DocentError, IngestError } from '../errors.js';
-import { type Embedder, vectorProblem } from './embedder.js';
+import { DocentError, IngestError } from '../core/errors.js';
+import { type Embedder, vectorProblem } from '../core/ports/embedder.js';
 
 export interface OpenAIEmbedderOptions {
   apiKey: string;

@@ -1,25 +1,9 @@
-import { IngestError } from '../errors.js';
-import type { Embedder } from './embedder.js';
+import { IngestError } from '../core/errors.js';
+import type { DocumentPreparer, PreparedDocument } from '../core/ports/document-preparer.js';
+import type { Embedder } from '../core/ports/embedder.js';
 import { extractDocument } from './extract.js';
 import { limitsFor, tooMuchText } from './limits.js';
 import { type ChunkingOptions, splitText } from './split.js';
-
-/** A document made ready to store: its title, its passages and, when embedded here, their vectors. */
-export interface PreparedDocument {
-  title: string;
-  texts: string[];
-  /** One per passage; absent when the embedder runs elsewhere (a remote endpoint). */
-  vectors?: Float32Array[];
-}
-
-/**
- * Extract → split → embed: the CPU-heavy part of ingestion, with no store in reach, so it can
- * run on another thread. Throws an `IngestError` for a file that cannot be read.
- */
-export interface DocumentPreparer {
-  prepare(bytes: Uint8Array, source: string): Promise<PreparedDocument>;
-  close(): Promise<void>;
-}
 
 const EMBED_BATCH = 128;
 

@@ -1,10 +1,11 @@
 import type { Worker } from 'node:worker_threads';
-import { type ErrorCode, IngestError } from '../errors.js';
+import { type ErrorCode, IngestError } from '../core/errors.js';
+import type { DocumentPreparer, PreparedDocument } from '../core/ports/document-preparer.js';
+import type { Embedder } from '../core/ports/embedder.js';
 import { type RemoteError, type RpcLink, rpcLink } from '../threads/rpc.js';
 import { startThread } from '../threads/start-thread.js';
-import type { Embedder } from './embedder.js';
 import { LocalEmbedder } from './local-embedder.js';
-import { type DocumentPreparer, embedPassages, InlinePreparer, type PreparedDocument } from './prepare.js';
+import { embedPassages, InlinePreparer } from './prepare.js';
 import type { PreparedOnThread, PrepareThreadData } from './prepare-thread/protocol.js';
 import type { ChunkingOptions } from './split.js';
 

@@ -1,5 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
-import { IngestError } from '../errors.js';
+import { IngestError } from '../core/errors.js';
 
 export interface ZipEntry {
   name: string;

@@ -1,6 +1,7 @@
 import { ChatOpenAI } from '@langchain/openai';
 import type { Config } from '../config.js';
-import { type ModelTiers, StructuredChatModel } from './chat-models.js';
+import type { ModelTiers } from '../core/ports/language-model.js';
+import { StructuredChatModel } from './chat-models.js';
 
 /** Cheap and strong tiers on any OpenAI-compatible endpoint; none without a key (offline mode). */
 export function createOpenAIModels(config: Config): ModelTiers {

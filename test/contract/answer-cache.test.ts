@@ -5,14 +5,12 @@ import { LRUCache } from 'lru-cache';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAnswerCache, createKnowledgeVersions } from '../../src/backends.js';
 import { loadConfig } from '../../src/config.js';
+import type { AnswerCache, CachedAnswer } from '../../src/core/ports/answer-cache.js';
+import type { KnowledgeVersions } from '../../src/core/ports/knowledge-versions.js';
 import { createLogger } from '../../src/logger.js';
-import type { AnswerCache, CachedAnswer } from '../../src/stores/answer-cache.js';
-import { KeyvAnswerCache } from '../../src/stores/keyv-answer-cache.js';
-import {
-  KeyvKnowledgeVersions,
-  type KnowledgeVersions,
-  MemoryKnowledgeVersions,
-} from '../../src/stores/knowledge-versions.js';
+import { KeyvAnswerCache } from '../../src/stores/keyv/keyv-answer-cache.js';
+import { KeyvKnowledgeVersions } from '../../src/stores/keyv/keyv-knowledge-versions.js';
+import { MemoryKnowledgeVersions } from '../../src/stores/memory/memory-knowledge-versions.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const value: CachedAnswer = {

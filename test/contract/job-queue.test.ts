@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { QueueEvents, type Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
+import { IngestError } from '../../src/core/errors.js';
 import type { IngestJob, JobQueue, JobRunInfo } from '../../src/core/ingest-jobs.js';
 import type { FileOutcome } from '../../src/core/message.js';
-import { IngestError } from '../../src/errors.js';
-import { BullJobQueue } from '../../src/stores/bullmq-job-queue.js';
-import { JournalJobQueue, type RetryPolicy } from '../../src/stores/journal-job-queue.js';
+import { JournalJobQueue, type RetryPolicy } from '../../src/stores/local/journal-job-queue.js';
+import { BullJobQueue } from '../../src/stores/redis/bullmq-job-queue.js';
 
 const POLICY: RetryPolicy = { attempts: 3, backoffMs: 20, concurrency: 2 };
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RedisTokenUsageStore } from '../../src/stores/redis-token-usage-store.js';
-import { MemoryTokenUsageStore, type TokenUsageStore } from '../../src/stores/token-usage-store.js';
+import type { TokenUsageStore } from '../../src/core/ports/token-usage-store.js';
+import { MemoryTokenUsageStore } from '../../src/stores/memory/memory-token-usage-store.js';
+import { RedisTokenUsageStore } from '../../src/stores/redis/redis-token-usage-store.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const connections: Redis[] = [];

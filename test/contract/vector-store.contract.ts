@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { VectorStore } from '../../src/core/ports/vector-store.js';
 import type { Chunk, DocumentRecord, Scope } from '../../src/core/types.js';
 import { embedLocally } from '../../src/ingestion/local-embedder.js';
-import type { VectorStore } from '../../src/stores/vector-store.js';
 
 const EMBEDDER = { id: 'local-hash-v1', dimension: 384 };
 

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import type { StoredDocument } from '../../src/stores/lance-schema.js';
-import { LanceVectorStore } from '../../src/stores/lance-vector-store.js';
-import { type MemoryRecord, MemoryVectorStore } from '../../src/stores/memory-vector-store.js';
+import type { StoredDocument } from '../../src/stores/lance/lance-schema.js';
+import { LanceVectorStore } from '../../src/stores/lance/lance-vector-store.js';
+import { type MemoryRecord, MemoryVectorStore } from '../../src/stores/memory/memory-vector-store.js';
 import { type RecordWriteFailure, vectorStoreContract } from './vector-store.contract.js';
 
 const dirs: string[] = [];

@@ -1,4 +1,4 @@
-import type { AnswerOutput, ClassificationOutput } from '../../src/llm/chat-models.js';
+import type { AnswerOutput, ClassificationOutput } from '../../src/core/ports/language-model.js';
 import { contentText } from '../fakes/openai/chat.js';
 import type { ChatRequest, FakeOpenAI, Reply } from '../fakes/openai-server.js';
 

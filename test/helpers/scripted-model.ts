@@ -3,7 +3,7 @@ import type {
   ClassificationOutput,
   LanguageModel,
   ModelReply,
-} from '../../src/llm/chat-models.js';
+} from '../../src/core/ports/language-model.js';
 
 /** An in-process model with scripted replies and no latency: isolates the pipeline's own time. */
 export class ScriptedModel implements LanguageModel {

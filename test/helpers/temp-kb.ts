@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KnowledgeBase } from '../../src/core/knowledge-base.js';
-import type { Embedder } from '../../src/ingestion/embedder.js';
+import type { Embedder } from '../../src/core/ports/embedder.js';
 import { LocalEmbedder } from '../../src/ingestion/local-embedder.js';
-import { LanceVectorStore } from '../../src/stores/lance-vector-store.js';
+import { InlinePreparer } from '../../src/ingestion/prepare.js';
+import { LanceVectorStore } from '../../src/stores/lance/lance-vector-store.js';
 
 /** Counts embedding calls so tests can prove that unchanged documents cost no embedding work. */
 export class CountingEmbedder implements Embedder {
@@ -38,7 +39,7 @@ export async function tempLanceKnowledgeBase(options: { chunkSize?: number } = {
   const kb = new KnowledgeBase({
     store,
     embedder,
-    chunking: { size: options.chunkSize ?? 400, overlap: 40 },
+    preparer: new InlinePreparer({ size: options.chunkSize ?? 400, overlap: 40 }, embedder),
     maxFileBytes: 1024 * 1024,
     topK: 5,
     onChange: (tenantId, scope) => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ThrottleLimits } from '../../src/stores/bottleneck-throttle.js';
-import { ClusteredThrottle } from '../../src/stores/clustered-throttle.js';
+import type { ThrottleLimits } from '../../src/stores/local/bottleneck-throttle.js';
+import { ClusteredThrottle } from '../../src/stores/redis/clustered-throttle.js';
 import { RedisServer } from '../helpers/redis-server.js';
 import { until } from '../helpers/until.js';
 

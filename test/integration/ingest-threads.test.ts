@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { IngestError } from '../../src/errors.js';
+import { IngestError } from '../../src/core/errors.js';
 import { LocalEmbedder } from '../../src/ingestion/local-embedder.js';
 import { InlinePreparer } from '../../src/ingestion/prepare.js';
 import { ThreadPreparer } from '../../src/ingestion/thread-preparer.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LanceVectorStore } from '../../src/stores/lance-vector-store.js';
+import { LanceVectorStore } from '../../src/stores/lance/lance-vector-store.js';
 import { bytesOf, tempLanceKnowledgeBase } from '../helpers/temp-kb.js';
 
 type Ctx = Awaited<ReturnType<typeof tempLanceKnowledgeBase>>;

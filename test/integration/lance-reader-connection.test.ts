@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import { LocalEmbedder } from '../../src/ingestion/local-embedder.js';
-import { LanceVectorStore } from '../../src/stores/lance-vector-store.js';
+import { InlinePreparer } from '../../src/ingestion/prepare.js';
+import { LanceVectorStore } from '../../src/stores/lance/lance-vector-store.js';
 import { bytesOf, tempLanceKnowledgeBase } from '../helpers/temp-kb.js';
 
 // Two connections to one data directory, as two processes sharing it (through Redis): one writes,
@@ -28,7 +29,7 @@ beforeAll(async () => {
   readerKb = new KnowledgeBase({
     store: reader,
     embedder,
-    chunking: { size: 400, overlap: 40 },
+    preparer: new InlinePreparer({ size: 400, overlap: 40 }, embedder),
     maxFileBytes: 1024 * 1024,
     topK: 5,
   });

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { afterEach, expect, it } from 'vitest';
+import { documentId, sha256 } from '../../src/core/ingest-document.js';
 import { KnowledgeBase } from '../../src/core/knowledge-base.js';
 import { embedLocally, LocalEmbedder } from '../../src/ingestion/local-embedder.js';
-import { documentId, sha256 } from '../../src/ingestion/pipeline.js';
-import { chunkSchema, documentSchema } from '../../src/stores/lance-schema.js';
-import { LanceVectorStore } from '../../src/stores/lance-vector-store.js';
+import { InlinePreparer } from '../../src/ingestion/prepare.js';
+import { chunkSchema, documentSchema } from '../../src/stores/lance/lance-schema.js';
+import { LanceVectorStore } from '../../src/stores/lance/lance-vector-store.js';
 
 const arrow = createRequire(import.meta.url)('apache-arrow') as typeof import('apache-arrow');
 // Tables as the previous version wrote them: the columns added since are the nullable ones.
@@ -69,7 +70,7 @@ it('reads documents stored before origins were recorded as the admin’s, and ke
     const kb = new KnowledgeBase({
       store,
       embedder,
-      chunking: { size: 400, overlap: 40 },
+      preparer: new InlinePreparer({ size: 400, overlap: 40 }, embedder),
       maxFileBytes: 1 << 20,
       topK: 5,
     });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IngestError } from '../../src/errors.js';
+import { IngestError } from '../../src/core/errors.js';
 import { prepareDocument } from '../../src/ingestion/prepare.js';
 import { isMostlyEncoded, splitText } from '../../src/ingestion/split.js';
 import { bytesOf, tempLanceKnowledgeBase } from '../helpers/temp-kb.js';

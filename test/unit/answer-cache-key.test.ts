@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerCacheKey } from '../../graphs/answer/cache-key.js';
 import type { Audience } from '../../src/core/types.js';
-import { MemoryKnowledgeVersions } from '../../src/stores/knowledge-versions.js';
+import { MemoryKnowledgeVersions } from '../../src/stores/memory/memory-knowledge-versions.js';
 
 const inChannel = (tenantId: string, channel: string): Audience => ({
   tenantId,

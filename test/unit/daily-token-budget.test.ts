@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DailyTokenBudget, utcDay } from '../../src/core/daily-token-budget.js';
-import { MemoryTokenUsageStore } from '../../src/stores/token-usage-store.js';
+import { MemoryTokenUsageStore } from '../../src/stores/memory/memory-token-usage-store.js';
 
 describe('a daily token budget', () => {
   it('allows model calls until the day’s tokens are spent, then refuses until 00:00 UTC', async () => {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { DataDirBusyError, DataDirLock } from '../../src/stores/data-dir-lock.js';
+import { DataDirBusyError, DataDirLock } from '../../src/stores/local/data-dir-lock.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -66,7 +66,7 @@ it('keeps another process out while this one holds the lock, and lets it in once
         '--import',
         'tsx',
         '-e',
-        `import('${path.resolve('src/stores/data-dir-lock.ts')}').then((m) => m.DataDirLock.acquire(${JSON.stringify(dir)}, 'ingest')).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); })`,
+        `import('${path.resolve('src/stores/local/data-dir-lock.ts')}').then((m) => m.DataDirLock.acquire(${JSON.stringify(dir)}, 'ingest')).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); })`,
       ],
       { encoding: 'utf8' },
     );

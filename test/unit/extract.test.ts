@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IngestError } from '../../src/errors.js';
+import { IngestError } from '../../src/core/errors.js';
 import { extractDocument } from '../../src/ingestion/extract.js';
 import { limitsFor } from '../../src/ingestion/limits.js';
 import { listZipEntries } from '../../src/ingestion/zip-entries.js';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ensureLanceCpuThreads } from '../../src/stores/lance-threads.js';
+import { ensureLanceCpuThreads } from '../../src/stores/lance/lance-threads.js';
 
 describe('LanceDB CPU threads', () => {
   it('gives the pool at least four threads, so full-text index builds cannot wait for themselves', () => {

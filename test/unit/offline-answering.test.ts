@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { extractiveAnswer, quotedAnswer } from '../../graphs/answer/extractive-answerer.js';
+import { classifyOffline } from '../../graphs/answer/offline-classifier.js';
+import { stripMentions } from '../../graphs/answer/sanitize.js';
+import { sentencesOf } from '../../graphs/answer/sentences.js';
 import type { Passage } from '../../src/core/types.js';
-import { extractiveAnswer, quotedAnswer } from '../../src/llm/extractive-answerer.js';
-import { classifyOffline } from '../../src/llm/offline-classifier.js';
-import { stripMentions } from '../../src/llm/sanitize.js';
-import { sentencesOf } from '../../src/llm/sentences.js';
 
 const passage = (text: string, title = 'Doc'): Passage => ({
   chunkId: 'c',

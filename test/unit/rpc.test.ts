@@ -1,6 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IngestError } from '../../src/errors.js';
+import { IngestError } from '../../src/core/errors.js';
 import { moving, type RemoteError, rpcLink } from '../../src/threads/rpc.js';
 
 // The two ends of a MessageChannel behave as a worker and its parentPort do: structured cloning,

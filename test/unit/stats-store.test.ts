@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { NOT_IN_DOCUMENTS } from '../../src/llm/extractive-answerer.js';
-import { type AnsweredRecord, MemoryStatsStore } from '../../src/stores/stats-store.js';
+import { NOT_IN_DOCUMENTS } from '../../src/core/ask.js';
+import type { AnsweredRecord } from '../../src/core/ports/stats-store.js';
+import { MemoryStatsStore } from '../../src/stores/memory/memory-stats-store.js';
 
 const DAY = 86_400_000;
 const NOV_27 = Date.UTC(2026, 10, 27, 12);

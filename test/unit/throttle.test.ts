@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BottleneckThrottle } from '../../src/stores/bottleneck-throttle.js';
+import { BottleneckThrottle } from '../../src/stores/local/bottleneck-throttle.js';
 import { until } from '../helpers/until.js';
 
 const slow = (ms: number, value: string) => () =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedMap } from '../../src/stores/trim-oldest.js';
+import { BoundedMap } from '../../src/http/trim-oldest.js';
 
 describe('BoundedMap', () => {
   it('leaves a map within its bound alone', () => {

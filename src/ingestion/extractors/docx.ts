@@ -1,5 +1,5 @@
 import mammoth from 'mammoth';
-import { IngestError } from '../../errors.js';
+import { IngestError } from '../../core/errors.js';
 import { assertNotZipBomb, openBoundedZip } from '../zip-entries.js';
 import { htmlToMarkdown } from './html.js';
 

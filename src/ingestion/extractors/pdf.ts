@@ -1,5 +1,5 @@
 import { getDocumentProxy } from 'unpdf';
-import { IngestError } from '../../errors.js';
+import { IngestError } from '../../core/errors.js';
 import type { TextBudget } from '../limits.js';
 
 type PdfDocument = Awaited<ReturnType<typeof getDocumentProxy>>;

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { IngestError } from '../../errors.js';
+import { IngestError } from '../../core/errors.js';
 import { MAX_JSON_DEPTH, type TextBudget } from '../limits.js';
 
 /**
