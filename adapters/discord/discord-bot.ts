@@ -13,8 +13,8 @@ import {
   type MessageHandler,
   type MessageHooks,
 } from '../../src/core/handle-message.js';
-import type { IngestJob } from '../../src/core/ingest-jobs.js';
 import type { FileOutcome, InboundMessage, MessageOutcome, SharedFile } from '../../src/core/message.js';
+import type { IngestJob } from '../../src/core/ports/job-queue.js';
 import type { StatsStore } from '../../src/core/ports/stats-store.js';
 import type { Logger } from '../../src/logger.js';
 import { registerDiscordCommands } from './commands.js';

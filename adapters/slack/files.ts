@@ -1,7 +1,7 @@
 import { IngestError } from '../../src/core/errors.js';
 import { tooLarge } from '../../src/core/ingest-document.js';
-import type { FileFetcher } from '../../src/core/ingest-jobs.js';
 import type { SharedFile } from '../../src/core/message.js';
+import type { FileFetcher } from '../../src/core/ports/job-queue.js';
 import { fetchUrl } from '../../src/ingestion/fetch-url.js';
 
 export interface SlackFile {

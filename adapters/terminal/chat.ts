@@ -3,8 +3,8 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { AnswerResult } from '../../src/core/ask.js';
 import type { MessageHandler } from '../../src/core/handle-message.js';
-import type { FileFetcher } from '../../src/core/ingest-jobs.js';
 import type { FileOutcome, InboundMessage, MessageOutcome, SharedFile } from '../../src/core/message.js';
+import type { FileFetcher } from '../../src/core/ports/job-queue.js';
 import { collectFiles, readLocalFile } from '../../src/ingestion/local-files.js';
 import { renderAnswer, renderFilesAdded, renderSources } from './render.js';
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Answerer, AnswerRequest, AnswerResult } from './ask.js';
 import { ThrottledError } from './errors.js';
-import { type IngestJob, type IngestJobs, ingestJobId } from './ingest-jobs.js';
+import { type IngestJobs, ingestJobId } from './ingest-jobs.js';
 import type { FileOutcome, InboundMessage, MessageOutcome } from './message.js';
 import type { DedupeStore } from './ports/dedupe-store.js';
+import type { IngestJob } from './ports/job-queue.js';
 import type { Throttle } from './ports/throttle.js';
 import type { Scope } from './types.js';
 

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { QueueEvents, type Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IngestError } from '../../src/core/errors.js';
-import type { IngestJob, JobQueue, JobRunInfo } from '../../src/core/ingest-jobs.js';
 import type { FileOutcome } from '../../src/core/message.js';
+import type { IngestJob, JobQueue, JobRunInfo } from '../../src/core/ports/job-queue.js';
 import { JournalJobQueue, type RetryPolicy } from '../../src/stores/local/journal-job-queue.js';
 import { BullJobQueue } from '../../src/stores/redis/bullmq-job-queue.js';
 

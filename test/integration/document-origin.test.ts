@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IngestJob, ingestJobId } from '../../src/core/ingest-jobs.js';
+import { ingestJobId } from '../../src/core/ingest-jobs.js';
+import type { IngestJob } from '../../src/core/ports/job-queue.js';
 import { type RunningService, startHttpService } from '../helpers/http-service.js';
 
 const ADMIN = 'admin-secret';

@@ -2,9 +2,16 @@ import { type FileHandle, mkdir, open, readFile, rename } from 'node:fs/promises
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { describeError } from '../../core/errors.js';
-import type { FailedJob, IngestJob, JobQueue, JobResult, JobRunInfo } from '../../core/ingest-jobs.js';
-import { type AbandonedJobHandler, interruptedReason, isPermanent } from '../../core/ingest-jobs.js';
+import { interruptedReason, isPermanent } from '../../core/ingest-jobs.js';
 import type { FileOutcome } from '../../core/message.js';
+import type {
+  AbandonedJobHandler,
+  FailedJob,
+  IngestJob,
+  JobQueue,
+  JobResult,
+  JobRunInfo,
+} from '../../core/ports/job-queue.js';
 
 export interface RetryPolicy {
   /** Tries per job, the first included. */

@@ -1,3 +1,4 @@
+import type { FileOutcome } from '../../core/message.js';
 import type {
   AbandonedJobHandler,
   FailedJob,
@@ -5,8 +6,7 @@ import type {
   JobQueue,
   JobResult,
   JobRunInfo,
-} from '../../core/ingest-jobs.js';
-import type { FileOutcome } from '../../core/message.js';
+} from '../../core/ports/job-queue.js';
 
 /**
  * A job queue opened on first use. Commands that never ingest a shared file (ask, docs list,

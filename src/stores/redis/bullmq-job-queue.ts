@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { describeError } from '../../core/errors.js';
+import { interruptedReason, isPermanent } from '../../core/ingest-jobs.js';
+import type { FileOutcome } from '../../core/message.js';
 import type {
   AbandonedJobHandler,
   FailedJob,
@@ -9,9 +11,7 @@ import type {
   JobQueue,
   JobResult,
   JobRunInfo,
-} from '../../core/ingest-jobs.js';
-import { interruptedReason, isPermanent } from '../../core/ingest-jobs.js';
-import type { FileOutcome } from '../../core/message.js';
+} from '../../core/ports/job-queue.js';
 import type { RetryPolicy } from '../local/journal-job-queue.js';
 
 export interface BullQueueOptions extends RetryPolicy {
