@@ -193,7 +193,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
 }
 
 /** A chat platform connection the service runs alongside its HTTP server. */
-export interface Platform {
+export interface RunningPlatform {
   name: string;
   start(): Promise<void>;
   ready(): Promise<void>;
@@ -203,8 +203,8 @@ export interface Platform {
 }
 
 /** The platforms the configuration switches on. */
-export async function createPlatforms(services: Services): Promise<Platform[]> {
-  const platforms: Platform[] = [];
+export async function createPlatforms(services: Services): Promise<RunningPlatform[]> {
+  const platforms: RunningPlatform[] = [];
   const { config } = services;
   if (config.slack) {
     const { SlackBot } = await import('../adapters/slack/slack-bot.js');
@@ -218,6 +218,7 @@ export async function createPlatforms(services: Services): Promise<Platform[]> {
     const fetchSlackFile = slackFileFetcher(config.slack.botToken, {
       apiUrl: config.slack.apiUrl,
       allowPrivateUrls: config.allowPrivateUrls,
+      download: fetchUrl,
     });
     services.jobs.register('slack', fetchSlackFile, (job, outcome) => bot.notifyIngest(job, outcome));
     const listener = bot.requestListener;

@@ -2,7 +2,7 @@ import { IngestError } from '../../src/core/errors.js';
 import { tooLarge } from '../../src/core/ingest-document.js';
 import type { SharedFile } from '../../src/core/message.js';
 import type { FileFetcher } from '../../src/core/ports/job-queue.js';
-import { fetchUrl } from '../../src/ingestion/fetch-url.js';
+import type { UrlDownload } from '../../src/core/ports/url-download.js';
 
 export interface SlackFile {
   id: string;
@@ -40,6 +40,8 @@ export interface SlackFileFetcherOptions {
   apiUrl?: string;
   /** ALLOW_PRIVATE_URLS, for hops a redirect leads away from Slack. */
   allowPrivateUrls?: boolean;
+  /** How a file is downloaded once its link is known to be Slack's. */
+  download: UrlDownload;
 }
 
 /** Whether a download link is one the bot token may be sent to. */
@@ -56,7 +58,7 @@ export function isSlackFileLink(url: string, apiUrl?: string): boolean {
  * refused before a request is made. Slack answers a wrong or under-scoped token with its sign-in
  * page (HTTP 200, HTML): that is an auth error, not a document.
  */
-export function slackFileFetcher(botToken: string, options: SlackFileFetcherOptions = {}): FileFetcher {
+export function slackFileFetcher(botToken: string, options: SlackFileFetcherOptions): FileFetcher {
   const trustedOrigins = options.apiUrl ? [new URL(options.apiUrl).origin] : [];
   return async ({ name, size, url, type }, maxBytes) => {
     if (size !== undefined && size > maxBytes) throw tooLarge(name, size, maxBytes);
@@ -68,7 +70,7 @@ export function slackFileFetcher(botToken: string, options: SlackFileFetcherOpti
         `${name}: ${host} is not a Slack file link; Docent only downloads shared files from Slack.`,
       );
     }
-    const download = fetchUrl(url, {
+    const download = options.download(url, {
       headers: { authorization: `Bearer ${botToken}` },
       allowPrivate: options.allowPrivateUrls,
       trustedOrigins,

@@ -4,13 +4,12 @@ import type { Readable, Writable } from 'node:stream';
 import type { AnswerResult } from '../../src/core/ask.js';
 import type { MessageHandler } from '../../src/core/handle-message.js';
 import type { FileOutcome, InboundMessage, MessageOutcome, SharedFile } from '../../src/core/message.js';
-import type { FileFetcher } from '../../src/core/ports/job-queue.js';
-import { collectFiles, readLocalFile } from '../../src/ingestion/local-files.js';
 import { renderAnswer, renderFilesAdded, renderSources } from './render.js';
 
-/** The terminal's shared files are paths on this machine. */
-export const terminalFileFetcher: FileFetcher = (file, maxBytes) =>
-  readLocalFile({ absolutePath: file.url, source: file.name })(maxBytes);
+/** The files a path names (a file, or every document under a folder), and why others could not be read. */
+export type FileCollector = (
+  paths: string[],
+) => Promise<{ files: { source: string; absolutePath: string }[]; errors: Error[] }>;
 
 export interface ChatOptions {
   handleMessage: MessageHandler;
@@ -20,6 +19,8 @@ export interface ChatOptions {
   /** Interactive terminal: prompts and a progress line. Otherwise plain lines, for scripts. */
   interactive: boolean;
   greeting?: string;
+  /** What `/files <path>` shares: the terminal's shared files are paths on this machine. */
+  collectFiles: FileCollector;
 }
 
 const HELP =
@@ -68,7 +69,9 @@ export async function runChat(options: ChatOptions): Promise<void> {
       else
         say(
           renderFilesAdded(
-            await addFiles(target, (shared) => send(`indexing ${shared.length} file(s)`, '', shared)),
+            await addFiles(target, options.collectFiles, (shared) =>
+              send(`indexing ${shared.length} file(s)`, '', shared),
+            ),
           ),
         );
     } else if (line.startsWith('/')) say(`Unknown command ${line.split(' ')[0]}. ${HELP}`);
@@ -110,6 +113,7 @@ function terminalMessage(
 /** Shares every file under `target` in one message, and returns what became of each. */
 async function addFiles(
   target: string,
+  collectFiles: FileCollector,
   share: (files: SharedFile[]) => Promise<MessageOutcome>,
 ): Promise<FileOutcome[]> {
   const { files, errors } = await collectFiles([target]);

@@ -1,4 +1,11 @@
-import { runChat, terminalFileFetcher } from '../../adapters/terminal/chat.js';
+import { runChat } from '../../adapters/terminal/chat.js';
+import type { FileFetcher } from '../core/ports/job-queue.js';
+import { collectFiles, readLocalFile } from '../ingestion/local-files.js';
+
+/** The terminal's shared files are paths on this machine. */
+const terminalFileFetcher: FileFetcher = (file, maxBytes) =>
+  readLocalFile({ absolutePath: file.url, source: file.name })(maxBytes);
+
 import { describeError } from '../core/errors.js';
 import type { MessageHandler } from '../core/handle-message.js';
 import type { Services } from '../main.js';
@@ -15,6 +22,7 @@ export async function chatCommand(
     output: process.stdout,
     interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
     greeting: options.greeting,
+    collectFiles,
   });
   return 0;
 }

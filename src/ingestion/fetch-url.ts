@@ -3,19 +3,14 @@ import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { IngestError } from '../core/errors.js';
 import { tooLarge } from '../core/ingest-document.js';
+import type { UrlDownloadOptions } from '../core/ports/url-download.js';
 import { guardedLookup, isPrivateHost, PrivateAddressError, type Resolver } from './address-policy.js';
 
 const TIMEOUT_MS = 30_000;
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-export interface FetchUrlOptions {
-  /** Sent to the URL's own origin only, never to another origin a redirect leads to (a token stays home). */
-  headers?: Record<string, string>;
-  /** ALLOW_PRIVATE_URLS: loopback, private and link-local addresses may be fetched too. */
-  allowPrivate?: boolean;
-  /** Origins the configuration names (a self-hosted or fake platform API): reachable wherever they are. */
-  trustedOrigins?: string[];
+export interface FetchUrlOptions extends UrlDownloadOptions {
   /** How host names are resolved before connecting; tests give their own. */
   resolve?: Resolver;
   timeoutMs?: number;

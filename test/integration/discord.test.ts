@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerPayloads } from '../../adapters/discord/render.js';
 import { loadConfig } from '../../src/config.js';
 import type { AnswerResult } from '../../src/core/ask.js';
-import { createPlatforms, createServices, type Platform, type Services } from '../../src/main.js';
+import { createPlatforms, createServices, type RunningPlatform, type Services } from '../../src/main.js';
 import {
   APP_ID,
   type FakeDiscord,
@@ -22,7 +22,7 @@ import { until } from '../helpers/until.js';
 let discord: FakeDiscord;
 let openai: FakeOpenAI;
 let services: Services;
-let platforms: Platform[];
+let platforms: RunningPlatform[];
 let dir: string;
 
 const posted = (channelId: string) =>

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { createPlatforms, createServices, type Platform, type Services } from '../../src/main.js';
+import { createPlatforms, createServices, type RunningPlatform, type Services } from '../../src/main.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai-server.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { makePdf } from '../helpers/make-files.js';
@@ -16,7 +16,7 @@ import { until } from '../helpers/until.js';
 let slack: FakeSlack;
 let openai: FakeOpenAI;
 let services: Services;
-let platforms: Platform[];
+let platforms: RunningPlatform[];
 let dir: string;
 
 const callback = eventCallback;

@@ -7,7 +7,8 @@ import { slackFileFetcher, slackSharedFile } from '../../adapters/slack/files.js
 import { loadConfig } from '../../src/config.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { buildHttpServer } from '../../src/http/server.js';
-import { createPlatforms, createServices, type Platform, type Services } from '../../src/main.js';
+import { fetchUrl } from '../../src/ingestion/fetch-url.js';
+import { createPlatforms, createServices, type RunningPlatform, type Services } from '../../src/main.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai-server.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { makePdf } from '../helpers/make-files.js';
@@ -20,7 +21,7 @@ const SECRET = 'signing-secret';
 let slack: FakeSlack;
 let openai: FakeOpenAI;
 let services: Services;
-let platforms: Platform[];
+let platforms: RunningPlatform[];
 let app: FastifyInstance;
 let url: string;
 let dir: string;
@@ -442,7 +443,7 @@ describe('Slack file downloads', () => {
     slack.files.set('F3', { id: 'F3', name: 'notes.txt', content: 'real notes' });
     const base = slack.apiUrl.replace('/api/', '');
     const file = { id: 'F3', name: 'notes.txt', filetype: 'text', url_private_download: `${base}/files/F3` };
-    const fakeSlack = { apiUrl: slack.apiUrl };
+    const fakeSlack = { apiUrl: slack.apiUrl, download: fetchUrl };
     await expect(slackFileFetcher('xoxb-wrong', fakeSlack)(slackSharedFile(file), 1_000_000)).rejects.toThrow(
       'notes.txt: Slack sent its sign-in page instead of the file; the bot token needs the files:read scope.',
     );
