@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { createServices } from '../src/composition/services.js';
 import { loadConfig } from '../src/config.js';
 import { ingestFiles } from '../src/ingestion/ingest-files.js';
 import { collectFiles } from '../src/ingestion/local-files.js';
-import { createServices } from '../src/main.js';
 import { writeMixedCorpus } from './corpus.js';
 
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '50' } } });

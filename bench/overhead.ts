@@ -4,9 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { createServices } from '../src/composition/services.js';
 import { loadConfig } from '../src/config.js';
 import { percentile } from '../src/eval/evaluate.js';
-import { createServices } from '../src/main.js';
 import { ScriptedModel } from '../test/helpers/scripted-model.js';
 import { loadSyntheticPassages } from './synthetic.js';
 

@@ -5,7 +5,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GraphAnswerer } from '../graphs/answer/answerer.js';
-import { composeAnswerGraph, createAnswerCache, createKnowledgeVersions } from '../src/backends.js';
+import {
+  composeAnswerGraph,
+  createAnswerCache,
+  createKnowledgeVersions,
+} from '../src/composition/backends.js';
+import { createServices, type Services } from '../src/composition/services.js';
 import { loadConfig } from '../src/config.js';
 import type { Answerer } from '../src/core/ask.js';
 import type { KnowledgeBase } from '../src/core/knowledge-base.js';
@@ -14,7 +19,6 @@ import { type EvalCase, parseEvalCases } from '../src/eval/cases.js';
 import { ingestFiles } from '../src/ingestion/ingest-files.js';
 import { collectFiles } from '../src/ingestion/local-files.js';
 import { createOpenAIModels } from '../src/llm/openai-models.js';
-import { createServices, type Services } from '../src/main.js';
 
 export type Retrieval = NonNullable<SearchRequest['mode']>;
 

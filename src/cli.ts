@@ -6,9 +6,9 @@ import { demoCommand, inDemoDataDir } from './cli/demo-command.js';
 import { listDocsCommand, removeDocsCommand } from './cli/docs-command.js';
 import { evalCommand } from './cli/eval-command.js';
 import { ingestCommand } from './cli/ingest-command.js';
+import type { Services } from './composition/services.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { describeError } from './core/errors.js';
-import type { Services } from './main.js';
 
 /**
  * Opens the services for one command, runs it, closes them, and sets the exit status. A command
@@ -24,7 +24,7 @@ function run<A extends unknown[]>(
     try {
       const config = (options.adjust ?? ((c: Config) => c))(loadConfig());
       // Loaded here, not at start-up: `docent --help` has no use for the services' modules.
-      const { createServices } = await import('./main.js');
+      const { createServices } = await import('./composition/services.js');
       services = await createServices(config, { command, claimDataDir: options.writes });
       process.exitCode = await action(services, ...args);
     } catch (err) {

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { renderAnswer } from '../../adapters/terminal/render.js';
+import type { Services } from '../composition/services.js';
 import { describeError } from '../core/errors.js';
-import type { Services } from '../main.js';
 import { printJson } from './output.js';
 
 export async function askCommand(

@@ -6,9 +6,9 @@ import { collectFiles, readLocalFile } from '../ingestion/local-files.js';
 const terminalFileFetcher: FileFetcher = (file, maxBytes) =>
   readLocalFile({ absolutePath: file.url, source: file.name })(maxBytes);
 
+import type { Services } from '../composition/services.js';
 import { describeError } from '../core/errors.js';
 import type { MessageHandler } from '../core/handle-message.js';
-import type { Services } from '../main.js';
 
 export async function chatCommand(
   services: Services,

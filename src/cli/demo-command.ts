@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Services } from '../composition/services.js';
 import type { Config } from '../config.js';
 import { ingestFiles } from '../ingestion/ingest-files.js';
 import { collectFiles } from '../ingestion/local-files.js';
-import type { Services } from '../main.js';
 import { chatCommand } from './chat-command.js';
 import { createIngestReporter } from './ingest-progress.js';
 

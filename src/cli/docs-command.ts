@@ -1,5 +1,5 @@
+import type { Services } from '../composition/services.js';
 import { type DocumentOrigin, documentView, isOperatorOrigin } from '../core/types.js';
-import type { Services } from '../main.js';
 import { printJson } from './output.js';
 
 export async function listDocsCommand(

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import type { Services } from '../composition/services.js';
 import type { EvalPart } from '../eval/cases.js';
 import { type EvalReport, evaluateCases, parseEvalCases, summarize } from '../eval/evaluate.js';
-import type { Services } from '../main.js';
 import { printJson } from './output.js';
 
 const PARTS: EvalPart[] = ['tune', 'held-out'];

@@ -1,7 +1,7 @@
+import type { Services } from '../composition/services.js';
 import { assertScope } from '../core/scope.js';
 import { type FileResult, failedFile, ingestFiles } from '../ingestion/ingest-files.js';
 import { collectFiles } from '../ingestion/local-files.js';
-import type { Services } from '../main.js';
 import { createIngestReporter } from './ingest-progress.js';
 import { printJson } from './output.js';
 

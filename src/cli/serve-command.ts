@@ -1,7 +1,8 @@
+import { createPlatforms } from '../composition/platforms.js';
+import { createServices } from '../composition/services.js';
 import type { Config } from '../config.js';
 import { createMetrics } from '../http/metrics.js';
 import { buildHttpServer } from '../http/server.js';
-import { createPlatforms, createServices } from '../main.js';
 
 const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
 

@@ -3,7 +3,7 @@ import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 import { LRUCache } from 'lru-cache';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAnswerCache, createKnowledgeVersions } from '../../src/backends.js';
+import { createAnswerCache, createKnowledgeVersions } from '../../src/composition/backends.js';
 import { loadConfig } from '../../src/config.js';
 import type { AnswerCache, CachedAnswer } from '../../src/core/ports/answer-cache.js';
 import type { KnowledgeVersions } from '../../src/core/ports/knowledge-versions.js';

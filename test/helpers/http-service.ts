@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { createServices, type Services } from '../../src/composition/services.js';
 import { loadConfig } from '../../src/config.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { buildHttpServer } from '../../src/http/server.js';
-import { createServices, type Services } from '../../src/main.js';
 
 export interface RunningService {
   url: string;

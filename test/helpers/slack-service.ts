@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createPlatforms } from '../../src/composition/platforms.js';
+import { createServices, type ServiceOverrides, type Services } from '../../src/composition/services.js';
 import { loadConfig } from '../../src/config.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { buildHttpServer } from '../../src/http/server.js';
-import { createPlatforms, createServices, type ServiceOverrides, type Services } from '../../src/main.js';
 import { startFakeOpenAI } from '../fakes/openai-server.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { scriptModel } from './model-brain.js';

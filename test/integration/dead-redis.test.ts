@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { createServices } from '../../src/composition/services.js';
 import { loadConfig } from '../../src/config.js';
-import { createServices } from '../../src/main.js';
 import { bytesOf } from '../helpers/temp-kb.js';
 
 it('answers offline with a configured Redis that is down, within a small delay', async () => {

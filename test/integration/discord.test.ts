@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerPayloads } from '../../adapters/discord/render.js';
+import { createPlatforms, type RunningPlatform } from '../../src/composition/platforms.js';
+import { createServices, type Services } from '../../src/composition/services.js';
 import { loadConfig } from '../../src/config.js';
 import type { AnswerResult } from '../../src/core/ask.js';
-import { createPlatforms, createServices, type RunningPlatform, type Services } from '../../src/main.js';
 import {
   APP_ID,
   type FakeDiscord,

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { APOLOGY } from '../../graphs/answer/answerer.js';
+import { createServices, type Services } from '../../src/composition/services.js';
 import { loadConfig } from '../../src/config.js';
 import type { Audience } from '../../src/core/types.js';
-import { createServices, type Services } from '../../src/main.js';
 import { type FakeOpenAI, fakeEmbedding, startFakeOpenAI } from '../fakes/openai-server.js';
 import { bytesOf } from '../helpers/temp-kb.js';
 

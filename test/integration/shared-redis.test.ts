@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices, type Services } from '../../src/composition/services.js';
 import { loadConfig } from '../../src/config.js';
-import { createServices, type Services } from '../../src/main.js';
 import { ScriptedModel } from '../helpers/scripted-model.js';
 import { bytesOf } from '../helpers/temp-kb.js';
 

@@ -1,11 +1,11 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { Services } from '../../composition/services.js';
 import { describeError, IngestError } from '../../core/errors.js';
 import { assertScope } from '../../core/scope.js';
 import { documentView, type Scope } from '../../core/types.js';
 import { fetchUrl } from '../../ingestion/fetch-url.js';
-import type { Services } from '../../main.js';
 import { bearerGuard } from '../auth.js';
 import { parseOr400 } from '../validation.js';
 

@@ -3,35 +3,35 @@ import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Redis } from 'ioredis';
 import Keyv from 'keyv';
 import { LRUCache } from 'lru-cache';
-import { buildAnswerGraph } from '../graphs/answer/graph.js';
-import type { Config } from './config.js';
-import { DailyTokenBudget, type TokenBudget, UNLIMITED_BUDGET } from './core/daily-token-budget.js';
-import { KnowledgeBase, type KnowledgeBaseDeps } from './core/knowledge-base.js';
-import type { AnswerCache } from './core/ports/answer-cache.js';
-import type { DedupeStore } from './core/ports/dedupe-store.js';
-import type { DocumentPreparer } from './core/ports/document-preparer.js';
-import type { Embedder } from './core/ports/embedder.js';
-import type { JobQueue } from './core/ports/job-queue.js';
-import type { KnowledgeVersions } from './core/ports/knowledge-versions.js';
-import type { ModelTiers } from './core/ports/language-model.js';
-import type { Throttle } from './core/ports/throttle.js';
-import type { VectorStore } from './core/ports/vector-store.js';
-import { LocalEmbedder } from './ingestion/local-embedder.js';
-import { InlinePreparer } from './ingestion/prepare.js';
-import type { Logger } from './logger.js';
-import { KeyvAnswerCache } from './stores/keyv/keyv-answer-cache.js';
-import { KeyvKnowledgeVersions } from './stores/keyv/keyv-knowledge-versions.js';
-import { BottleneckThrottle } from './stores/local/bottleneck-throttle.js';
-import { DataDirLock } from './stores/local/data-dir-lock.js';
-import { JournalJobQueue } from './stores/local/journal-job-queue.js';
-import { BoundedMemorySaver } from './stores/memory/bounded-memory-saver.js';
-import { MemoryDedupeStore } from './stores/memory/memory-dedupe-store.js';
-import { MemoryKnowledgeVersions } from './stores/memory/memory-knowledge-versions.js';
-import { MemoryTokenUsageStore } from './stores/memory/memory-token-usage-store.js';
-import { UnlimitedThrottle } from './stores/memory/unlimited-throttle.js';
-import { RedisDedupeStore } from './stores/redis/redis-dedupe-store.js';
-import { RedisThreadSaver } from './stores/redis/redis-thread-saver.js';
-import { RedisTokenUsageStore } from './stores/redis/redis-token-usage-store.js';
+import { buildAnswerGraph } from '../../graphs/answer/graph.js';
+import type { Config } from '../config.js';
+import { DailyTokenBudget, type TokenBudget, UNLIMITED_BUDGET } from '../core/daily-token-budget.js';
+import { KnowledgeBase, type KnowledgeBaseDeps } from '../core/knowledge-base.js';
+import type { AnswerCache } from '../core/ports/answer-cache.js';
+import type { DedupeStore } from '../core/ports/dedupe-store.js';
+import type { DocumentPreparer } from '../core/ports/document-preparer.js';
+import type { Embedder } from '../core/ports/embedder.js';
+import type { JobQueue } from '../core/ports/job-queue.js';
+import type { KnowledgeVersions } from '../core/ports/knowledge-versions.js';
+import type { ModelTiers } from '../core/ports/language-model.js';
+import type { Throttle } from '../core/ports/throttle.js';
+import type { VectorStore } from '../core/ports/vector-store.js';
+import { LocalEmbedder } from '../ingestion/local-embedder.js';
+import { InlinePreparer } from '../ingestion/prepare.js';
+import type { Logger } from '../logger.js';
+import { KeyvAnswerCache } from '../stores/keyv/keyv-answer-cache.js';
+import { KeyvKnowledgeVersions } from '../stores/keyv/keyv-knowledge-versions.js';
+import { BottleneckThrottle } from '../stores/local/bottleneck-throttle.js';
+import { DataDirLock } from '../stores/local/data-dir-lock.js';
+import { JournalJobQueue } from '../stores/local/journal-job-queue.js';
+import { BoundedMemorySaver } from '../stores/memory/bounded-memory-saver.js';
+import { MemoryDedupeStore } from '../stores/memory/memory-dedupe-store.js';
+import { MemoryKnowledgeVersions } from '../stores/memory/memory-knowledge-versions.js';
+import { MemoryTokenUsageStore } from '../stores/memory/memory-token-usage-store.js';
+import { UnlimitedThrottle } from '../stores/memory/unlimited-throttle.js';
+import { RedisDedupeStore } from '../stores/redis/redis-dedupe-store.js';
+import { RedisThreadSaver } from '../stores/redis/redis-thread-saver.js';
+import { RedisTokenUsageStore } from '../stores/redis/redis-token-usage-store.js';
 
 // Factories for the composition root: each picks the embedded default or the shared backend.
 
@@ -55,7 +55,7 @@ function warnOnce(logger: Logger, message: string) {
 export async function createEmbedder(config: Config): Promise<Embedder> {
   if (config.embeddings.kind === 'local' || !config.openai) return new LocalEmbedder();
   // Loaded only when configured: the OpenAI client adds noticeably to every command's start-up.
-  const { OpenAIEmbedder } = await import('./ingestion/openai-embedder.js');
+  const { OpenAIEmbedder } = await import('../ingestion/openai-embedder.js');
   const { model, dimensions } = config.embeddings;
   const embedder = new OpenAIEmbedder({ ...config.openai, model, dimensions });
   // Measured now, so the knowledge base is bound to the size the endpoint really serves.
@@ -88,7 +88,7 @@ export async function createThrottle(
   const nothingToClose = async () => {};
   if (!config.limits) return { throttle: new UnlimitedThrottle(), close: nothingToClose };
   if (!config.redisUrl) return { throttle: new BottleneckThrottle(config.limits), close: nothingToClose };
-  const { ClusteredThrottle } = await import('./stores/redis/clustered-throttle.js');
+  const { ClusteredThrottle } = await import('../stores/redis/clustered-throttle.js');
   const throttle = new ClusteredThrottle({
     limits: config.limits,
     redisUrl: config.redisUrl,
@@ -183,7 +183,7 @@ export function createDataDirClaim(config: Config, command: string): DataDirClai
 /** The durable ingestion queue: BullMQ on Redis when configured, else a journal under DATA_DIR. */
 export async function createJobQueue(config: Config, logger: Logger): Promise<JobQueue> {
   if (config.redisUrl) {
-    const { BullJobQueue } = await import('./stores/redis/bullmq-job-queue.js');
+    const { BullJobQueue } = await import('../stores/redis/bullmq-job-queue.js');
     return new BullJobQueue({
       ...config.jobs,
       redisUrl: config.redisUrl,

@@ -1,0 +1,199 @@
+import { mkdir } from 'node:fs/promises';
+import { GraphAnswerer } from '../../graphs/answer/answerer.js';
+import type { Config } from '../config.js';
+import type { Answerer } from '../core/ask.js';
+import { createMessageHandler, type MessageHandler, type MessageObserver } from '../core/handle-message.js';
+import { IngestJobs } from '../core/ingest-jobs.js';
+import type { KnowledgeBase } from '../core/knowledge-base.js';
+import type { AnswerCache } from '../core/ports/answer-cache.js';
+import type { Embedder } from '../core/ports/embedder.js';
+import type { ModelTiers } from '../core/ports/language-model.js';
+import type { StatsStore } from '../core/ports/stats-store.js';
+import type { VectorStore } from '../core/ports/vector-store.js';
+import { ThreadPreparer } from '../ingestion/thread-preparer.js';
+import { createOpenAIModels } from '../llm/openai-models.js';
+import { createLogger, type Logger } from '../logger.js';
+import { LanceVectorStore } from '../stores/lance/lance-vector-store.js';
+import { LazyJobQueue } from '../stores/local/lazy-job-queue.js';
+import { MemoryStatsStore } from '../stores/memory/memory-stats-store.js';
+import {
+  composeAnswerGraph,
+  createAnswerCache,
+  createDataDirClaim,
+  createDedupeStore,
+  createEmbedder,
+  createJobQueue,
+  createKnowledgeBase,
+  createKnowledgeVersions,
+  createRedis,
+  createThrottle,
+  errorSummary,
+} from './backends.js';
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  store: VectorStore;
+  embedder: Embedder;
+  cache: AnswerCache;
+  stats: StatsStore;
+  knowledgeBase: KnowledgeBase;
+  /** Shared files as durable jobs; platforms register how to fetch their files. */
+  jobs: IngestJobs;
+  answerer: Answerer;
+  handleMessage: MessageHandler;
+  /** Named readiness checks; each throws with the reason when its part is not ready. */
+  readiness: Record<string, () => Promise<void>>;
+  /** Takes DATA_DIR for this process before it writes there (see createDataDirClaim). */
+  claimDataDir(): Promise<void>;
+  /** Index upkeep (`docent serve` runs it at start and every few minutes); whoever searches loads the new indexes. */
+  maintain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  models?: ModelTiers;
+  /** Extra observers of every message (the HTTP server adds its metrics). */
+  observers?: MessageObserver[];
+  /** The clock the daily token budget reads, so a test can cross midnight UTC without waiting. */
+  now?: () => Date;
+  /** Starts the ingestion threads now (`docent serve`), so the first shared file finds them ready. */
+  startIngestThreads?: boolean;
+  /** The docent command this process runs, named to another process it keeps out of DATA_DIR. */
+  command?: string;
+  /** Claims DATA_DIR before anything is opened: `docent serve` and the commands that write. */
+  claimDataDir?: boolean;
+}
+
+/** The composition root: the only place that names concrete classes. */
+export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
+  const logger = createLogger(config.logLevel);
+  const dataDir = createDataDirClaim(config, overrides.command ?? 'process');
+  if (overrides.claimDataDir) await dataDir.claim();
+  const embedder = await createEmbedder(config);
+  if (!config.lancedbUri.includes('://')) await mkdir(config.lancedbUri, { recursive: true });
+  const store = await LanceVectorStore.open(config.lancedbUri);
+  await store.bindEmbedder(embedder);
+  const redis = await createRedis(config, logger);
+  const cache = await createAnswerCache(config, logger);
+  const versions = await createKnowledgeVersions(config, logger);
+  const stats = new MemoryStatsStore();
+  const limits = await createThrottle(config, logger);
+  const preparer =
+    config.ingestThreads > 0
+      ? new ThreadPreparer(config.chunking, embedder, config.ingestThreads)
+      : undefined;
+  const knowledgeBase = createKnowledgeBase(
+    config,
+    store,
+    embedder,
+    (tenantId, scope) => versions.bump(tenantId, scope),
+    preparer,
+  );
+  const models = overrides.models ?? createOpenAIModels(config);
+  const graph = composeAnswerGraph(config, {
+    knowledgeBase,
+    models,
+    cache,
+    versions,
+    redis,
+    logger,
+    now: overrides.now,
+  });
+  // Opened by the first shared file or by the worker's start: a command that only reads leaves it be.
+  const queue = new LazyJobQueue(async () => {
+    await dataDir.claim();
+    return createJobQueue(config, logger);
+  });
+  const jobs = new IngestJobs(queue, knowledgeBase, (job, error) =>
+    logger.warn({ job: job.id, file: job.file.name, err: errorSummary(error) }, 'ingestion job failed'),
+  );
+  const answerer = new GraphAnswerer({
+    graph,
+    cache,
+    versions,
+    models,
+    deadlineMs: config.llm.answerDeadlineMs,
+    onError: (error) => logger.error({ err: error }, 'answer graph failed'),
+  });
+  const observers = [statsObserver(stats), ...(overrides.observers ?? [])];
+  const handleMessage = createMessageHandler({
+    answerer,
+    jobs,
+    dedupe: createDedupeStore(redis),
+    throttle: limits.throttle,
+    ingestsFrom: (message) =>
+      config.ingestChannels === 'all' ||
+      (config.ingestChannels !== 'none' && config.ingestChannels.includes(message.channelId)),
+    observer: everyObserver(observers),
+  });
+  const readiness: Record<string, () => Promise<void>> = { lancedb: () => store.healthCheck() };
+  if (redis) {
+    readiness.redis = async () => {
+      await redis.ping();
+    };
+  }
+  return {
+    config,
+    logger,
+    store,
+    embedder,
+    cache,
+    stats,
+    knowledgeBase,
+    jobs,
+    answerer,
+    handleMessage,
+    readiness,
+    claimDataDir: () => dataDir.claim(),
+    maintain: () => knowledgeBase.maintain(),
+    async close() {
+      await jobs.close();
+      await preparer?.close();
+      await cache.close();
+      await versions.close();
+      await limits.close();
+      await redis?.quit().catch(() => redis.disconnect());
+      await store.close();
+      await dataDir.release();
+    },
+  };
+}
+
+/** Records every answer for the admin's usage, cost and coverage figures. */
+function statsObserver(stats: StatsStore): MessageObserver {
+  return {
+    answered(message, result) {
+      void stats.recordAnswer({
+        answerId: result.id,
+        atMs: Date.now(),
+        tenantId: message.tenantId,
+        platform: message.platform,
+        question: message.text,
+        answer: result.answer,
+        route: result.route,
+        model: result.model,
+        cached: result.cached,
+        tokens: result.tokens,
+        costUsd: result.cost_usd,
+        latencyMs: result.latency_ms,
+        // Slack and Discord show answers with feedback buttons; the API and the terminal do not.
+        votable: message.platform === 'slack' || message.platform === 'discord',
+      });
+    },
+  };
+}
+
+function everyObserver(observers: MessageObserver[]): MessageObserver {
+  return {
+    answered: (m, r) => {
+      for (const o of observers) o.answered?.(m, r);
+    },
+    ingested: (m, f) => {
+      for (const o of observers) o.ingested?.(m, f);
+    },
+    throttled: (m, ms) => {
+      for (const o of observers) o.throttled?.(m, ms);
+    },
+  };
+}
