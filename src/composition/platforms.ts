@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
 import { fetchUrl } from '../ingestion/fetch-url.js';
 import type { Services } from './services.js';
 
@@ -15,67 +16,77 @@ export interface RunningPlatform {
 /** The platforms the configuration switches on. */
 export async function createPlatforms(services: Services): Promise<RunningPlatform[]> {
   const platforms: RunningPlatform[] = [];
-  const { config } = services;
-  if (config.slack) {
-    const { SlackBot } = await import('../../adapters/slack/slack-bot.js');
-    const { slackFileFetcher } = await import('../../adapters/slack/files.js');
-    const bot = new SlackBot({
-      ...config.slack,
-      handleMessage: services.handleMessage,
-      stats: services.stats,
-      logger: services.logger,
-    });
-    const fetchSlackFile = slackFileFetcher(config.slack.botToken, {
-      apiUrl: config.slack.apiUrl,
-      allowPrivateUrls: config.allowPrivateUrls,
-      download: fetchUrl,
-    });
-    services.jobs.register('slack', fetchSlackFile, (job, outcome) => bot.notifyIngest(job, outcome));
-    const listener = bot.requestListener;
-    platforms.push({
-      name: 'slack',
-      start: () => bot.start(),
-      ready: () => bot.ready(),
-      stop: () => bot.stop(),
-      httpPlugin: listener
-        ? async (app) => {
-            // Bolt verifies the signature over the raw body, so the request reaches it unread.
-            app.removeAllContentTypeParsers();
-            app.addContentTypeParser('*', (_request, _payload, done) => done(null));
-            app.post('/slack/events', (request, reply) => {
-              reply.hijack();
-              listener(request.raw, reply.raw);
-            });
-          }
-        : undefined,
-    });
-  }
-  if (config.discord) {
-    const { DiscordBot } = await import('../../adapters/discord/discord-bot.js');
-    const bot = new DiscordBot({
-      ...config.discord,
-      handleMessage: services.handleMessage,
-      stats: services.stats,
-      logger: services.logger,
-    });
-    // Attachment links come from Discord; DISCORD_API_URL's origin (a proxy, or a fake) is trusted as configured.
-    const attachmentFetch = {
-      allowPrivate: config.allowPrivateUrls,
-      trustedOrigins: config.discord.apiUrl ? [new URL(config.discord.apiUrl).origin] : [],
-    };
-    services.jobs.register(
-      'discord',
-      (file, maxBytes) => fetchUrl(file.url, attachmentFetch)(maxBytes),
-      (job, outcome) => bot.notifyIngest(job, outcome),
-    );
-    platforms.push({
-      name: 'discord',
-      start: () => bot.start(),
-      ready: () => bot.ready(),
-      stop: () => bot.stop(),
-    });
-  }
+  if (services.config.slack) platforms.push(await slackPlatform(services, services.config.slack));
+  if (services.config.discord) platforms.push(await discordPlatform(services, services.config.discord));
   // Jobs a crash interrupted resume now that every platform can fetch its files again.
   await services.jobs.start();
   return platforms;
+}
+
+async function slackPlatform(
+  services: Services,
+  slack: NonNullable<Config['slack']>,
+): Promise<RunningPlatform> {
+  const { config } = services;
+  const { SlackBot } = await import('../../adapters/slack/slack-bot.js');
+  const { slackFileFetcher } = await import('../../adapters/slack/files.js');
+  const bot = new SlackBot({
+    ...slack,
+    handleMessage: services.handleMessage,
+    stats: services.stats,
+    logger: services.logger,
+  });
+  const fetchSlackFile = slackFileFetcher(slack.botToken, {
+    apiUrl: slack.apiUrl,
+    allowPrivateUrls: config.allowPrivateUrls,
+    download: fetchUrl,
+  });
+  services.jobs.register('slack', fetchSlackFile, (job, outcome) => bot.notifyIngest(job, outcome));
+  const listener = bot.requestListener;
+  return {
+    name: 'slack',
+    start: () => bot.start(),
+    ready: () => bot.ready(),
+    stop: () => bot.stop(),
+    httpPlugin: listener
+      ? async (app) => {
+          // Bolt verifies the signature over the raw body, so the request reaches it unread.
+          app.removeAllContentTypeParsers();
+          app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+          app.post('/slack/events', (request, reply) => {
+            reply.hijack();
+            listener(request.raw, reply.raw);
+          });
+        }
+      : undefined,
+  };
+}
+
+async function discordPlatform(
+  services: Services,
+  discord: NonNullable<Config['discord']>,
+): Promise<RunningPlatform> {
+  const { DiscordBot } = await import('../../adapters/discord/discord-bot.js');
+  const bot = new DiscordBot({
+    ...discord,
+    handleMessage: services.handleMessage,
+    stats: services.stats,
+    logger: services.logger,
+  });
+  // Attachment links come from Discord; DISCORD_API_URL's origin (a proxy, or a fake) is trusted as configured.
+  const attachmentFetch = {
+    allowPrivate: services.config.allowPrivateUrls,
+    trustedOrigins: discord.apiUrl ? [new URL(discord.apiUrl).origin] : [],
+  };
+  services.jobs.register(
+    'discord',
+    (file, maxBytes) => fetchUrl(file.url, attachmentFetch)(maxBytes),
+    (job, outcome) => bot.notifyIngest(job, outcome),
+  );
+  return {
+    name: 'discord',
+    start: () => bot.start(),
+    ready: () => bot.ready(),
+    stop: () => bot.stop(),
+  };
 }

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import type { Redis } from 'ioredis';
 import { GraphAnswerer } from '../../graphs/answer/answerer.js';
 import type { Config } from '../config.js';
 import type { Answerer } from '../core/ask.js';
@@ -27,6 +28,7 @@ import {
   createKnowledgeVersions,
   createRedis,
   createThrottle,
+  type DataDirClaim,
   errorSummary,
 } from './backends.js';
 
@@ -71,14 +73,11 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const dataDir = createDataDirClaim(config, overrides.command ?? 'process');
   if (overrides.claimDataDir) await dataDir.claim();
   const embedder = await createEmbedder(config);
-  if (!config.lancedbUri.includes('://')) await mkdir(config.lancedbUri, { recursive: true });
-  const store = await LanceVectorStore.open(config.lancedbUri);
-  await store.bindEmbedder(embedder);
-  const redis = await createRedis(config, logger);
-  const cache = await createAnswerCache(config, logger);
-  const versions = await createKnowledgeVersions(config, logger);
+  const store = await openVectorStore(config, embedder);
+  const { redis, cache, versions } = await openSharedState(config, logger);
   const stats = new MemoryStatsStore();
   const limits = await createThrottle(config, logger);
+  // On the calling thread when there are no ingestion threads (createKnowledgeBase's default).
   const preparer =
     config.ingestThreads > 0
       ? new ThreadPreparer(config.chunking, embedder, config.ingestThreads)
@@ -90,49 +89,16 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     (tenantId, scope) => versions.bump(tenantId, scope),
     preparer,
   );
-  const models = overrides.models ?? createOpenAIModels(config);
-  const graph = composeAnswerGraph(config, {
-    knowledgeBase,
-    models,
-    cache,
-    versions,
-    redis,
-    logger,
-    now: overrides.now,
-  });
-  // Opened by the first shared file or by the worker's start: a command that only reads leaves it be.
-  const queue = new LazyJobQueue(async () => {
-    await dataDir.claim();
-    return createJobQueue(config, logger);
-  });
-  const jobs = new IngestJobs(queue, knowledgeBase, (job, error) =>
-    logger.warn({ job: job.id, file: job.file.name, err: errorSummary(error) }, 'ingestion job failed'),
-  );
-  const answerer = new GraphAnswerer({
-    graph,
-    cache,
-    versions,
-    models,
-    deadlineMs: config.llm.answerDeadlineMs,
-    onError: (error) => logger.error({ err: error }, 'answer graph failed'),
-  });
-  const observers = [statsObserver(stats), ...(overrides.observers ?? [])];
+  const jobs = createIngestJobs(config, logger, dataDir, knowledgeBase);
+  const answerer = createAnswerer(config, logger, { knowledgeBase, cache, versions, redis }, overrides);
   const handleMessage = createMessageHandler({
     answerer,
     jobs,
     dedupe: createDedupeStore(redis),
     throttle: limits.throttle,
-    ingestsFrom: (message) =>
-      config.ingestChannels === 'all' ||
-      (config.ingestChannels !== 'none' && config.ingestChannels.includes(message.channelId)),
-    observer: everyObserver(observers),
+    ingestsFrom: (message) => ingestsFrom(config, message.channelId),
+    observer: everyObserver([statsObserver(stats), ...(overrides.observers ?? [])]),
   });
-  const readiness: Record<string, () => Promise<void>> = { lancedb: () => store.healthCheck() };
-  if (redis) {
-    readiness.redis = async () => {
-      await redis.ping();
-    };
-  }
   return {
     config,
     logger,
@@ -144,7 +110,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     jobs,
     answerer,
     handleMessage,
-    readiness,
+    readiness: readinessChecks(store, redis),
     claimDataDir: () => dataDir.claim(),
     maintain: () => knowledgeBase.maintain(),
     async close() {
@@ -158,6 +124,75 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       await dataDir.release();
     },
   };
+}
+
+/** The answer graph, with its budget and thread memory, behind the answerer port. */
+function createAnswerer(
+  config: Config,
+  logger: Logger,
+  parts: Pick<Parameters<typeof composeAnswerGraph>[1], 'knowledgeBase' | 'cache' | 'versions' | 'redis'>,
+  overrides: ServiceOverrides,
+): Answerer {
+  const models = overrides.models ?? createOpenAIModels(config);
+  const graph = composeAnswerGraph(config, { ...parts, models, logger, now: overrides.now });
+  return new GraphAnswerer({
+    graph,
+    cache: parts.cache,
+    versions: parts.versions,
+    models,
+    deadlineMs: config.llm.answerDeadlineMs,
+    onError: (error) => logger.error({ err: error }, 'answer graph failed'),
+  });
+}
+
+/** Whether files shared in this channel are ingested: INGEST_CHANNELS is all, none, or a list. */
+function ingestsFrom(config: Config, channelId: string): boolean {
+  return (
+    config.ingestChannels === 'all' ||
+    (config.ingestChannels !== 'none' && config.ingestChannels.includes(channelId))
+  );
+}
+
+/** What instances share when Redis is configured (each falls back to this process's memory). */
+async function openSharedState(config: Config, logger: Logger) {
+  return {
+    redis: await createRedis(config, logger),
+    cache: await createAnswerCache(config, logger),
+    versions: await createKnowledgeVersions(config, logger),
+  };
+}
+
+async function openVectorStore(config: Config, embedder: Embedder): Promise<VectorStore> {
+  if (!config.lancedbUri.includes('://')) await mkdir(config.lancedbUri, { recursive: true });
+  const store = await LanceVectorStore.open(config.lancedbUri);
+  await store.bindEmbedder(embedder);
+  return store;
+}
+
+function createIngestJobs(
+  config: Config,
+  logger: Logger,
+  dataDir: DataDirClaim,
+  knowledgeBase: KnowledgeBase,
+): IngestJobs {
+  // Opened by the first shared file or by the worker's start: a command that only reads leaves it be.
+  const queue = new LazyJobQueue(async () => {
+    await dataDir.claim();
+    return createJobQueue(config, logger);
+  });
+  return new IngestJobs(queue, knowledgeBase, (job, error) =>
+    logger.warn({ job: job.id, file: job.file.name, err: errorSummary(error) }, 'ingestion job failed'),
+  );
+}
+
+function readinessChecks(store: VectorStore, redis: Redis | undefined): Services['readiness'] {
+  const readiness: Services['readiness'] = { lancedb: () => store.healthCheck() };
+  if (redis) {
+    readiness.redis = async () => {
+      await redis.ping();
+    };
+  }
+  return readiness;
 }
 
 /** Records every answer for the admin's usage, cost and coverage figures. */
