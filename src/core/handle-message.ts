@@ -75,103 +75,109 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     try {
       let files: FileOutcome[] | undefined;
       if (message.files.length > 0 && deps.ingestsFrom(message)) {
-        files = await ingest(message, hooks);
+        files = await ingest(deps, message, hooks);
         if (!files) return { kind: 'duplicate' };
       } else hooks.onRecorded?.();
       const question = message.text.trim();
       if (!question) return files ? { kind: 'ingested', files } : { kind: 'ignored' };
       const result = await deps.answerer.answer(
         answerRequest(message, question, (needsModels, answer) =>
-          startAnswering(message, hooks, needsModels, answer),
+          startAnswering(deps, message, hooks, needsModels, answer),
         ),
       );
-      return answered(message, files, result);
+      return answered(deps, message, files, result);
     } catch (error) {
       if (error instanceof ThrottledError) {
         // Not handled: a retry of the same event after the wait should be answered.
-        await release(dedupeKey);
+        await release(deps, dedupeKey);
         deps.observer?.throttled?.(message, error.retryAfterMs);
         return { kind: 'throttled', retryAfterMs: error.retryAfterMs };
       }
       // The event was not handled: let the platform's retry try again.
-      await release(dedupeKey);
+      await release(deps, dedupeKey);
       throw error;
     }
   };
-
-  /**
-   * Model work waits for the person's limits, then for the workspace's turn; a cached answer
-   * costs no model call, so it is neither counted nor queued, and comes with no sign of a wait
-   * (no onAdmitted).
-   */
-  async function startAnswering<T>(
-    message: InboundMessage,
-    hooks: MessageHooks,
-    needsModels: boolean,
-    answer: () => Promise<T>,
-  ): Promise<T> {
-    if (!needsModels) {
-      await hooks.onStart?.();
-      return answer();
-    }
-    const throttled = await deps.throttle.run(
-      `${message.tenantId}:${message.platform}:${message.userId}`,
-      async () => {
-        await hooks.onStart?.();
-        return answer();
-      },
-      async () => hooks.onAdmitted?.(),
-    );
-    if (!throttled.ok) throw new ThrottledError(throttled.retryAfterMs);
-    return throttled.value;
-  }
-
-  async function release(dedupeKey: string | undefined): Promise<void> {
-    if (dedupeKey !== undefined) await deps.dedupe.release(dedupeKey);
-  }
-
-  function answered(
-    message: InboundMessage,
-    files: FileOutcome[] | undefined,
-    result: AnswerResult,
-  ): MessageOutcome {
-    deps.observer?.answered?.(message, result);
-    return files ? { kind: 'ingested', files, answer: result } : { kind: 'answer', result };
-  }
-
-  /** The outcome of each shared file, or undefined when they were all handled before. */
-  async function ingest(message: InboundMessage, hooks: MessageHooks): Promise<FileOutcome[] | undefined> {
-    const scope = scopeForShare(message);
-    const eventId = message.eventId ?? randomUUID();
-    const jobs = message.files.map(
-      (file, index): IngestJob => ({
-        id: ingestJobId(message.platform, message.tenantId, eventId, index),
-        platform: message.platform,
-        tenantId: message.tenantId,
-        scope,
-        file,
-        replyTo: { channelId: message.channelId, userId: message.userId, threadId: message.threadId },
-      }),
-    );
-    // On disk (or in Redis) before anyone is told the file was received: a crash now loses nothing.
-    // true: recorded now; false: already known; undefined: the queue could not record it.
-    const added = await Promise.all(jobs.map((job) => deps.jobs.add(job).catch(() => undefined)));
-    hooks.onRecorded?.();
-    // Every job already known: the event was handled before a restart that forgot its dedupe key.
-    if (added.every((isNew) => isNew === false)) return undefined;
-    const outcomes = await Promise.all(
-      jobs.map((job, i): FileOutcome | Promise<FileOutcome> =>
-        added[i] === undefined
-          ? { name: job.file.name, status: 'failed', reason: NOT_RECORDED }
-          : deps.jobs.outcome(job),
-      ),
-    );
-    deps.observer?.ingested?.(message, outcomes);
-    return outcomes;
-  }
 }
 
 export type MessageHandler = ReturnType<typeof createMessageHandler>;
+
+/**
+ * Model work waits for the person's limits, then for the workspace's turn; a cached answer
+ * costs no model call, so it is neither counted nor queued, and comes with no sign of a wait
+ * (no onAdmitted).
+ */
+async function startAnswering<T>(
+  deps: MessageHandlerDeps,
+  message: InboundMessage,
+  hooks: MessageHooks,
+  needsModels: boolean,
+  answer: () => Promise<T>,
+): Promise<T> {
+  if (!needsModels) {
+    await hooks.onStart?.();
+    return answer();
+  }
+  const throttled = await deps.throttle.run(
+    `${message.tenantId}:${message.platform}:${message.userId}`,
+    async () => {
+      await hooks.onStart?.();
+      return answer();
+    },
+    async () => hooks.onAdmitted?.(),
+  );
+  if (!throttled.ok) throw new ThrottledError(throttled.retryAfterMs);
+  return throttled.value;
+}
+
+async function release(deps: MessageHandlerDeps, dedupeKey: string | undefined): Promise<void> {
+  if (dedupeKey !== undefined) await deps.dedupe.release(dedupeKey);
+}
+
+function answered(
+  deps: MessageHandlerDeps,
+  message: InboundMessage,
+  files: FileOutcome[] | undefined,
+  result: AnswerResult,
+): MessageOutcome {
+  deps.observer?.answered?.(message, result);
+  return files ? { kind: 'ingested', files, answer: result } : { kind: 'answer', result };
+}
+
+/** The outcome of each shared file, or undefined when they were all handled before. */
+async function ingest(
+  deps: MessageHandlerDeps,
+  message: InboundMessage,
+  hooks: MessageHooks,
+): Promise<FileOutcome[] | undefined> {
+  const scope = scopeForShare(message);
+  const eventId = message.eventId ?? randomUUID();
+  const jobs = message.files.map(
+    (file, index): IngestJob => ({
+      id: ingestJobId(message.platform, message.tenantId, eventId, index),
+      platform: message.platform,
+      tenantId: message.tenantId,
+      scope,
+      file,
+      replyTo: { channelId: message.channelId, userId: message.userId, threadId: message.threadId },
+    }),
+  );
+  // On disk (or in Redis) before anyone is told the file was received: a crash now loses nothing.
+  // true: recorded now; false: already known; undefined: the queue could not record it.
+  const added = await Promise.all(jobs.map((job) => deps.jobs.add(job).catch(() => undefined)));
+  hooks.onRecorded?.();
+  // Every job already known: the event was handled before a restart that forgot its dedupe key.
+  if (added.every((isNew) => isNew === false)) return undefined;
+  const outcomes = await Promise.all(
+    jobs.map((job, i): FileOutcome | Promise<FileOutcome> =>
+      added[i] === undefined
+        ? { name: job.file.name, status: 'failed', reason: NOT_RECORDED }
+        : deps.jobs.outcome(job),
+    ),
+  );
+  deps.observer?.ingested?.(message, outcomes);
+  return outcomes;
+}
 
 /** The question as the answerer takes it; its thread is read when answering starts. */
 function answerRequest(
