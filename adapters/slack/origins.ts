@@ -1,5 +1,5 @@
 import type { ChannelKinds } from './channel-kinds.js';
-import { privacyOf, type SlackOrigin } from './mappers.js';
+import { privacyOf, type SlackMessageEvent, type SlackOrigin } from './mappers.js';
 
 /** What Bolt's context says about the installation an event came through (from the verified envelope). */
 export interface SlackContext {
@@ -79,5 +79,20 @@ export async function resolveOrigin(
     isDirectMessage: false,
     isPrivateChannel: privacyOf(where.channelType)?.isPrivateChannel === true || (flags?.isPrivate ?? true),
     isExternallyShared: sharedByEnvelope || shared,
+  };
+}
+
+/** Where a message event was written, with what the envelope says about who can read there. */
+export function whereOf(
+  e: SlackMessageEvent,
+  user: string,
+  body: { is_ext_shared_channel?: boolean },
+): SlackWhere {
+  return {
+    channelId: e.channel,
+    userId: user,
+    channelType: e.channel_type,
+    userTeam: e.user_team ?? e.team,
+    extSharedChannel: body.is_ext_shared_channel,
   };
 }

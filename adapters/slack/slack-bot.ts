@@ -19,7 +19,13 @@ import {
   stripBotMention,
 } from './mappers.js';
 import { escapeMrkdwn } from './mrkdwn.js';
-import { isDirectMessageChannel, resolveOrigin, type SlackContext, type SlackWhere } from './origins.js';
+import {
+  isDirectMessageChannel,
+  resolveOrigin,
+  type SlackContext,
+  type SlackWhere,
+  whereOf,
+} from './origins.js';
 import { ChannelPoster } from './poster.js';
 import { deliver, failureResult, fileOutcomeText, replyEphemeral } from './replies.js';
 
@@ -86,6 +92,13 @@ export class SlackBot {
   }
 
   private registerListeners(): void {
+    this.listenForQuestions();
+    this.listenForChannelChanges();
+    registerFeedback(this.app, this.options.stats);
+  }
+
+  /** Slash command, mentions, DMs and follow-ups in Docent's threads; files shared in a message. */
+  private listenForQuestions(): void {
     const app = this.app;
 
     app.command(this.options.command, async ({ command, ack, context, client }) => {
@@ -130,7 +143,11 @@ export class SlackBot {
         await this.answerInThread(client, origin, e, (e.text ?? '').trim());
       });
     });
+  }
 
+  /** Channels that change who can read them, and files shared without a message. */
+  private listenForChannelChanges(): void {
+    const app = this.app;
     // A channel shared with another organisation, or no longer, reads differently from now on.
     app.event('channel_shared', async ({ event }) => this.channels.forget(event.channel));
     app.event('channel_unshared', async ({ event }) => this.channels.forget(event.channel));
@@ -157,8 +174,6 @@ export class SlackBot {
         [file],
       );
     });
-
-    registerFeedback(app, this.options.stats);
   }
 
   private async answerCommand(
@@ -280,15 +295,4 @@ export class SlackBot {
   private origin(context: SlackContext, where: SlackWhere): Promise<SlackOrigin> {
     return resolveOrigin(this.channels, context, where);
   }
-}
-
-/** Where a message event was written, with what the envelope says about who can read there. */
-function whereOf(e: SlackMessageEvent, user: string, body: { is_ext_shared_channel?: boolean }): SlackWhere {
-  return {
-    channelId: e.channel,
-    userId: user,
-    channelType: e.channel_type,
-    userTeam: e.user_team ?? e.team,
-    extSharedChannel: body.is_ext_shared_channel,
-  };
 }
