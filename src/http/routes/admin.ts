@@ -1,8 +1,9 @@
 import multipart from '@fastify/multipart';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../composition/services.js';
 import { describeError, IngestError } from '../../core/errors.js';
+import type { KnowledgeBase } from '../../core/knowledge-base.js';
 import { assertScope } from '../../core/scope.js';
 import { documentView, type Scope } from '../../core/types.js';
 import { fetchUrl } from '../../ingestion/fetch-url.js';
@@ -31,6 +32,8 @@ const tenantSchema = { schema: { querystring: tenantQuery } };
 const anyTenantSchema = { schema: { querystring: anyTenantQuery } };
 const urlBody = z.object({ url: z.url().refine((u) => /^https?:\/\//.test(u), 'must be http(s)') });
 
+type Upload = { source: string; addedIn: string; fetchData: (max: number) => Promise<Uint8Array> };
+
 /** Documents, failed ingestion jobs, statistics, feedback, coverage gaps and the cache, for operators. */
 export async function adminRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   const { adminToken } = services.config.http;
@@ -39,7 +42,17 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
   // Uploads are only taken here: registered in this plugin, multipart's per-request hooks do not
   // run on the query API, health checks or Slack events.
   await app.register(multipart, { limits: { fileSize: services.config.maxFileBytes, files: 10 } });
-  const { knowledgeBase, stats, cache } = services;
+  documentRoutes(app, services);
+  reportRoutes(app, services);
+
+  app.post('/admin/cache/flush', async () => {
+    await services.cache.flush();
+    return { flushed: true };
+  });
+}
+
+function documentRoutes(app: FastifyInstance, services: Services): void {
+  const { knowledgeBase } = services;
 
   app.get<TenantQuery>('/admin/documents', tenantSchema, async ({ query }) => ({
     documents: (await knowledgeBase.listDocuments(query.tenant)).map(documentView),
@@ -48,43 +61,9 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
   app.post<TenantQuery>('/admin/documents', tenantSchema, async (request, reply) => {
     const q = request.query;
     assertScope(q.scope);
-    const scope: Scope = q.scope;
-    const uploads: { source: string; addedIn: string; fetchData: (max: number) => Promise<Uint8Array> }[] =
-      [];
-    if (request.isMultipart()) {
-      for await (const part of request.files()) {
-        const bytes = await part.toBuffer();
-        uploads.push({
-          source: part.filename,
-          addedIn: 'upload',
-          fetchData: async () => new Uint8Array(bytes),
-        });
-      }
-      if (uploads.length === 0)
-        return reply
-          .code(400)
-          .send({ error: 'invalid_request', fields: { file: 'attach at least one file' } });
-    } else {
-      const body = parseOr400(urlBody, request.body, reply);
-      if (!body) return reply;
-      const fetchData = fetchUrl(body.url, { allowPrivate: services.config.allowPrivateUrls });
-      uploads.push({ source: body.url, addedIn: body.url, fetchData });
-    }
-    const results = [];
-    for (const { addedIn, ...upload } of uploads) {
-      try {
-        const origin = { addedBy: 'admin', addedIn, platform: 'admin' };
-        const outcome = await knowledgeBase.ingest({ tenantId: q.tenant, scope, origin, ...upload });
-        results.push({ ...documentView(outcome.document), status: outcome.status });
-      } catch (error) {
-        const code = error instanceof IngestError ? error.code : 'internal';
-        results.push({
-          source: upload.source,
-          status: 'failed',
-          error: { code, message: describeError(error) },
-        });
-      }
-    }
+    const uploads = await readUploads(request, reply, services.config.allowPrivateUrls);
+    if (!uploads) return reply;
+    const results = await ingestUploads(knowledgeBase, q.tenant, q.scope, uploads);
     const failed = results.every((r) => r.status === 'failed');
     return reply.code(failed ? 422 : 201).send({ results });
   });
@@ -97,6 +76,62 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       return removed ? { removed: documentView(removed) } : reply.code(404).send({ error: 'not_found' });
     },
   );
+}
+
+/** The uploaded files, or the one URL in the body; undefined once the reply says what is wrong. */
+async function readUploads(
+  request: FastifyRequest<TenantQuery>,
+  reply: FastifyReply,
+  allowPrivateUrls: boolean,
+): Promise<Upload[] | undefined> {
+  const uploads: Upload[] = [];
+  if (request.isMultipart()) {
+    for await (const part of request.files()) {
+      const bytes = await part.toBuffer();
+      uploads.push({
+        source: part.filename,
+        addedIn: 'upload',
+        fetchData: async () => new Uint8Array(bytes),
+      });
+    }
+    if (uploads.length === 0) {
+      reply.code(400).send({ error: 'invalid_request', fields: { file: 'attach at least one file' } });
+      return undefined;
+    }
+    return uploads;
+  }
+  const body = parseOr400(urlBody, request.body, reply);
+  if (!body) return undefined;
+  const fetchData = fetchUrl(body.url, { allowPrivate: allowPrivateUrls });
+  return [{ source: body.url, addedIn: body.url, fetchData }];
+}
+
+async function ingestUploads(
+  knowledgeBase: KnowledgeBase,
+  tenantId: string,
+  scope: Scope,
+  uploads: Upload[],
+) {
+  const results = [];
+  for (const { addedIn, ...upload } of uploads) {
+    try {
+      const origin = { addedBy: 'admin', addedIn, platform: 'admin' };
+      const outcome = await knowledgeBase.ingest({ tenantId, scope, origin, ...upload });
+      results.push({ ...documentView(outcome.document), status: outcome.status });
+    } catch (error) {
+      const code = error instanceof IngestError ? error.code : 'internal';
+      results.push({
+        source: upload.source,
+        status: 'failed',
+        error: { code, message: describeError(error) },
+      });
+    }
+  }
+  return results;
+}
+
+function reportRoutes(app: FastifyInstance, services: Services): void {
+  const { stats } = services;
 
   app.get<AnyTenantQuery>('/admin/stats', anyTenantSchema, async ({ query }) => stats.summary(query.tenant));
 
@@ -124,10 +159,5 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
           failed_at: failedAt,
         })),
     };
-  });
-
-  app.post('/admin/cache/flush', async () => {
-    await cache.flush();
-    return { flushed: true };
   });
 }
