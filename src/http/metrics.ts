@@ -13,6 +13,14 @@ export function createMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const observer = countingObserver(messageCounters(registry));
+  return { registry, httpDuration, observer };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The counters every message moves, registered on `registry`. */
+function messageCounters(registry: Registry) {
   const questions = new Counter({
     name: 'docent_questions_total',
     help: 'Questions answered',
@@ -53,8 +61,12 @@ export function createMetrics() {
     labelNames: ['platform'],
     registers: [registry],
   });
+  return { questions, cacheLookups, escalations, tokens, cost, ingestion, throttled };
+}
 
-  const observer: MessageObserver = {
+function countingObserver(counters: ReturnType<typeof messageCounters>): MessageObserver {
+  const { questions, cacheLookups, escalations, tokens, cost, ingestion, throttled } = counters;
+  return {
     answered(message, result) {
       questions.inc({ platform: message.platform, route: result.route, model: result.model });
       if (result.route !== 'smalltalk' && result.route !== 'out_of_scope')
@@ -71,7 +83,4 @@ export function createMetrics() {
       throttled.inc({ platform: message.platform });
     },
   };
-  return { registry, httpDuration, observer };
 }
-
-export type Metrics = ReturnType<typeof createMetrics>;

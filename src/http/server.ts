@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { ZodError } from 'zod';
 import type { Services } from '../composition/services.js';
 import type { Metrics } from './metrics.js';
@@ -71,17 +76,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     );
     done();
   });
-  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
-    // A zod schema on a route turned the request down (see zodValidator).
-    if (error.code === 'FST_ERR_VALIDATION' && error instanceof ZodError)
-      return reply.code(400).send(invalidRequest(error));
-    const known = error.code && BODY_ERRORS[error.code];
-    if (known) return reply.code(error.statusCode ?? 400).send(known);
-    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) request.log.error({ err: error }, 'request failed');
-    const message = status === 500 ? 'internal error' : error.message;
-    return reply.code(status).send({ error: error.code ?? 'error', message });
-  });
+  app.setErrorHandler(replyToError);
   await app.register(healthRoutes, {
     readiness: services.readiness,
     metrics,
@@ -95,4 +90,20 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   await app.register(adminRoutes, { services });
   for (const plugin of options.plugins ?? []) await app.register(plugin);
   return app;
+}
+
+function replyToError(
+  error: { statusCode?: number; code?: string; message: string },
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  // A zod schema on a route turned the request down (see zodValidator).
+  if (error.code === 'FST_ERR_VALIDATION' && error instanceof ZodError)
+    return reply.code(400).send(invalidRequest(error));
+  const known = error.code && BODY_ERRORS[error.code];
+  if (known) return reply.code(error.statusCode ?? 400).send(known);
+  const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+  if (status === 500) request.log.error({ err: error }, 'request failed');
+  const message = status === 500 ? 'internal error' : error.message;
+  return reply.code(status).send({ error: error.code ?? 'error', message });
 }
