@@ -114,61 +114,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     topK: e.TOP_K,
     logLevel: e.LOG_LEVEL,
     ingestThreads: e.INGEST_THREADS ?? availableParallelism(),
-    llm: {
-      cheapModel: e.CHEAP_MODEL,
-      strongModel: e.STRONG_MODEL,
-      timeoutMs: e.LLM_TIMEOUT_MS,
-      maxRetries: e.LLM_MAX_RETRIES,
-      answerDeadlineMs: e.ANSWER_DEADLINE_MS,
-      maxAnswerTokens: e.MAX_ANSWER_TOKENS,
-      prices: e.MODEL_PRICES ?? {},
-    },
+    llm: llmConfig(e),
     budget: e.DAILY_TOKEN_BUDGET > 0 ? { tokensPerDay: e.DAILY_TOKEN_BUDGET } : undefined,
     redisUrl: e.REDIS_URL,
     cache: { ttlSeconds: e.CACHE_TTL_SECONDS, timeoutMs: e.CACHE_TIMEOUT_MS },
-    http: {
-      port: e.PORT,
-      host: e.HOST,
-      apiTokens: apiTokensOf(e),
-      adminToken: e.DOCENT_ADMIN_TOKEN,
-      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
-    },
+    http: httpConfig(e),
     allowPrivateUrls: e.ALLOW_PRIVATE_URLS === 'true',
-    slack: e.SLACK_BOT_TOKEN
-      ? {
-          botToken: e.SLACK_BOT_TOKEN,
-          appToken: e.SLACK_APP_TOKEN,
-          signingSecret: e.SLACK_SIGNING_SECRET,
-          apiUrl: e.SLACK_API_URL,
-          command: e.SLACK_COMMAND,
-          ephemeral: e.SLACK_EPHEMERAL === 'true',
-          channelInfoTtlMs: e.SLACK_CHANNEL_INFO_TTL_MS,
-        }
-      : undefined,
-    discord:
-      e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
-        ? {
-            token: e.DISCORD_TOKEN,
-            applicationId: e.DISCORD_APPLICATION_ID,
-            guildIds: (e.DISCORD_GUILD_IDS ?? '')
-              .split(',')
-              .map((g) => g.trim())
-              .filter(Boolean),
-            apiUrl: e.DISCORD_API_URL,
-            replyInThread: e.DISCORD_REPLY_IN_THREAD === 'true',
-            messageContent: e.DISCORD_MESSAGE_CONTENT === 'true',
-          }
-        : undefined,
-    limits:
-      e.RATE_LIMIT_PER_MINUTE > 0
-        ? {
-            perMinute: e.RATE_LIMIT_PER_MINUTE,
-            queue: e.RATE_LIMIT_QUEUE,
-            tenantConcurrency: e.TENANT_MAX_CONCURRENT,
-            redisTimeoutMs: e.RATE_LIMIT_REDIS_TIMEOUT_MS,
-          }
-        : undefined,
+    slack: slackConfig(e),
+    discord: discordConfig(e),
+    limits: limitsConfig(e),
     ingestChannels:
       e.INGEST_CHANNELS === 'all' || e.INGEST_CHANNELS === 'none'
         ? e.INGEST_CHANNELS
@@ -187,5 +141,69 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       historyTurns: e.THREAD_HISTORY_TURNS,
       ttlSeconds: e.THREAD_TTL_SECONDS,
     },
+  };
+}
+
+function slackConfig(e: Env): Config['slack'] {
+  return e.SLACK_BOT_TOKEN
+    ? {
+        botToken: e.SLACK_BOT_TOKEN,
+        appToken: e.SLACK_APP_TOKEN,
+        signingSecret: e.SLACK_SIGNING_SECRET,
+        apiUrl: e.SLACK_API_URL,
+        command: e.SLACK_COMMAND,
+        ephemeral: e.SLACK_EPHEMERAL === 'true',
+        channelInfoTtlMs: e.SLACK_CHANNEL_INFO_TTL_MS,
+      }
+    : undefined;
+}
+
+function discordConfig(e: Env): Config['discord'] {
+  return e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
+    ? {
+        token: e.DISCORD_TOKEN,
+        applicationId: e.DISCORD_APPLICATION_ID,
+        guildIds: (e.DISCORD_GUILD_IDS ?? '')
+          .split(',')
+          .map((g) => g.trim())
+          .filter(Boolean),
+        apiUrl: e.DISCORD_API_URL,
+        replyInThread: e.DISCORD_REPLY_IN_THREAD === 'true',
+        messageContent: e.DISCORD_MESSAGE_CONTENT === 'true',
+      }
+    : undefined;
+}
+
+function limitsConfig(e: Env): Config['limits'] {
+  return e.RATE_LIMIT_PER_MINUTE > 0
+    ? {
+        perMinute: e.RATE_LIMIT_PER_MINUTE,
+        queue: e.RATE_LIMIT_QUEUE,
+        tenantConcurrency: e.TENANT_MAX_CONCURRENT,
+        redisTimeoutMs: e.RATE_LIMIT_REDIS_TIMEOUT_MS,
+      }
+    : undefined;
+}
+
+function llmConfig(e: Env): Config['llm'] {
+  return {
+    cheapModel: e.CHEAP_MODEL,
+    strongModel: e.STRONG_MODEL,
+    timeoutMs: e.LLM_TIMEOUT_MS,
+    maxRetries: e.LLM_MAX_RETRIES,
+    answerDeadlineMs: e.ANSWER_DEADLINE_MS,
+    maxAnswerTokens: e.MAX_ANSWER_TOKENS,
+    prices: e.MODEL_PRICES ?? {},
+  };
+}
+
+function httpConfig(e: Env): Config['http'] {
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    apiTokens: apiTokensOf(e),
+    adminToken: e.DOCENT_ADMIN_TOKEN,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
   };
 }

@@ -1,5 +1,6 @@
-import { createPlatforms } from '../composition/platforms.js';
-import { createServices } from '../composition/services.js';
+import type { FastifyInstance } from 'fastify';
+import { createPlatforms, type RunningPlatform } from '../composition/platforms.js';
+import { createServices, type Services } from '../composition/services.js';
 import type { Config } from '../config.js';
 import { createMetrics } from '../http/metrics.js';
 import { buildHttpServer } from '../http/server.js';
@@ -21,11 +22,11 @@ export async function serveCommand(config: Config): Promise<number> {
     startIngestThreads: true,
   });
   const { logger } = services;
-  let shuttingDown = false;
+  const state = { shuttingDown: false };
   const platforms = await createPlatforms(services);
   for (const p of platforms) services.readiness[p.name] = () => p.ready();
   const plugins = platforms.flatMap((p) => (p.httpPlugin ? [p.httpPlugin] : []));
-  const app = await buildHttpServer({ services, metrics, isShuttingDown: () => shuttingDown, plugins });
+  const app = await buildHttpServer({ services, metrics, isShuttingDown: () => state.shuttingDown, plugins });
   const address = await app.listen({ port: config.http.port, host: config.http.host });
   for (const p of platforms) {
     // A platform that cannot connect is reported by /readyz; the service keeps serving the rest.
@@ -37,18 +38,39 @@ export async function serveCommand(config: Config): Promise<number> {
     { address, models: config.openai ? [config.llm.cheapModel, config.llm.strongModel] : 'offline' },
     'docent is serving',
   );
-  // Folds new passages into the indexes and compacts old versions while the service runs; the
-  // first run, at start, also loads the indexes so the first questions do not wait for the disk.
+  const maintenance = startMaintenance(services);
+  return untilStopped({ config, services, platforms, app, maintenance, state });
+}
+
+/**
+ * Folds new passages into the indexes and compacts old versions while the service runs; the
+ * first run, at start, also loads the indexes so the first questions do not wait for the disk.
+ */
+function startMaintenance(services: Services): NodeJS.Timeout {
   const maintain = () =>
-    services.maintain().catch((error) => logger.warn({ err: error }, 'index maintenance failed'));
+    services.maintain().catch((error) => services.logger.warn({ err: error }, 'index maintenance failed'));
   void maintain();
   const maintenance = setInterval(maintain, MAINTENANCE_INTERVAL_MS);
   maintenance.unref();
+  return maintenance;
+}
 
+interface Running {
+  config: Config;
+  services: Services;
+  platforms: RunningPlatform[];
+  app: FastifyInstance;
+  maintenance: NodeJS.Timeout;
+  state: { shuttingDown: boolean };
+}
+
+/** Resolves with the exit code once a signal has stopped the service. */
+function untilStopped({ config, services, platforms, app, maintenance, state }: Running): Promise<number> {
+  const { logger } = services;
   return new Promise((resolve) => {
     const shutdown = async (signal: string) => {
-      if (shuttingDown) return;
-      shuttingDown = true;
+      if (state.shuttingDown) return;
+      state.shuttingDown = true;
       logger.info({ signal }, 'shutting down: finishing work in flight');
       clearInterval(maintenance);
       const deadline = setTimeout(() => {
