@@ -1,6 +1,7 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { END, START, StateGraph } from '@langchain/langgraph';
-import { type AnswerGraphDeps, createAnswerNodes } from './nodes.js';
+import type { AnswerGraphDeps } from './model-calls.js';
+import { createAnswerNodes } from './nodes.js';
 import { AnswerState } from './state.js';
 
 /**
