@@ -1,6 +1,6 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { BoundedMap } from './trim-oldest.js';
+import { LRUCache } from 'lru-cache';
 
 /** Failed attempts an address may make before it waits. */
 const FREE_FAILURES = 5;
@@ -84,7 +84,7 @@ export function bearerCheck<Tenant>(
 ) {
   // Bounded, and swept of forgotten records: addresses that fail once and never come back must
   // not pile up.
-  const failures = new BoundedMap<string, Failures>(MAX_FAILING_ADDRESSES);
+  const failures = new LRUCache<string, Failures>({ max: MAX_FAILING_ADDRESSES });
   let sweptAt = clock();
   const match = holders.length > 0 ? tokenMatcher(holders) : undefined;
   const disabled: Refusal = {
@@ -99,7 +99,8 @@ export function bearerCheck<Tenant>(
     const now = clock();
     if (now - sweptAt > FORGET_AFTER_MS) {
       sweptAt = now;
-      for (const [failing, record] of failures) if (forgotten(record, now)) failures.delete(failing);
+      for (const [failing, record] of [...failures.entries()])
+        if (forgotten(record, now)) failures.delete(failing);
     }
     let record = failures.get(address);
     if (record && forgotten(record, now)) record = undefined;
