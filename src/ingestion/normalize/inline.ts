@@ -99,8 +99,12 @@ function dropLinks(text: string): string {
     .replace(AUTOLINK, '$1');
 }
 
+// Every rewrite below starts at one of these; most lines of prose hold none and are left as they are.
+const MARKUP_OR_SPACING = /[`\\<[*_~&\uE000-\uE011]|[ \t]{2}|\t/;
+
 /** One line (or joined paragraph) of Markdown as reading text; inline code is left as written. */
 export function cleanInline(line: string): string {
+  if (!MARKUP_OR_SPACING.test(line)) return line.trimEnd();
   const code: string[] = [];
   const masked = line
     .replace(CODE_SPAN, (span: string) => `\uE010${code.push(span) - 1}\uE011`)
