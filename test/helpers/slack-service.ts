@@ -68,6 +68,7 @@ export async function startSlackService(env: Record<string, string> = {}, overri
   }
 
   return {
+    url,
     slack,
     services,
     platforms,

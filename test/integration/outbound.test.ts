@@ -1,28 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlatforms, type RunningPlatform } from '../../src/composition/platforms.js';
-import { createServices, type Services } from '../../src/composition/services.js';
-import { loadConfig } from '../../src/config.js';
-import { createMetrics } from '../../src/http/metrics.js';
-import { buildHttpServer } from '../../src/http/server.js';
-import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
-import { postSignedEvent } from '../helpers/slack-events.js';
+import { type SlackService, startSlackService } from '../helpers/slack-service.js';
 import { until } from '../helpers/until.js';
 
-const SECRET = 'signing-secret';
 const ADMIN = 'admin-secret';
 const REQUEST_TIMEOUT_MS = 500;
-let slack: FakeSlack;
-let services: Services;
-let platforms: RunningPlatform[];
-let app: FastifyInstance;
+let service: SlackService;
 let url: string;
-let dir: string;
 // Another server on this machine: an intranet page, or a host collecting tokens.
 let other: Server;
 let otherOrigin: string;
@@ -30,63 +15,39 @@ const otherRequests: { path: string; headers: IncomingHttpHeaders }[] = [];
 let events = 0;
 
 beforeAll(async () => {
-  slack = await startFakeSlack();
   other = createServer((req, res) => {
     otherRequests.push({ path: req.url ?? '', headers: req.headers });
     res.writeHead(200, { 'content-type': 'text/plain' }).end('The intranet root password is hunter2.');
   });
   await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
   otherOrigin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
-  dir = await mkdtemp(path.join(tmpdir(), 'docent-outbound-'));
-  const config = loadConfig({
-    DATA_DIR: dir,
-    LOG_LEVEL: 'silent',
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
+  service = await startSlackService({
     DOCENT_ADMIN_TOKEN: ADMIN,
-    EMBEDDINGS: 'local',
     HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
   });
-  const metrics = createMetrics();
-  services = await createServices(config, { observers: [metrics.observer] });
-  platforms = await createPlatforms(services);
-  app = await buildHttpServer({
-    services,
-    metrics,
-    plugins: platforms.flatMap((p) => (p.httpPlugin ? [p.httpPlugin] : [])),
-  });
-  url = await app.listen({ port: 0, host: '127.0.0.1' });
-  for (const p of platforms) await p.start();
+  url = service.url;
 });
 
 afterAll(async () => {
-  await app.close();
-  for (const p of platforms) await p.stop();
-  await services.close();
-  await slack.close();
+  await service.close();
   await new Promise<void>((resolve) => other.close(() => resolve()));
-  await rm(dir, { recursive: true, force: true });
 });
 
 async function shareInSlack(fileId: string, channel: string): Promise<string> {
   const ts = `18000000${10 + ++events}.000100`;
-  await postSignedEvent(
-    url,
-    SECRET,
-    {
-      type: 'message',
-      subtype: 'file_share',
-      channel_type: 'channel',
-      user: 'U1',
-      text: '',
-      ts,
-      channel,
-      files: [{ id: fileId }],
-    },
-    `EvOut${events}`,
+  await service.sendEvent({
+    type: 'message',
+    subtype: 'file_share',
+    channel_type: 'channel',
+    user: 'U1',
+    text: '',
+    ts,
+    channel,
+    files: [{ id: fileId }],
+  });
+  const reply = await until(() =>
+    service.slack.callsTo('chat.postMessage').find((c) => c.args.channel === channel),
   );
-  const reply = await until(() => slack.callsTo('chat.postMessage').find((c) => c.args.channel === channel));
   expect(reply.args.thread_ts).toBe(ts);
   return String(reply.args.text);
 }
@@ -94,7 +55,7 @@ async function shareInSlack(fileId: string, channel: string): Promise<string> {
 describe('the Slack bot token', () => {
   it('is never sent to a file link on another host: nothing is requested, and the thread says why', async () => {
     const otherHost = new URL(otherOrigin).host;
-    slack.files.set('FREMOTE', {
+    service.slack.files.set('FREMOTE', {
       id: 'FREMOTE',
       name: 'notes.txt',
       content: '',
@@ -104,11 +65,11 @@ describe('the Slack bot token', () => {
       `Could not index notes.txt: ${otherHost} is not a Slack file link; Docent only downloads shared files from Slack.`,
     );
     expect(otherRequests).toEqual([]);
-    expect(await services.knowledgeBase.listDocuments('T1')).toEqual([]);
+    expect(await service.services.knowledgeBase.listDocuments('T1')).toEqual([]);
   });
 
   it('does not follow Slack’s own link to another origin with the token', async () => {
-    slack.files.set('FMOVED', {
+    service.slack.files.set('FMOVED', {
       id: 'FMOVED',
       name: 'moved.txt',
       content: '',
@@ -145,7 +106,7 @@ describe('URL ingestion by an operator', () => {
       );
     }
     expect(otherRequests).toEqual([]);
-    expect(await services.knowledgeBase.listDocuments('default')).toEqual([]);
+    expect(await service.services.knowledgeBase.listDocuments('default')).toEqual([]);
   });
 });
 
