@@ -19,7 +19,6 @@ export async function serveCommand(config: Config): Promise<number> {
     // Without Redis this process alone writes the data directory (journal, cached answers).
     claimDataDir: true,
     observers: [metrics.observer],
-    startIngestThreads: true,
   });
   const { logger } = services;
   const state = { shuttingDown: false };

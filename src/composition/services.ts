@@ -59,8 +59,6 @@ export interface ServiceOverrides {
   observers?: MessageObserver[];
   /** The clock the daily token budget reads, so a test can cross midnight UTC without waiting. */
   now?: () => Date;
-  /** Starts the ingestion threads now (`docent serve`), so the first shared file finds them ready. */
-  startIngestThreads?: boolean;
   /** The docent command this process runs, named to another process it keeps out of DATA_DIR. */
   command?: string;
   /** Claims DATA_DIR before anything is opened: `docent serve` and the commands that write. */

@@ -100,7 +100,7 @@ function dropLinks(text: string): string {
 }
 
 // Every rewrite below starts at one of these; most lines of prose hold none and are left as they are.
-const MARKUP_OR_SPACING = /[`\\<[*_~&\uE000-\uE011]|[ \t]{2}|\t/;
+const MARKUP_OR_SPACING = /[`\\<[*_~&\uE000-\uE011]|[ \t]{2}/;
 
 /** One line (or joined paragraph) of Markdown as reading text; inline code is left as written. */
 export function cleanInline(line: string): string {
