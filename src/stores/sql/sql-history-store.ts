@@ -18,6 +18,8 @@ const DAY_MS = 86_400_000;
 const MODEL_ROUTES = `('cheap', 'strong', 'escalated', 'extractive')`;
 // Under load, answers recorded while a write runs go in the next one, this many at most.
 const MAX_BATCH = 200;
+// While the database is away, answers wait in memory up to this many; older ones are dropped.
+const MAX_PENDING = 20_000;
 
 export interface SqlHistoryOptions {
   /** Records older than this many days are dropped by prune(). */
@@ -61,6 +63,10 @@ export class SqlHistoryStore implements HistoryStore {
   }
 
   recordAnswer(record: AnswerRecord): void {
+    if (this.pending.length >= MAX_PENDING) {
+      this.pending.shift();
+      this.options.onError(new Error(`history writes are behind: dropped the oldest of ${MAX_PENDING} waiting`));
+    }
     this.pending.push(record);
     this.writing ??= this.writePending();
   }
