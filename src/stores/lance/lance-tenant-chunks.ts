@@ -4,7 +4,13 @@ import { INITIAL_VERSION } from '../../core/ports/knowledge-versions.js';
 import { hybridFusion } from '../../core/rank-fusion.js';
 import type { Passage, Scope, SearchRequest } from '../../core/types.js';
 import { LanceBatchWriter } from './lance-batch-writer.js';
-import { maintainChunkIndexes, removeOrphans, textIndex } from './lance-maintenance.js';
+import {
+  maintainChunkIndexes,
+  removeOrphans,
+  TEXT_INDEX,
+  TEXT_INDEX_COLUMN,
+  textIndex,
+} from './lance-maintenance.js';
 import { type ChunkRow, type StoredDocument, sqlString } from './lance-schema.js';
 
 type Row = Record<string, unknown>;
@@ -14,7 +20,6 @@ type Row = Record<string, unknown>;
  */
 type Snapshot = { table: lancedb.Table; takenAt: number; rows: number; generations: Map<string, string> };
 
-const TEXT_INDEX = 'text_idx';
 // Scalar-quantised distances are coarse: candidates are re-ranked on full vectors. Search width
 // 500 keeps recall@10 near 0.98 on the graph lance-maintenance.ts builds; 800 adds ~0.01 for
 // ~2 ms more. Measured by `npm run bench:retrieve` (BENCHMARKS.md).
@@ -123,7 +128,13 @@ export class TenantChunks {
         .where(filter);
     const vectorRows = (limit: number) => vectorQuery().select(VECTOR_COLUMNS).limit(limit).toArray();
     const textRows = (limit: number) =>
-      table.query().fullTextSearch(request.text).where(filter).select(TEXT_COLUMNS).limit(limit).toArray();
+      table
+        .query()
+        .fullTextSearch(request.text, { columns: TEXT_INDEX_COLUMN })
+        .where(filter)
+        .select(TEXT_COLUMNS)
+        .limit(limit)
+        .toArray();
     let rows: Row[];
     const current = (read: (limit: number) => Promise<Row[]>, limit: number) =>
       currentRows(read, limit, snapshot.generations);
@@ -165,7 +176,12 @@ export class TenantChunks {
         .select(['chunk_id', '_distance'])
         .limit(1)
         .toArray(),
-      table.query().fullTextSearch('warm').select(['chunk_id', '_score']).limit(1).toArray(),
+      table
+        .query()
+        .fullTextSearch('warm', { columns: TEXT_INDEX_COLUMN })
+        .select(['chunk_id', '_score'])
+        .limit(1)
+        .toArray(),
     ]);
   }
 
@@ -185,7 +201,7 @@ export class TenantChunks {
     if (await covered()) return;
     if ((await this.table.countRows()) === 0) return;
     try {
-      await this.table.createIndex('text', { config: textIndex(), replace: true });
+      await this.table.createIndex(TEXT_INDEX_COLUMN, { config: textIndex(), replace: true });
     } catch (error) {
       // Two instances building it at once: one commit wins, and its index serves both.
       await this.table.checkoutLatest();

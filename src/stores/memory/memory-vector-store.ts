@@ -2,6 +2,7 @@ import { DocentError } from '../../core/errors.js';
 import type { EmbedderIdentity, VectorStore } from '../../core/ports/vector-store.js';
 import { hybridFusion } from '../../core/rank-fusion.js';
 import { assertAudience } from '../../core/scope.js';
+import { searchableText } from '../../core/searchable-text.js';
 import type { Chunk, DocumentRecord, Passage, SearchRequest } from '../../core/types.js';
 import { bm25Rank } from './bm25.js';
 
@@ -10,6 +11,8 @@ interface StoredChunk extends Passage {
   scope: string;
   generation: string;
   vector: Float32Array;
+  /** searchableText(context, text): what full-text search reads, as in the LanceDB store. */
+  searchText: string;
 }
 
 /** A record and the generation of passages it points at; as in the LanceDB store, no other is searched. */
@@ -66,6 +69,7 @@ export class MemoryVectorStore implements VectorStore {
       scope: doc.scope,
       generation,
       vector: Float32Array.from(c.vector),
+      searchText: searchableText(c.context ?? doc.title, c.text),
     }));
     const all = [...(this.chunks.get(doc.docId) ?? []), ...stored];
     this.chunks.set(doc.docId, all);
@@ -114,7 +118,7 @@ export class MemoryVectorStore implements VectorStore {
       .map((c) => ({ c, s: cosine(c.vector, request.vector) }))
       .sort((a, b) => b.s - a.s)
       .slice(0, depth);
-    const byText = bm25Rank(candidates, request.text).slice(0, depth);
+    const byText = bm25Rank(candidates, (c) => c.searchText, request.text).slice(0, depth);
     const mode = request.mode ?? 'hybrid';
     const ranked =
       mode === 'vector'
