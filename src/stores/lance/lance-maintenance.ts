@@ -26,6 +26,10 @@ export const TEXT_INDEX = `${TEXT_INDEX_COLUMN}_idx`;
 // Tables from before passages had a context indexed their bare text.
 const FORMER_TEXT_INDEX_COLUMN = 'text';
 
+/** A full-text query on the passages' context and text (a table may also hold the former index). */
+export const fullTextQuery = (table: lancedb.Table, query: string) =>
+  table.query().fullTextSearch(query, { columns: TEXT_INDEX_COLUMN });
+
 /**
  * Creates the indexes the table has grown into and folds new rows into existing ones.
  * FTS is required for BM25 at any size; unindexed rows are still searched, just more slowly.

@@ -1,4 +1,5 @@
 import { DocentError } from '../../core/errors.js';
+import { collapseNearDuplicates } from '../../core/near-duplicates.js';
 import type { EmbedderIdentity, VectorStore } from '../../core/ports/vector-store.js';
 import { hybridFusion } from '../../core/rank-fusion.js';
 import { assertAudience } from '../../core/scope.js';
@@ -113,7 +114,8 @@ export class MemoryVectorStore implements VectorStore {
       .flat()
       .filter((c) => c.tenantId === tenantId && allowed.has(c.scope))
       .filter((c) => this.documents.get(c.docId)?.generation === c.generation);
-    const depth = Math.max(request.k, 20);
+    // As deep as the LanceDB store reads, so near-duplicates dropped leave k passages.
+    const depth = Math.max(request.k * 4, 20);
     const byVector = candidates
       .map((c) => ({ c, s: cosine(c.vector, request.vector) }))
       .sort((a, b) => b.s - a.s)
@@ -130,7 +132,9 @@ export class MemoryVectorStore implements VectorStore {
               byText.map((x) => x.doc),
               (c) => c.chunkId,
             );
-    return ranked.slice(0, request.k).map(({ item, score }) => toPassage(item, score));
+    return collapseNearDuplicates(ranked, ({ item }) => item.text, request.k).map(({ item, score }) =>
+      toPassage(item, score),
+    );
   }
 
   async healthCheck(): Promise<void> {}
