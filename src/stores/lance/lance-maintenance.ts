@@ -20,6 +20,16 @@ const KEEP_VERSIONS_MS = 10 * 60_000;
  */
 export const textIndex = () => lancedb.Index.fts({ withPosition: false });
 
+/** The column full-text search reads (a passage's context and text) and its index's name. */
+export const TEXT_INDEX_COLUMN = 'search_text';
+export const TEXT_INDEX = `${TEXT_INDEX_COLUMN}_idx`;
+// Tables from before passages had a context indexed their bare text.
+const FORMER_TEXT_INDEX_COLUMN = 'text';
+
+/** A full-text query on the passages' context and text (a table may also hold the former index). */
+export const fullTextQuery = (table: lancedb.Table, query: string) =>
+  table.query().fullTextSearch(query, { columns: TEXT_INDEX_COLUMN });
+
 /**
  * Creates the indexes the table has grown into and folds new rows into existing ones.
  * FTS is required for BM25 at any size; unindexed rows are still searched, just more slowly.
@@ -27,8 +37,12 @@ export const textIndex = () => lancedb.Index.fts({ withPosition: false });
 export async function maintainChunkIndexes(table: lancedb.Table): Promise<void> {
   const rows = await table.countRows();
   if (rows === 0) return;
-  const existing = new Set((await table.listIndices()).map((i) => i.columns.join(',')));
-  if (!existing.has('text')) await table.createIndex('text', { config: textIndex() });
+  const indices = await table.listIndices();
+  const existing = new Set(indices.map((i) => i.columns.join(',')));
+  if (!existing.has(TEXT_INDEX_COLUMN)) await table.createIndex(TEXT_INDEX_COLUMN, { config: textIndex() });
+  const former = indices.find((i) => i.columns.join(',') === FORMER_TEXT_INDEX_COLUMN);
+  // Another process may have dropped it first.
+  if (former) await table.dropIndex(former.name).catch(() => {});
   if (rows >= SCALAR_INDEX_MIN_ROWS) {
     if (!existing.has('scope')) await table.createIndex('scope', { config: lancedb.Index.bitmap() });
     if (!existing.has('doc_id')) await table.createIndex('doc_id', { config: lancedb.Index.btree() });
