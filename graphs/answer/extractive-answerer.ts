@@ -57,7 +57,6 @@ function chooseSentences(question: string, passages: Passage[], focus?: string):
   const shape = shapeOf(focus ?? question);
   const asked = { terms, focused, shape, person: WANTS_PERSON.test(question) };
   const candidates = candidatesOf(passages, asked);
-  const quantity = shape.kind === 'quantity';
   score(candidates, asked);
   // A follow-up asks about its own words ("request" in "and how do I request it?"): when some
   // sentence speaks to them, only such sentences answer.
@@ -65,13 +64,13 @@ function chooseSentences(question: string, passages: Passage[], focus?: string):
   // a number and a topic word speaks to it too.
   const speaksToFocus = (c: Candidate) =>
     [...focused].some((t) => c.tokens.has(t) || c.headingTokens.has(t)) ||
-    (quantity && /\d/.test(c.text) && [...terms].some((t) => !focused.has(t) && c.tokens.has(t)));
+    (shape.kind === 'quantity' && c.wanted && [...terms].some((t) => !focused.has(t) && c.tokens.has(t)));
   const scored = candidates.filter((c) => c.score > 0);
   // "This runbook describes…" says what a document covers, not what it says: it shares the
   // question's words without answering it, so it answers only when no other sentence does.
   const facts = scored.filter((c) => !ABOUT_THE_DOCUMENT.test(c.text));
   const eligible = facts.length > 0 ? facts : scored;
-  const onFocus = eligible.filter(speaksToFocus);
+  const onFocus = focused.size > 0 ? eligible.filter(speaksToFocus) : [];
   const best = (onFocus.length > 0 ? onFocus : eligible)
     .sort((a, b) => b.score - a.score)
     .slice(0, MAX_SENTENCES);
@@ -92,12 +91,13 @@ function chooseSentences(question: string, passages: Passage[], focus?: string):
 
 /**
  * A sentence with what it needs to be read alone: the sentence it leans on ("Stale builds fail
- * oddly. This is fixed by…"), and the next one when that holds the fact asked for and this one
- * does not (the problem stated, then the command that solves it).
+ * oddly. This is fixed by…"), and the next one when that one leans on it, or holds the fact asked
+ * for and this one does not (the problem stated, then the command that solves it).
  */
 function snippetAround(c: Candidate, candidates: Candidate[]): Candidate[] {
   const next = candidates.find((n) => n.passage === c.passage && n.order === c.order + 1);
-  const completes = next && !c.wanted && next.wanted && next.text.length <= MAX_CHARS / 2;
+  const completes =
+    next && next.text.length <= MAX_CHARS / 2 && (next.antecedent === c || (!c.wanted && next.wanted));
   return [...(c.antecedent ? [c.antecedent] : []), c, ...(completes ? [next] : [])];
 }
 
