@@ -101,7 +101,17 @@ export function score(candidates: Candidate[], question: QuestionTerms): void {
     if (shape.kind === 'procedure' && c.listed) score *= 1.25;
     // A line of code answers only a question that asks for code.
     if (c.codeLine && shape.kind !== 'procedure' && shape.kind !== 'name') score *= 0.5;
+    // A table of contents or a row of links names topics without saying anything about them.
+    if (isIndex(c.text)) score *= 0.3;
     // Long sentences are rarely the direct answer.
     c.score = score - Math.max(0, c.tokens.size - 35) * 0.02;
   }
+}
+
+/** "Installing; Usage; API docs; FAQ": short labels in a row, with no sentence among them. */
+function isIndex(text: string): boolean {
+  const items = text.split(/\s*[;|]\s+/).filter((item) => item.trim() !== '');
+  if (items.length < 6) return false;
+  const short = items.filter((item) => item.split(' ').length <= 4 && !/[.!?]$/.test(item));
+  return short.length / items.length >= 0.8;
 }

@@ -89,7 +89,7 @@ export function sentencesOf(text: string): Sentence[] {
       const last = index === lastText && i === parts.length - 1;
       // A passage may start or end mid-sentence where the splitter cut it.
       if (
-        (first && /^([a-z]|\d+,\s)/.test(part)) ||
+        (first && /^([a-z]|\d[\d.]*(,| and | or ))/.test(part)) ||
         (last && !/[.!?:;)"']$/.test(part) && part.split(' ').length > 3 && !line.startsWith('|'))
       )
         return;
