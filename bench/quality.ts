@@ -4,7 +4,9 @@
 // measured on what `docent ask` returns offline: its TOP_K passages and its quoted answer. The
 // held-out parts are the result; the tune parts are for choosing settings. `-- --label before`
 // names the run in bench/.out/quality-<label>.json; `-- --sweep` tries other chunk sizes and
-// fusion weights on the tune parts (bench/quality-sweep.ts).
+// fusion weights on the tune parts (bench/quality-sweep.ts); `-- --misses` prints the tune
+// questions whose hybrid answer lacks the expected phrase (never the held-out ones: looking at
+// those would tune on them).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,11 +38,17 @@ interface Row {
   recall_at_5: number;
   mrr: number;
   answer_contains: number | undefined;
+  /** Mean length of the answers checked, in characters: containing more is easy with longer answers. */
+  answer_chars: number | undefined;
   search_p50_ms: number;
 }
 
 const { values } = parseArgs({
-  options: { label: { type: 'string', default: 'latest' }, sweep: { type: 'boolean', default: false } },
+  options: {
+    label: { type: 'string', default: 'latest' },
+    sweep: { type: 'boolean', default: false },
+    misses: { type: 'boolean', default: false },
+  },
 });
 
 function rowsFor(set: string, retrieval: Row['retrieval'], outcomes: CaseOutcome[], k: number): Row[] {
@@ -49,6 +57,7 @@ function rowsFor(set: string, retrieval: Row['retrieval'], outcomes: CaseOutcome
   return parts.map((part) => {
     const mine = outcomes.filter((o) => (o.part ?? 'all (tuned)') === part);
     const r: EvalReport = summarize(mine, retrieval, k);
+    const answers = mine.flatMap((o) => (o.answer ? [o.answer.given.length] : []));
     return {
       set,
       part,
@@ -58,6 +67,9 @@ function rowsFor(set: string, retrieval: Row['retrieval'], outcomes: CaseOutcome
       recall_at_5: r.recall_at_5,
       mrr: r.mrr,
       answer_contains: r.answer_match,
+      answer_chars: answers.length
+        ? Math.round(answers.reduce((a, b) => a + b, 0) / answers.length)
+        : undefined,
       search_p50_ms: r.latency_ms.p50,
     };
   });
@@ -84,6 +96,15 @@ async function configurations({ services }: LoadedSet): Promise<Configuration[]>
   return [...searched, { retrieval: RERANKED, mode: 'hybrid', ...reranked }];
 }
 
+function printTuneMisses(set: string, outcomes: CaseOutcome[]): void {
+  for (const o of outcomes) {
+    if (o.part !== 'tune' || o.answerMatched !== false || !o.answer) continue;
+    console.log(
+      `\n${set}: ${o.answer.question}\n  expected: ${o.answer.expected}\n  answered: ${o.answer.given}`,
+    );
+  }
+}
+
 async function report(): Promise<{
   rows: Row[];
   ingested: Record<string, { indexed: number; failed: string[] }>;
@@ -98,6 +119,7 @@ async function report(): Promise<{
       const audience = { tenantId: TENANT, scopes: ['tenant' as const] };
       const outcomes = await evaluateCases(knowledgeBase, cases, audience, { mode, answerer });
       rows.push(...rowsFor(set.name, retrieval, outcomes, services.knowledgeBase.topK));
+      if (values.misses && retrieval === 'hybrid') printTuneMisses(set.name, outcomes);
     }
     await loaded.close();
   }
