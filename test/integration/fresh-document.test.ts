@@ -87,7 +87,7 @@ describe('documents added to an existing knowledge base', () => {
     const runs = await inFreshProcesses(PROCESSES, ['eval', questions, '--mode', 'bm25', '--json']);
     const recalls = runs.map((r) => JSON.parse(r.stdout).recall_at_5);
     expect({ missedBy: recalls.filter((r) => r !== 1).length }).toEqual({ missedBy: 0 });
-  }, 120_000);
+  }, 180_000);
 
   it('are among the sources of every fresh `docent ask`', async () => {
     const input = ADDED.map((a) => a.question).join('\n');
@@ -103,5 +103,5 @@ describe('documents added to an existing knowledge base', () => {
     );
     expect(cited).toHaveLength(PROCESSES * ADDED.length);
     expect({ missedBy: cited.filter((c) => !c).length }).toEqual({ missedBy: 0 });
-  }, 120_000);
+  }, 180_000);
 });
