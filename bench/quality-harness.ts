@@ -8,7 +8,9 @@ import { GraphAnswerer } from '../graphs/answer/answerer.js';
 import {
   composeAnswerGraph,
   createAnswerCache,
+  createKnowledgeBase,
   createKnowledgeVersions,
+  createReranking,
 } from '../src/composition/backends.js';
 import { createServices, type Services } from '../src/composition/services.js';
 import { loadConfig } from '../src/config.js';
@@ -19,6 +21,7 @@ import { type EvalCase, parseEvalCases } from '../src/eval/cases.js';
 import { ingestFiles } from '../src/ingestion/ingest-files.js';
 import { collectFiles } from '../src/ingestion/local-files.js';
 import { createOpenAIModels } from '../src/llm/openai-models.js';
+import { createLogger } from '../src/logger.js';
 
 export type Retrieval = NonNullable<SearchRequest['mode']>;
 
@@ -76,11 +79,50 @@ export async function loadSet(set: QualitySet, settings: Record<string, string> 
  * so no answer found by another retrieval is served.
  */
 export async function answererSearching(services: Services, mode: Retrieval): Promise<Answerer> {
-  const { config, logger } = services;
   const base = services.knowledgeBase;
   const knowledgeBase: KnowledgeBase = Object.create(base);
   knowledgeBase.search = (question, audience, options) =>
     base.search(question, audience, { ...options, mode });
+  return answererOver(services, knowledgeBase);
+}
+
+/**
+ * RERANK_URL and the other RERANK_* variables of this shell, when RERANK_URL is set: the only
+ * settings read from the environment, as a reranker is an endpoint a machine has or has not.
+ */
+export function rerankSettings(env: NodeJS.ProcessEnv = process.env): Record<string, string> | undefined {
+  if (!env.RERANK_URL) return undefined;
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('RERANK_') && !!e[1]),
+  );
+}
+
+/**
+ * The set's passages searched as `ask` searches with a reranker: hybrid candidates reordered by
+ * the endpoint the settings name. A failing reranker logs a warning, so a figure that merely
+ * repeats hybrid's says why.
+ */
+export async function rerankingSearch(
+  services: Services,
+  settings: Record<string, string>,
+): Promise<{ knowledgeBase: KnowledgeBase; answerer: Answerer }> {
+  const reranked = loadConfig({ ...settings, TOP_K: String(services.config.topK) });
+  const config = { ...services.config, rerank: reranked.rerank };
+  const reranking = createReranking(config, createLogger('warn'));
+  const knowledgeBase = createKnowledgeBase(
+    config,
+    services.store,
+    services.embedder,
+    undefined,
+    undefined,
+    reranking,
+  );
+  return { knowledgeBase, answerer: await answererOver(services, knowledgeBase) };
+}
+
+/** `ask`'s answerer over this knowledge base, with a cache of its own. */
+async function answererOver(services: Services, knowledgeBase: KnowledgeBase): Promise<Answerer> {
+  const { config, logger } = services;
   const cache = await createAnswerCache(config, logger);
   const versions = await createKnowledgeVersions(config, logger);
   const models = createOpenAIModels(config);

@@ -1,41 +1,63 @@
 // npm run bench:quality: answer quality on labelled sets of real documentation (bench/quality-sets)
 // and on the Northwind sample, per part (tune / held-out) and per retrieval (BM25 alone, vectors
-// alone, hybrid as configured), measured on what `docent ask` returns offline: its TOP_K passages
-// and its quoted answer. The held-out parts are the result; the tune parts are for choosing
-// settings. `-- --label before` names the run in bench/.out/quality-<label>.json; `-- --sweep`
-// tries other chunk sizes and fusion weights on the tune parts (bench/quality-sweep.ts).
+// alone, hybrid as configured, and hybrid + reranker when RERANK_URL is set in the shell),
+// measured on what `docent ask` returns offline: its TOP_K passages and its quoted answer. The
+// held-out parts are the result; the tune parts are for choosing settings. `-- --label before`
+// names the run in bench/.out/quality-<label>.json; `-- --sweep` tries other chunk sizes and
+// fusion weights on the tune parts (bench/quality-sweep.ts); `-- --misses` prints the tune
+// questions whose hybrid answer lacks the expected phrase (never the held-out ones: looking at
+// those would tune on them).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Answerer } from '../src/core/ask.js';
+import type { KnowledgeBase } from '../src/core/knowledge-base.js';
 import { type CaseOutcome, type EvalReport, evaluateCases, summarize } from '../src/eval/evaluate.js';
-import { answererSearching, loadSet, type Retrieval, SETS, TENANT } from './quality-harness.js';
+import {
+  answererSearching,
+  type LoadedSet,
+  loadSet,
+  type Retrieval,
+  rerankingSearch,
+  rerankSettings,
+  SETS,
+  TENANT,
+} from './quality-harness.js';
 import { sweep } from './quality-sweep.js';
 
 const RETRIEVALS: Retrieval[] = ['bm25', 'vector', 'hybrid'];
+const RERANKED = 'hybrid + reranker';
+const RERANK_SETTINGS = rerankSettings();
 
 interface Row {
   set: string;
   part: string;
-  retrieval: Retrieval;
+  retrieval: Retrieval | typeof RERANKED;
   questions: number;
   recall_at_1: number;
   recall_at_5: number;
   mrr: number;
   answer_contains: number | undefined;
+  /** Mean length of the answers checked, in characters: containing more is easy with longer answers. */
+  answer_chars: number | undefined;
   search_p50_ms: number;
 }
 
 const { values } = parseArgs({
-  options: { label: { type: 'string', default: 'latest' }, sweep: { type: 'boolean', default: false } },
+  options: {
+    label: { type: 'string', default: 'latest' },
+    sweep: { type: 'boolean', default: false },
+    misses: { type: 'boolean', default: false },
+  },
 });
 
-function rowsFor(set: string, retrieval: Retrieval, outcomes: CaseOutcome[], k: number): Row[] {
+function rowsFor(set: string, retrieval: Row['retrieval'], outcomes: CaseOutcome[], k: number): Row[] {
   // Northwind's questions were written and tuned on here: all of it counts as tuned.
   const parts = outcomes.some((o) => o.part) ? ['tune', 'held-out'] : ['all (tuned)'];
   return parts.map((part) => {
     const mine = outcomes.filter((o) => (o.part ?? 'all (tuned)') === part);
     const r: EvalReport = summarize(mine, retrieval, k);
+    const answers = mine.flatMap((o) => (o.answer ? [o.answer.given.length] : []));
     return {
       set,
       part,
@@ -45,9 +67,42 @@ function rowsFor(set: string, retrieval: Retrieval, outcomes: CaseOutcome[], k: 
       recall_at_5: r.recall_at_5,
       mrr: r.mrr,
       answer_contains: r.answer_match,
+      answer_chars: answers.length
+        ? Math.round(answers.reduce((a, b) => a + b, 0) / answers.length)
+        : undefined,
       search_p50_ms: r.latency_ms.p50,
     };
   });
+}
+
+interface Configuration {
+  retrieval: Row['retrieval'];
+  knowledgeBase: KnowledgeBase;
+  mode: Retrieval;
+  answerer: Answerer;
+}
+
+async function configurations({ services }: LoadedSet): Promise<Configuration[]> {
+  const searched = await Promise.all(
+    RETRIEVALS.map(async (retrieval) => ({
+      retrieval,
+      knowledgeBase: services.knowledgeBase,
+      mode: retrieval,
+      answerer: retrieval === 'hybrid' ? services.answerer : await answererSearching(services, retrieval),
+    })),
+  );
+  if (!RERANK_SETTINGS) return searched;
+  const reranked = await rerankingSearch(services, RERANK_SETTINGS);
+  return [...searched, { retrieval: RERANKED, mode: 'hybrid', ...reranked }];
+}
+
+function printTuneMisses(set: string, outcomes: CaseOutcome[]): void {
+  for (const o of outcomes) {
+    if (o.part !== 'tune' || o.answerMatched !== false || !o.answer) continue;
+    console.log(
+      `\n${set}: ${o.answer.question}\n  expected: ${o.answer.expected}\n  answered: ${o.answer.given}`,
+    );
+  }
 }
 
 async function report(): Promise<{
@@ -60,15 +115,11 @@ async function report(): Promise<{
     const loaded = await loadSet(set);
     ingested[set.name] = { indexed: loaded.indexed, failed: loaded.failed };
     const { services, cases } = loaded;
-    for (const retrieval of RETRIEVALS) {
-      const answerer: Answerer =
-        retrieval === 'hybrid' ? services.answerer : await answererSearching(services, retrieval);
+    for (const { retrieval, knowledgeBase, mode, answerer } of await configurations(loaded)) {
       const audience = { tenantId: TENANT, scopes: ['tenant' as const] };
-      const outcomes = await evaluateCases(services.knowledgeBase, cases, audience, {
-        mode: retrieval,
-        answerer,
-      });
+      const outcomes = await evaluateCases(knowledgeBase, cases, audience, { mode, answerer });
       rows.push(...rowsFor(set.name, retrieval, outcomes, services.knowledgeBase.topK));
+      if (values.misses && retrieval === 'hybrid') printTuneMisses(set.name, outcomes);
     }
     await loaded.close();
   }

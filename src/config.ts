@@ -15,6 +15,16 @@ export interface Config {
   chunking: { size: number; overlap: number; maxPassages: number };
   maxFileBytes: number;
   topK: number;
+  /** RERANK_URL: the fused candidates are reordered by this endpoint before the best TOP_K are kept. */
+  rerank?: {
+    url: string;
+    api: Env['RERANK_API'];
+    model?: string;
+    apiKey?: string;
+    timeoutMs: number;
+    /** Passages fetched for the reranker to order; never fewer than TOP_K. */
+    candidates: number;
+  };
   logLevel: Env['LOG_LEVEL'];
   /** Worker threads that extract, split and embed documents; 0 prepares them on the calling thread. */
   ingestThreads: number;
@@ -117,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     chunking: { size: e.CHUNK_SIZE, overlap: e.CHUNK_OVERLAP, maxPassages: e.MAX_PASSAGES_PER_FILE },
     maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
     topK: e.TOP_K,
+    rerank: rerankConfig(e),
     logLevel: e.LOG_LEVEL,
     ingestThreads: e.INGEST_THREADS ?? availableParallelism(),
     llm: llmConfig(e),
@@ -191,6 +202,19 @@ function limitsConfig(e: Env): Config['limits'] {
         queue: e.RATE_LIMIT_QUEUE,
         tenantConcurrency: e.TENANT_MAX_CONCURRENT,
         redisTimeoutMs: e.RATE_LIMIT_REDIS_TIMEOUT_MS,
+      }
+    : undefined;
+}
+
+function rerankConfig(e: Env): Config['rerank'] {
+  return e.RERANK_URL
+    ? {
+        url: e.RERANK_URL,
+        api: e.RERANK_API,
+        model: e.RERANK_MODEL,
+        apiKey: e.RERANK_API_KEY,
+        timeoutMs: e.RERANK_TIMEOUT_MS,
+        candidates: Math.max(e.RERANK_CANDIDATES, e.TOP_K),
       }
     : undefined;
 }

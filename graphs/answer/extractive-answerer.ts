@@ -1,26 +1,12 @@
 import { tokenize } from '../../src/core/tokenize.js';
 import type { Passage } from '../../src/core/types.js';
-import { sentencesOf } from './sentences.js';
-
-interface Candidate {
-  text: string;
-  passage: number;
-  order: number;
-  tokens: Set<string>;
-  headingTokens: Set<string>;
-  listed: boolean;
-  score: number;
-}
+import { shapeOf } from './question-kind.js';
+import { type Candidate, candidatesOf, score } from './sentence-scoring.js';
 
 const MAX_SENTENCES = 3;
 const MAX_CHARS = 600;
-// Questions that want a number, a time or a duration.
-const WANTS_QUANTITY =
-  /\b(how (much|many|long|often|soon|far|quickly|fast)|when|what time|deadline|limit|max(imum)?|min(imum)?|price|cost)\b/i;
-// Questions that want a procedure: its steps are usually a list.
-const WANTS_STEPS = /\b(how (do|can|should|would) (i|we|you)|how to|steps?|procedure)\b/i;
+const SUPPORT_RATIO = 0.75;
 const WANTS_PERSON = /\b(who|whom|owner|owns|approve|approves|sign off)\b/i;
-const NAMES_A_PERSON = /\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b(team|lead|head|manager|engineer|commander|owner)\b/;
 const ABOUT_THE_DOCUMENT =
   /^(this|these)\s+(section|page|document|doc|guide|guidelines|policy|runbook|handbook|chapter|article|faq|manual|playbook|procedure)s?\b/i;
 
@@ -67,75 +53,52 @@ function chooseSentences(question: string, passages: Passage[], focus?: string):
   const terms = new Set(tokenize(question));
   const focused = new Set(focus ? tokenize(focus) : []);
   if (terms.size === 0 || passages.length === 0) return undefined;
-  const candidates: Candidate[] = passages.flatMap((p, passage) =>
-    sentencesOf(p.text).map((s, order) => ({
-      text: s.text,
-      passage,
-      order,
-      tokens: new Set(tokenize(s.text)),
-      headingTokens: new Set(tokenize(`${s.heading} ${p.title}`)),
-      listed: s.listed,
-      score: 0,
-    })),
-  );
   // In a follow-up, the latest message says what kind of fact is wanted.
-  const quantity = WANTS_QUANTITY.test(focus ?? question);
-  const steps = WANTS_STEPS.test(focus ?? question);
-  score(candidates, { terms, focused, quantity, steps, person: WANTS_PERSON.test(question) });
+  const shape = shapeOf(focus ?? question);
+  const asked = { terms, focused, shape, person: WANTS_PERSON.test(question) };
+  const candidates = candidatesOf(passages, asked);
+  score(candidates, asked);
   // A follow-up asks about its own words ("request" in "and how do I request it?"): when some
   // sentence speaks to them, only such sentences answer.
   // "and how long should that take?" asks for a figure about the inherited topic: a sentence with
   // a number and a topic word speaks to it too.
   const speaksToFocus = (c: Candidate) =>
     [...focused].some((t) => c.tokens.has(t) || c.headingTokens.has(t)) ||
-    (quantity && /\d/.test(c.text) && [...terms].some((t) => !focused.has(t) && c.tokens.has(t)));
+    (shape.kind === 'quantity' && c.wanted && [...terms].some((t) => !focused.has(t) && c.tokens.has(t)));
   const scored = candidates.filter((c) => c.score > 0);
   // "This runbook describes…" says what a document covers, not what it says: it shares the
   // question's words without answering it, so it answers only when no other sentence does.
   const facts = scored.filter((c) => !ABOUT_THE_DOCUMENT.test(c.text));
   const eligible = facts.length > 0 ? facts : scored;
-  const onFocus = eligible.filter(speaksToFocus);
+  const onFocus = focused.size > 0 ? eligible.filter(speaksToFocus) : [];
   const best = (onFocus.length > 0 ? onFocus : eligible)
     .sort((a, b) => b.score - a.score)
     .slice(0, MAX_SENTENCES);
   const top = best[0];
   if (!top) return undefined;
   // Supporting sentences must be nearly as relevant as the best one, and the answer stays short.
+  const chosen: Candidate[] = [];
   let length = 0;
-  return best
-    .filter((c) => c === top || c.score >= top.score * 0.75)
-    .sort((a, b) => a.passage - b.passage || a.order - b.order)
-    .filter((c) => {
-      if (length > 0 && length + c.text.length > MAX_CHARS) return false;
-      length += c.text.length;
-      return true;
-    });
+  for (const c of best.filter((c) => c === top || c.score >= top.score * SUPPORT_RATIO)) {
+    const snippet = snippetAround(c, candidates).filter((s) => !chosen.includes(s));
+    const added = snippet.reduce((sum, s) => sum + s.text.length, 0);
+    if (length > 0 && length + added > MAX_CHARS) continue;
+    chosen.push(...snippet);
+    length += added;
+  }
+  return chosen.sort((a, b) => a.passage - b.passage || a.order - b.order);
 }
 
-/** Scores each sentence by the question's words it holds, weighted by how rare they are. */
-function score(
-  candidates: Candidate[],
-  question: { terms: Set<string>; focused: Set<string>; quantity: boolean; steps: boolean; person: boolean },
-): void {
-  const { terms, focused } = question;
-  const df = new Map<string, number>();
-  for (const c of candidates) for (const t of c.tokens) if (terms.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
-  const idf = (t: string) => Math.log(1 + candidates.length / (df.get(t) ?? 1));
-  for (const c of candidates) {
-    let overlap = 0;
-    for (const t of terms) {
-      const weight = focused.has(t) ? 2 : 1;
-      if (c.tokens.has(t)) overlap += idf(t) * weight;
-      else if (c.headingTokens.has(t)) overlap += idf(t) * weight * 0.4;
-    }
-    if (overlap === 0 || ![...terms].some((t) => c.tokens.has(t))) continue;
-    let score = overlap + 0.3 / (c.passage + 1);
-    if (question.quantity && /\d/.test(c.text)) score *= 1.3;
-    if (question.person && NAMES_A_PERSON.test(c.text)) score *= 1.2;
-    if (question.steps && c.listed) score *= 1.25;
-    // Long sentences are rarely the direct answer.
-    c.score = score - Math.max(0, c.tokens.size - 35) * 0.02;
-  }
+/**
+ * A sentence with what it needs to be read alone: the sentence it leans on ("Stale builds fail
+ * oddly. This is fixed by…"), and the next one when that one leans on it, or holds the fact asked
+ * for and this one does not (the problem stated, then the command that solves it).
+ */
+function snippetAround(c: Candidate, candidates: Candidate[]): Candidate[] {
+  const next = candidates.find((n) => n.passage === c.passage && n.order === c.order + 1);
+  const completes =
+    next && next.text.length <= MAX_CHARS / 2 && (next.antecedent === c || (!c.wanted && next.wanted));
+  return [...(c.antecedent ? [c.antecedent] : []), c, ...(completes ? [next] : [])];
 }
 
 /** The chosen sentences in document order, each with the citation `numberOf` gives its passage. */

@@ -16,8 +16,10 @@ import type { KnowledgeVersions } from '../core/ports/knowledge-versions.js';
 import type { ModelTiers } from '../core/ports/language-model.js';
 import type { Throttle } from '../core/ports/throttle.js';
 import type { VectorStore } from '../core/ports/vector-store.js';
+import type { Reranking } from '../core/rerank-passages.js';
 import { LocalEmbedder } from '../ingestion/local-embedder.js';
 import { InlinePreparer } from '../ingestion/prepare.js';
+import { HttpReranker } from '../llm/http-reranker.js';
 import type { Logger } from '../logger.js';
 import { KeyvAnswerCache } from '../stores/keyv/keyv-answer-cache.js';
 import { KeyvKnowledgeVersions } from '../stores/keyv/keyv-knowledge-versions.js';
@@ -212,12 +214,28 @@ export function createTokenBudget(
   return new DailyTokenBudget(store, config.budget.tokensPerDay, now);
 }
 
+/**
+ * The reranker RERANK_URL names, if any. Each search it fails keeps the fused order and logs why:
+ * not once only, as a reranker that times out now and then is worth seeing in the logs.
+ */
+export function createReranking(config: Config, logger: Logger): Reranking | undefined {
+  if (!config.rerank) return undefined;
+  const { candidates, ...endpoint } = config.rerank;
+  return {
+    reranker: new HttpReranker(endpoint),
+    candidates,
+    onError: (error) =>
+      logger.warn({ err: errorSummary(error) }, 'reranker failed; answering from the fused order'),
+  };
+}
+
 export function createKnowledgeBase(
   config: Config,
   store: VectorStore,
   embedder: Embedder,
   onChange?: KnowledgeBaseDeps['onChange'],
   preparer: DocumentPreparer = new InlinePreparer(config.chunking, embedder),
+  reranking?: Reranking,
 ): KnowledgeBase {
   return new KnowledgeBase({
     store,
@@ -226,6 +244,7 @@ export function createKnowledgeBase(
     maxFileBytes: config.maxFileBytes,
     topK: config.topK,
     onChange,
+    reranking,
   });
 }
 

@@ -31,6 +31,7 @@ import {
   createKnowledgeBase,
   createKnowledgeVersions,
   createRedis,
+  createReranking,
   createThrottle,
   type DataDirClaim,
   errorSummary,
@@ -92,6 +93,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     embedder,
     (tenantId, scope) => versions.bump(tenantId, scope),
     preparer,
+    createReranking(config, logger),
   );
   const jobs = createIngestJobs(config, logger, dataDir, knowledgeBase);
   const answerer = createAnswerer(config, logger, { knowledgeBase, cache, versions, redis }, overrides);

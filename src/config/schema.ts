@@ -12,6 +12,9 @@ export const DEFAULTS = {
   MAX_FILE_MB: 25,
   MAX_PASSAGES_PER_FILE: 5000,
   TOP_K: 5,
+  RERANK_API: 'cohere',
+  RERANK_TIMEOUT_MS: 2000,
+  RERANK_CANDIDATES: 20,
   LOG_LEVEL: 'info',
   CHEAP_MODEL: 'gpt-4o-mini',
   STRONG_MODEL: 'gpt-4o',
@@ -73,6 +76,13 @@ export const schema = z
       .max(1_000_000)
       .default(DEFAULTS.MAX_PASSAGES_PER_FILE),
     TOP_K: z.coerce.number().int().min(1).max(50).default(DEFAULTS.TOP_K),
+    // The full endpoint URL: servers put /rerank under different prefixes (/v1, /v2, none).
+    RERANK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    RERANK_API: z.enum(['cohere', 'tei']).default(DEFAULTS.RERANK_API),
+    RERANK_MODEL: optionalString,
+    RERANK_API_KEY: optionalString,
+    RERANK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULTS.RERANK_TIMEOUT_MS),
+    RERANK_CANDIDATES: z.coerce.number().int().min(2).max(200).default(DEFAULTS.RERANK_CANDIDATES),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // Absent: one thread per core.
     INGEST_THREADS: z.coerce.number().int().min(0).max(64).optional(),

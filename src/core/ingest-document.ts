@@ -69,11 +69,12 @@ export async function ingestDocument(request: IngestRequest, deps: IngestionDeps
   if (existing && existing.contentHash === contentHash && existing.embedder === embedder.id) {
     return { status: 'unchanged', document: existing };
   }
-  const { title, texts, vectors = [] } = await deps.preparer.prepare(bytes, request.source);
+  const { title, texts, contexts, vectors = [] } = await deps.preparer.prepare(bytes, request.source);
   const chunks: Chunk[] = texts.map((text, position) => ({
     chunkId: `${docId}-${contentHash.slice(0, 12)}-${position}`,
     position,
     text,
+    context: contexts[position] ?? title,
     vector: vectors[position] as Float32Array,
   }));
   const document: DocumentRecord = {

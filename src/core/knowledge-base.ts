@@ -4,11 +4,14 @@ import {
   type IngestRequest,
   ingestDocument,
 } from './ingest-document.js';
+import { type Reranking, rerankPassages } from './rerank-passages.js';
 import { assertAudience, assertTenant } from './scope.js';
 import type { Audience, DocumentRecord, Passage, SearchRequest } from './types.js';
 
 export interface KnowledgeBaseDeps extends IngestionDeps {
   topK: number;
+  /** When set, a wider pool of fused candidates is reordered by a reranker before the best are kept. */
+  reranking?: Reranking;
 }
 
 /** The documents a tenant has taught Docent: ingest, search within an audience, list, remove. */
@@ -31,14 +34,17 @@ export class KnowledgeBase {
   ): Promise<Passage[]> {
     assertAudience(audience);
     const vector = Array.from(await this.deps.embedder.embedQuery(question));
-    return this.deps.store.search({
+    const k = options.k ?? this.deps.topK;
+    const { reranking } = this.deps;
+    const passages = await this.deps.store.search({
       audience,
       text: question,
       vector,
-      k: options.k ?? this.deps.topK,
+      k: reranking ? Math.max(k, reranking.candidates) : k,
       mode: options.mode,
       knowledgeVersions: options.knowledgeVersions,
     });
+    return reranking ? rerankPassages(question, passages, k, reranking) : passages;
   }
 
   listDocuments(tenantId: string): Promise<DocumentRecord[]> {

@@ -60,6 +60,11 @@ export interface Chunk {
   chunkId: string;
   position: number;
   text: string;
+  /**
+   * Where the passage sits: "Title > Heading > Subheading". Searched with the text, never shown
+   * as part of it; the document's title when absent.
+   */
+  context?: string;
   vector: Float32Array | number[];
 }
 

@@ -42,6 +42,8 @@ export interface CaseOutcome {
   rank: number;
   /** Undefined when the answer was not checked. */
   answerMatched?: boolean;
+  /** The answer given and the phrase it was checked for, when it was checked. */
+  answer?: { question: string; given: string; expected: string };
   searchMs: number;
 }
 
@@ -61,17 +63,20 @@ export async function evaluateCases(
     const passages = await kb.search(c.question, audience, { mode: options.mode });
     const searchMs = performance.now() - started;
     let answerMatched: boolean | undefined;
+    let answer: CaseOutcome['answer'];
     if (c.answer && options.answerer) {
       const result = await options.answerer.answer({
         question: c.question,
         context: { tenantId: audience.tenantId },
       });
       answerMatched = answerContains(result.answer, c.answer);
+      answer = { question: c.question, given: result.answer, expected: c.answer };
     }
     outcomes.push({
       part: c.part,
       rank: passages.findIndex((p) => isRelevant(p, c.sources)),
       answerMatched,
+      answer,
       searchMs,
     });
   }

@@ -2,13 +2,17 @@ import { IngestError } from '../core/errors.js';
 import type { DocumentPreparer, PreparedDocument } from '../core/ports/document-preparer.js';
 import type { Embedder } from '../core/ports/embedder.js';
 import { extractDocument } from './extract.js';
+import { contextLabel } from './heading-paths.js';
 import { limitsFor, tooMuchText } from './limits.js';
-import { type ChunkingOptions, splitText } from './split.js';
+import { type ChunkingOptions, splitPassages } from './split.js';
 
 const EMBED_BATCH = 128;
 
-/** The title travels with every passage's vector so "leave policy" finds a section titled only "Carry-over". */
-const embeddingInput = (title: string, text: string) => `${title}\n${text}`;
+/**
+ * The title and headings travel with every passage's vector, so "leave policy" finds a section
+ * titled only "Carry-over", and "how do I rotate it?" the passage under "API keys > Rotation".
+ */
+const embeddingInput = (context: string, text: string) => `${context}\n${text}`;
 
 export async function prepareDocument(
   bytes: Uint8Array,
@@ -19,23 +23,26 @@ export async function prepareDocument(
   const limits = limitsFor(chunking);
   const extracted = await extractDocument(bytes, source, limits);
   // The text is already within limits, so splitting it makes a bounded number of strings.
-  const texts = await splitText(extracted.text, extracted.structured, chunking);
-  if (texts.length === 0)
+  const passages = await splitPassages(extracted.text, extracted.structured, chunking);
+  if (passages.length === 0)
     throw new IngestError('no_text', `${source}: no text to index, only encoded data (such as base64).`);
-  if (texts.length > limits.maxPassages) throw tooMuchText(source, limits);
-  if (!embedder) return { title: extracted.title, texts };
-  return { title: extracted.title, texts, vectors: await embedPassages(embedder, extracted.title, texts) };
+  if (passages.length > limits.maxPassages) throw tooMuchText(source, limits);
+  const { title } = extracted;
+  const texts = passages.map((p) => p.text);
+  const contexts = passages.map((p) => contextLabel(title, p.headings));
+  if (!embedder) return { title, texts, contexts };
+  return { title, texts, contexts, vectors: await embedPassages(embedder, contexts, texts) };
 }
 
-/** A document's passages as vectors, in batches an embeddings endpoint accepts. */
+/** A document's passages, each with its context, as vectors in batches an embeddings endpoint accepts. */
 export async function embedPassages(
   embedder: Embedder,
-  title: string,
+  contexts: string[],
   texts: string[],
 ): Promise<Float32Array[]> {
   const vectors: Float32Array[] = [];
   for (let i = 0; i < texts.length; i += EMBED_BATCH) {
-    const batch = texts.slice(i, i + EMBED_BATCH).map((t) => embeddingInput(title, t));
+    const batch = texts.slice(i, i + EMBED_BATCH).map((t, j) => embeddingInput(contexts[i + j] ?? '', t));
     vectors.push(...(await embedder.embedDocuments(batch)));
   }
   return vectors;

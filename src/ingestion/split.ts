@@ -1,4 +1,5 @@
 import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
+import { headingPaths } from './heading-paths.js';
 
 export interface ChunkingOptions {
   size: number;
@@ -34,4 +35,21 @@ export async function splitText(
       });
   const parts = await splitter.splitText(text);
   return parts.map((p) => p.trim()).filter((p) => /[\p{L}\p{N}]/u.test(p) && !isMostlyEncoded(p));
+}
+
+export interface SplitPassage {
+  text: string;
+  /** The headings in effect where the passage starts, outermost first; none for plain text. */
+  headings: string[];
+}
+
+/** The passages of `text`, each with the heading path it sits under. */
+export async function splitPassages(
+  text: string,
+  structured: boolean,
+  options: ChunkingOptions,
+): Promise<SplitPassage[]> {
+  const texts = await splitText(text, structured, options);
+  const paths = structured ? headingPaths(text, texts) : texts.map(() => []);
+  return texts.map((t, i) => ({ text: t, headings: paths[i] ?? [] }));
 }

@@ -122,12 +122,13 @@ export class ThreadPreparer implements DocumentPreparer {
     } catch (error) {
       throw restored(error, source);
     }
-    const { title, texts } = prepared;
-    if (!prepared.vectors) return { title, texts, vectors: await embedPassages(this.embedder, title, texts) };
+    const { title, texts, contexts } = prepared;
+    if (!prepared.vectors)
+      return { title, texts, contexts, vectors: await embedPassages(this.embedder, contexts, texts) };
     const dimension = texts.length > 0 ? prepared.vectors.length / texts.length : 0;
     const packed = prepared.vectors;
     const vectors = texts.map((_, i) => packed.subarray(i * dimension, (i + 1) * dimension));
-    return { title, texts, vectors };
+    return { title, texts, contexts, vectors };
   }
 
   async close(): Promise<void> {

@@ -86,6 +86,29 @@ export function vectorStoreContract(
       expect(await search(store, 't1', ['tenant'], 'database failover', 3)).toHaveLength(3);
     });
 
+    it('shows a paragraph copied into several files once among the best five, beside the other answers', async () => {
+      const refund =
+        'To request a refund, email billing@example.com with the invoice number within 30 days of the charge; ' +
+        'the money reaches the card in five working days.';
+      const copies = ['', 'Billing FAQ.', 'Support:', 'Finance note.', 'From the handbook:'];
+      for (const [i, lead] of copies.entries())
+        await put(store, doc(`copy${i}`, 't1', 'tenant'), [`${lead} ${refund}`.trim()]);
+      const others = [
+        'Refund status for an invoice is shown in the billing portal under Invoices.',
+        'A refund on an annual plan is prorated by the months remaining on the invoice.',
+        'Invoices are emailed on the first day of each month; ask billing for a copy of a refund receipt.',
+        'A charge you do not recognise is a dispute, not a refund request: tell finance with the invoice number.',
+      ];
+      for (const [i, text] of others.entries()) await put(store, doc(`other${i}`, 't1', 'tenant'), [text]);
+      await put(store, doc('lunch', 't1', 'tenant'), ['Lunch is served at noon in the canteen.']);
+      const top = (await search(store, 't1', ['tenant'], 'how do I request a refund by email?', 5)).map(
+        (h) => h.text,
+      );
+      expect(top).toHaveLength(5);
+      expect(top.filter((t) => t.includes('billing@example.com'))).toHaveLength(1);
+      expect([...top].sort()).toEqual([...others, top.find((t) => t.includes(refund))].sort());
+    });
+
     it('throws when asked to search without a scope', async () => {
       const vector = Array.from(embedLocally('x'));
       await expect(

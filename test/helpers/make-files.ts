@@ -42,7 +42,7 @@ export function makePdf(pages: string[][], options: { encrypt?: boolean } = {}):
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** A minimal Word document; paragraphs starting with "# " become Heading 1. */
+/** A minimal Word document; paragraphs starting with "# ", "## "… become Heading 1, Heading 2… */
 export async function makeDocx(
   paragraphs: string[],
   extra: Record<string, string | Uint8Array> = {},
@@ -61,11 +61,12 @@ export async function makeDocx(
       '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
   );
   const body = paragraphs
-    .map((p) =>
-      p.startsWith('# ')
-        ? `<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>${escapeXml(p.slice(2))}</w:t></w:r></w:p>`
-        : `<w:p><w:r><w:t xml:space="preserve">${escapeXml(p)}</w:t></w:r></w:p>`,
-    )
+    .map((p) => {
+      const level = /^(#{1,6}) /.exec(p)?.[1]?.length;
+      return level
+        ? `<w:p><w:pPr><w:pStyle w:val="Heading${level}"/></w:pPr><w:r><w:t>${escapeXml(p.slice(level + 1))}</w:t></w:r></w:p>`
+        : `<w:p><w:r><w:t xml:space="preserve">${escapeXml(p)}</w:t></w:r></w:p>`;
+    })
     .join('');
   zip.file(
     'word/document.xml',

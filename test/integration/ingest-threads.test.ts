@@ -42,6 +42,7 @@ describe('ingestion threads', () => {
       const local = await inline.prepare(bytes, name);
       expect(threaded.title, name).toBe(local.title);
       expect(threaded.texts, name).toEqual(local.texts);
+      expect(threaded.contexts, name).toEqual(local.contexts);
       expect(threaded.texts.length, name).toBeGreaterThan(0);
       expect(
         threaded.vectors?.map((v) => Array.from(v)),

@@ -6,6 +6,7 @@ import * as lancedb from '@lancedb/lancedb';
 import { afterEach, expect, it } from 'vitest';
 import { documentId, sha256 } from '../../src/core/ingest-document.js';
 import { KnowledgeBase } from '../../src/core/knowledge-base.js';
+import { searchableText } from '../../src/core/searchable-text.js';
 import { embedLocally, LocalEmbedder } from '../../src/ingestion/local-embedder.js';
 import { InlinePreparer } from '../../src/ingestion/prepare.js';
 import { chunkSchema, documentSchema } from '../../src/stores/lance/lance-schema.js';
@@ -101,6 +102,46 @@ it('reads documents stored before origins were recorded as the admin’s, and ke
     });
     expect(shared.document.docId).not.toBe(docId);
     expect((await kb.listDocuments('acme')).map((d) => d.origin.addedBy).sort()).toEqual(['U2', 'admin']);
+  } finally {
+    await store.close();
+  }
+});
+
+it('searches passages stored before headings were recorded by their title too, and moves the text index', async () => {
+  const { dir, docId } = await previousVersionData();
+  // A table as the version before this one left it: generations recorded, full-text index on the text.
+  const db = await lancedb.connect(dir);
+  const chunks = await db.openTable('chunks__acme');
+  await chunks.addColumns([{ name: 'generation', valueSql: 'content_hash' }]);
+  await chunks.createIndex('text', { config: lancedb.Index.fts({ withPosition: false }) });
+  const docs = await db.openTable('documents');
+  await docs.addColumns(
+    ['added_by', 'added_in', 'platform', 'generation'].map((name) => ({
+      name,
+      valueSql: name === 'generation' ? 'content_hash' : "'admin'",
+    })),
+  );
+  db.close();
+
+  const store = await LanceVectorStore.open(dir);
+  try {
+    const embedder = new LocalEmbedder();
+    await store.bindEmbedder(embedder);
+    const audience = { tenantId: 'acme', scopes: ['tenant' as const] };
+    const search = (text: string) =>
+      store.search({ audience, text, vector: Array.from(embedLocally(text)), k: 5, mode: 'bm25' });
+    // "Handbook" is only the document's title: the passage's context before headings were kept.
+    expect((await search('handbook'))[0]).toMatchObject({ docId, text: TEXT });
+    await store.maintain();
+    expect((await search('handbook'))[0]).toMatchObject({ docId, text: TEXT });
+    const upgraded = await lancedb.connect(dir);
+    const table = await upgraded.openTable('chunks__acme');
+    const indexed = (await table.listIndices()).map((i) => i.columns.join(','));
+    expect(indexed).toContain('search_text');
+    expect(indexed).not.toContain('text');
+    const [row] = await table.query().select(['context', 'search_text']).toArray();
+    expect(row).toMatchObject({ context: 'Handbook', search_text: searchableText('Handbook', TEXT) });
+    upgraded.close();
   } finally {
     await store.close();
   }

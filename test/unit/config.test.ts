@@ -27,6 +27,18 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reranks only with an http(s) RERANK_URL, over at least TOP_K candidates', () => {
+    expect(loadConfig({}).rerank).toBeUndefined();
+    expect(loadConfig({ RERANK_URL: 'http://127.0.0.1:9/rerank', TOP_K: '30' }).rerank).toEqual({
+      url: 'http://127.0.0.1:9/rerank',
+      api: 'cohere',
+      timeoutMs: 2000,
+      candidates: 30,
+    });
+    for (const url of ['127.0.0.1:9/rerank', 'file:///etc/passwd'])
+      expect(() => loadConfig({ RERANK_URL: url })).toThrow(/RERANK_URL: must be an http\(s\) URL/);
+  });
+
   it('lists every problem at once', () => {
     try {
       loadConfig({ TOP_K: 'lots', CHUNK_SIZE: '10', OPENAI_BASE_URL: 'not a url', EMBEDDINGS: 'openai' });

@@ -2,6 +2,11 @@
 export interface PreparedDocument {
   title: string;
   texts: string[];
+  /**
+   * One per passage: where it sits, as "Title > Heading > Subheading". Embedded and full-text
+   * indexed with the passage, never shown as part of it.
+   */
+  contexts: string[];
   /** One per passage; absent when the embedder runs elsewhere (a remote endpoint). */
   vectors?: Float32Array[];
 }

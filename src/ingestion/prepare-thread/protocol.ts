@@ -10,6 +10,7 @@ export interface PrepareThreadData extends Record<string, unknown> {
 export interface PreparedOnThread {
   title: string;
   texts: string[];
+  contexts: string[];
   /** Every passage's vector end to end, so one buffer crosses the thread boundary. */
   vectors?: Float32Array;
 }

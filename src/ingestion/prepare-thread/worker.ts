@@ -15,10 +15,10 @@ lowerThreadPriority();
 rpcLink(parentPort, {
   ready: () => undefined,
   prepare: async (bytes: Uint8Array, source: string): Promise<PreparedOnThread> => {
-    const { title, texts, vectors } = await prepareDocument(bytes, source, chunking, embedder);
-    if (!vectors) return { title, texts };
+    const { title, texts, contexts, vectors } = await prepareDocument(bytes, source, chunking, embedder);
+    if (!vectors) return { title, texts, contexts };
     const packed = pack(vectors);
-    return moving({ title, texts, vectors: packed }, [packed.buffer]);
+    return moving({ title, texts, contexts, vectors: packed }, [packed.buffer]);
   },
 });
 

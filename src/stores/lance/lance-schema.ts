@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as lancedb from '@lancedb/lancedb';
 import type { Table as ArrowTable, Data, FixedSizeList, Float32 as Float32Type } from 'apache-arrow';
+import { CONTEXT_REPEATS } from '../../core/searchable-text.js';
 import { type DocumentRecord, type Scope, UNRECORDED_ORIGIN } from '../../core/types.js';
 
 // LanceDB loads apache-arrow through require(); importing it as ESM would give a second copy whose
@@ -21,8 +22,18 @@ export interface StoredDocument extends DocumentRecord {
   generation: string;
 }
 
+/**
+ * searchableText(title, text) in SQL: the context of a passage written before headings were
+ * recorded is its document's title.
+ */
+const TITLE_THEN_TEXT_SQL = `concat(${Array(CONTEXT_REPEATS).fill('title, chr(10)').join(', ')}, text)`;
+
 /** What columns added later hold in rows written before them: see UNRECORDED_ORIGIN. */
-const CHUNK_COLUMNS_ADDED = [{ name: 'generation', valueSql: 'content_hash' }];
+const CHUNK_COLUMNS_ADDED = [
+  { name: 'generation', valueSql: 'content_hash' },
+  { name: 'context', valueSql: 'title' },
+  { name: 'search_text', valueSql: TITLE_THEN_TEXT_SQL },
+];
 const DOCUMENT_COLUMNS_ADDED = [
   { name: 'added_by', valueSql: `'${UNRECORDED_ORIGIN.addedBy}'` },
   { name: 'added_in', valueSql: `'${UNRECORDED_ORIGIN.addedIn}'` },
@@ -138,6 +149,10 @@ export interface ChunkRow {
   vector: Float32Array;
   created_at: string;
   generation: string;
+  /** "Title > Heading > Subheading": see Chunk.context. */
+  context: string;
+  /** What the full-text index reads: searchableText(context, text). */
+  search_text: string;
 }
 
 const STRING_COLUMNS = [
@@ -151,6 +166,8 @@ const STRING_COLUMNS = [
   'text',
   'created_at',
   'generation',
+  'context',
+  'search_text',
 ] as const;
 
 const encoder = new TextEncoder();

@@ -1,10 +1,18 @@
 import type * as lancedb from '@lancedb/lancedb';
 import { LRUCache } from 'lru-cache';
+import { collapseNearDuplicates } from '../../core/near-duplicates.js';
 import { INITIAL_VERSION } from '../../core/ports/knowledge-versions.js';
 import { hybridFusion } from '../../core/rank-fusion.js';
 import type { Passage, Scope, SearchRequest } from '../../core/types.js';
 import { LanceBatchWriter } from './lance-batch-writer.js';
-import { maintainChunkIndexes, removeOrphans, textIndex } from './lance-maintenance.js';
+import {
+  fullTextQuery,
+  maintainChunkIndexes,
+  removeOrphans,
+  TEXT_INDEX,
+  TEXT_INDEX_COLUMN,
+  textIndex,
+} from './lance-maintenance.js';
 import { type ChunkRow, type StoredDocument, sqlString } from './lance-schema.js';
 
 type Row = Record<string, unknown>;
@@ -14,7 +22,6 @@ type Row = Record<string, unknown>;
  */
 type Snapshot = { table: lancedb.Table; takenAt: number; rows: number; generations: Map<string, string> };
 
-const TEXT_INDEX = 'text_idx';
 // Scalar-quantised distances are coarse: candidates are re-ranked on full vectors. Search width
 // 500 keeps recall@10 near 0.98 on the graph lance-maintenance.ts builds; 800 adds ~0.01 for
 // ~2 ms more. Measured by `npm run bench:retrieve` (BENCHMARKS.md).
@@ -123,21 +130,22 @@ export class TenantChunks {
         .where(filter);
     const vectorRows = (limit: number) => vectorQuery().select(VECTOR_COLUMNS).limit(limit).toArray();
     const textRows = (limit: number) =>
-      table.query().fullTextSearch(request.text).where(filter).select(TEXT_COLUMNS).limit(limit).toArray();
+      fullTextQuery(table, request.text).where(filter).select(TEXT_COLUMNS).limit(limit).toArray();
     let rows: Row[];
     const current = (read: (limit: number) => Promise<Row[]>, limit: number) =>
       currentRows(read, limit, snapshot.generations);
-    if (mode === 'vector') rows = await current(vectorRows, request.k);
-    else if (mode === 'bm25') rows = await current(textRows, request.k);
+    // Read deeper than k: near-duplicates of better passages are dropped before the cut.
+    const depth = Math.max(request.k * 4, 20);
+    if (mode === 'vector') rows = await current(vectorRows, depth);
+    else if (mode === 'bm25') rows = await current(textRows, depth);
     else {
       // Both halves read the same pinned version, so fusing them here is consistent; doing it in
       // our code lets the two rankings carry different weights.
-      const depth = Math.max(request.k * 4, 20);
       const [byVector, byText] = await Promise.all([current(vectorRows, depth), current(textRows, depth)]);
-      const fused = hybridFusion(byVector, byText, (r) => String(r.chunk_id)).slice(0, request.k);
+      const fused = hybridFusion(byVector, byText, (r) => String(r.chunk_id));
       rows = fused.map(({ item, score }) => ({ ...item, _relevance_score: score }));
     }
-    return rows.map((r) => toPassage(r, mode));
+    return collapseNearDuplicates(rows, (r) => String(r.text), request.k).map((r) => toPassage(r, mode));
   }
 
   /** Runs inside the store's write queue; the new indexes are loaded at once. */
@@ -165,7 +173,7 @@ export class TenantChunks {
         .select(['chunk_id', '_distance'])
         .limit(1)
         .toArray(),
-      table.query().fullTextSearch('warm').select(['chunk_id', '_score']).limit(1).toArray(),
+      fullTextQuery(table, 'warm').select(['chunk_id', '_score']).limit(1).toArray(),
     ]);
   }
 
@@ -185,7 +193,7 @@ export class TenantChunks {
     if (await covered()) return;
     if ((await this.table.countRows()) === 0) return;
     try {
-      await this.table.createIndex('text', { config: textIndex(), replace: true });
+      await this.table.createIndex(TEXT_INDEX_COLUMN, { config: textIndex(), replace: true });
     } catch (error) {
       // Two instances building it at once: one commit wins, and its index serves both.
       await this.table.checkoutLatest();

@@ -4,6 +4,7 @@ import * as lancedb from '@lancedb/lancedb';
 import { LRUCache } from 'lru-cache';
 import type { EmbedderIdentity, VectorStore } from '../../core/ports/vector-store.js';
 import { assertAudience, assertTenant } from '../../core/scope.js';
+import { searchableText } from '../../core/searchable-text.js';
 import type { Chunk, DocumentRecord, Passage, SearchRequest } from '../../core/types.js';
 import { embedderMismatch } from '../memory/memory-vector-store.js';
 import { LanceDocumentIndex, withoutGeneration } from './lance-document-index.js';
@@ -113,6 +114,8 @@ export class LanceVectorStore implements VectorStore {
       vector: c.vector instanceof Float32Array ? c.vector : Float32Array.from(c.vector),
       created_at: now,
       generation,
+      context: c.context ?? doc.title,
+      search_text: searchableText(c.context ?? doc.title, c.text),
     }));
     const tenant = await this.tenant(doc.tenantId, true);
     return (tenant as TenantChunks).write({ ...doc, generation }, rows);

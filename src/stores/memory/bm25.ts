@@ -1,15 +1,16 @@
 import { tokenize } from '../../core/tokenize.js';
 
 /** Okapi BM25 over an in-memory candidate set; used by the memory twin of the vector store. */
-export function bm25Rank<T extends { text: string }>(
+export function bm25Rank<T>(
   docs: T[],
+  textOf: (doc: T) => string,
   query: string,
   k1 = 1.2,
   b = 0.75,
 ): { doc: T; score: number }[] {
   const terms = [...new Set(tokenize(query))];
   if (terms.length === 0 || docs.length === 0) return [];
-  const tokenized = docs.map((d) => tokenize(d.text));
+  const tokenized = docs.map((d) => tokenize(textOf(d)));
   const avgLen = tokenized.reduce((sum, t) => sum + t.length, 0) / docs.length || 1;
   const df = new Map<string, number>();
   for (const tokens of tokenized) for (const t of new Set(tokens)) df.set(t, (df.get(t) ?? 0) + 1);

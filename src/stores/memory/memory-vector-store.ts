@@ -1,7 +1,9 @@
 import { DocentError } from '../../core/errors.js';
+import { collapseNearDuplicates } from '../../core/near-duplicates.js';
 import type { EmbedderIdentity, VectorStore } from '../../core/ports/vector-store.js';
 import { hybridFusion } from '../../core/rank-fusion.js';
 import { assertAudience } from '../../core/scope.js';
+import { searchableText } from '../../core/searchable-text.js';
 import type { Chunk, DocumentRecord, Passage, SearchRequest } from '../../core/types.js';
 import { bm25Rank } from './bm25.js';
 
@@ -10,6 +12,8 @@ interface StoredChunk extends Passage {
   scope: string;
   generation: string;
   vector: Float32Array;
+  /** searchableText(context, text): what full-text search reads, as in the LanceDB store. */
+  searchText: string;
 }
 
 /** A record and the generation of passages it points at; as in the LanceDB store, no other is searched. */
@@ -66,6 +70,7 @@ export class MemoryVectorStore implements VectorStore {
       scope: doc.scope,
       generation,
       vector: Float32Array.from(c.vector),
+      searchText: searchableText(c.context ?? doc.title, c.text),
     }));
     const all = [...(this.chunks.get(doc.docId) ?? []), ...stored];
     this.chunks.set(doc.docId, all);
@@ -109,12 +114,13 @@ export class MemoryVectorStore implements VectorStore {
       .flat()
       .filter((c) => c.tenantId === tenantId && allowed.has(c.scope))
       .filter((c) => this.documents.get(c.docId)?.generation === c.generation);
-    const depth = Math.max(request.k, 20);
+    // As deep as the LanceDB store reads, so near-duplicates dropped leave k passages.
+    const depth = Math.max(request.k * 4, 20);
     const byVector = candidates
       .map((c) => ({ c, s: cosine(c.vector, request.vector) }))
       .sort((a, b) => b.s - a.s)
       .slice(0, depth);
-    const byText = bm25Rank(candidates, request.text).slice(0, depth);
+    const byText = bm25Rank(candidates, (c) => c.searchText, request.text).slice(0, depth);
     const mode = request.mode ?? 'hybrid';
     const ranked =
       mode === 'vector'
@@ -126,7 +132,9 @@ export class MemoryVectorStore implements VectorStore {
               byText.map((x) => x.doc),
               (c) => c.chunkId,
             );
-    return ranked.slice(0, request.k).map(({ item, score }) => toPassage(item, score));
+    return collapseNearDuplicates(ranked, ({ item }) => item.text, request.k).map(({ item, score }) =>
+      toPassage(item, score),
+    );
   }
 
   async healthCheck(): Promise<void> {}
