@@ -148,6 +148,33 @@ function historyContract(
       await clocked.close();
     });
 
+    it('lists the latest questions first, searched by their words, with what answered them', async () => {
+      history.recordAnswer(answer({ answerId: 'q1', question: 'How do I rotate the key?', traceId: 't-1' }));
+      history.recordAnswer(
+        answer({ answerId: 'q2', question: 'where is 50% of the budget_x?', atMs: NOV_27 + 1 }),
+      );
+      history.recordAnswer(
+        answer({ answerId: 'q3', question: 'who runs payroll?', atMs: NOV_27 + 2, tenantId: 'T2' }),
+      );
+      expect((await history.questions()).map((q) => q.answer_id)).toEqual(['q3', 'q2', 'q1']);
+      expect((await history.questions({ tenantId: 'T1' }, { limit: 1 })).map((q) => q.answer_id)).toEqual([
+        'q2',
+      ]);
+      const [found] = await history.questions({}, { search: 'ROTATE' });
+      expect(found).toMatchObject({
+        answer_id: 'q1',
+        question: 'How do I rotate the key?',
+        route: 'cheap',
+        cost_usd: 0.0001,
+        tokens: { input: 100, output: 20 },
+        sources: [{ docId: 'd1', title: 'Keys', source: 'keys.md' }],
+        trace_id: 't-1',
+      });
+      // % and _ are searched as themselves, not as wildcards.
+      expect((await history.questions({}, { search: '50%' })).map((q) => q.answer_id)).toEqual(['q2']);
+      expect(await history.questions({}, { search: 'budget%x' })).toEqual([]);
+    });
+
     it('has every answer and vote again when opened anew', async () => {
       const given = answer();
       history.recordAnswer(given);

@@ -21,6 +21,8 @@ export interface AnswerRecord {
   covered: boolean;
   /** The documents the answer cited, by title and source. */
   sources: { docId: string; title: string; source: string }[];
+  /** Where the steps that made the answer are recorded, when they were. */
+  traceId?: string;
 }
 
 /** Told to a voter whose vote matched no answer of their tenant that is still kept. */
@@ -75,6 +77,26 @@ export interface HistorySummary {
   per_day: DayFigures[];
 }
 
+/** One answered question as the admin's history list shows it. */
+export interface QuestionView {
+  answer_id: string;
+  at: string;
+  tenant_id: string;
+  platform: string;
+  scope: string;
+  question: string | null;
+  answer: string | null;
+  route: string;
+  model: string;
+  cached: boolean;
+  covered: boolean;
+  tokens: { input: number; output: number };
+  cost_usd: number;
+  latency_ms: number;
+  sources: { docId: string; title: string; source: string }[];
+  trace_id: string | null;
+}
+
 export interface GapView {
   question: string | null;
   count: number;
@@ -104,6 +126,8 @@ export interface HistoryStore {
   feedback(range?: HistoryRange, limit?: number): Promise<FeedbackView[]>;
   /** Questions the documents could not answer, most asked first: where docs are missing. */
   unanswered(range?: HistoryRange, limit?: number): Promise<GapView[]>;
+  /** The latest answered questions first; `search` keeps those whose question contains it. */
+  questions(range?: HistoryRange, options?: { search?: string; limit?: number }): Promise<QuestionView[]>;
   /** Drops records older than the retention; run with the other upkeep. */
   prune(): Promise<void>;
   close(): Promise<void>;

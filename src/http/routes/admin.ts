@@ -28,6 +28,7 @@ const anyTenantQuery = z.object({
   limit: tenantQuery.shape.limit.unwrap().optional(),
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
+  q: z.string().trim().min(1).max(200).optional(),
 });
 type AnyTenantQuery = { Querystring: z.infer<typeof anyTenantQuery> };
 const tenantSchema = { schema: { querystring: tenantQuery } };
@@ -142,6 +143,10 @@ function reportRoutes(app: FastifyInstance, services: Services): void {
 
   app.get<AnyTenantQuery>('/admin/feedback', anyTenantSchema, async ({ query }) => ({
     feedback: await history.feedback(range(query), query.limit ?? 100),
+  }));
+
+  app.get<AnyTenantQuery>('/admin/questions', anyTenantSchema, async ({ query }) => ({
+    questions: await history.questions(range(query), { search: query.q, limit: query.limit ?? 50 }),
   }));
 
   app.get<AnyTenantQuery>('/admin/questions/unanswered', anyTenantSchema, async ({ query }) => ({

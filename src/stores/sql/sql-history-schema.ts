@@ -22,6 +22,7 @@ const ANSWER_COLUMNS = [
   'cost_usd',
   'latency_ms',
   'sources',
+  'trace_id',
 ] as const;
 
 /** Creates what is missing; safe to run from several instances at once. */
@@ -48,7 +49,8 @@ export async function createTables(sql: SqlClient): Promise<void> {
        tokens_out integer not null,
        cost_usd float8 not null,
        latency_ms integer not null,
-       sources text not null
+       sources text not null,
+       trace_id text
      )`,
   );
   await sql.query(

@@ -7,6 +7,7 @@ import type {
   HistoryRange,
   HistoryStore,
   HistorySummary,
+  QuestionView,
   VotedAnswer,
   VoteRecord,
 } from '../../core/ports/history-store.js';
@@ -65,7 +66,9 @@ export class SqlHistoryStore implements HistoryStore {
   recordAnswer(record: AnswerRecord): void {
     if (this.pending.length >= MAX_PENDING) {
       this.pending.shift();
-      this.options.onError(new Error(`history writes are behind: dropped the oldest of ${MAX_PENDING} waiting`));
+      this.options.onError(
+        new Error(`history writes are behind: dropped the oldest of ${MAX_PENDING} waiting`),
+      );
     }
     this.pending.push(record);
     this.writing ??= this.writePending();
@@ -162,6 +165,22 @@ export class SqlHistoryStore implements HistoryStore {
     }));
   }
 
+  async questions(range: HistoryRange = {}, options: { search?: string; limit?: number } = {}) {
+    await this.written();
+    const { where, params } = this.rangeFilter(range, 'a');
+    let filter = where;
+    if (options.search) {
+      params.push(`%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      filter += ` and a.question ilike $${params.length} escape '\\'`;
+    }
+    const limit = Math.max(1, Math.floor(options.limit ?? 50));
+    const rows = await this.sql.query(
+      `select * from docent_answers a where ${filter} order by a.asked_ms desc limit ${limit}`,
+      params,
+    );
+    return rows.map(toQuestionView);
+  }
+
   async prune(): Promise<void> {
     await this.written();
     const cutoffDay = dayNumber(this.now()) - this.options.retentionDays;
@@ -219,6 +238,7 @@ export class SqlHistoryStore implements HistoryStore {
       r.costUsd,
       Math.round(r.latencyMs),
       JSON.stringify(r.sources),
+      r.traceId ?? null,
     ];
   }
 
@@ -264,6 +284,28 @@ function wording(question: string): string {
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
+}
+
+function toQuestionView(r: SqlRow): QuestionView {
+  const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+  return {
+    answer_id: String(r.answer_id),
+    at: new Date(Number(r.asked_ms)).toISOString(),
+    tenant_id: String(r.tenant_id),
+    platform: String(r.platform),
+    scope: String(r.scope),
+    question: text(r.question),
+    answer: text(r.answer),
+    route: String(r.route),
+    model: String(r.model),
+    cached: Boolean(r.cached),
+    covered: Boolean(r.covered),
+    tokens: { input: count(r.tokens_in), output: count(r.tokens_out) },
+    cost_usd: Number(r.cost_usd),
+    latency_ms: count(r.latency_ms),
+    sources: JSON.parse(String(r.sources)),
+    trace_id: text(r.trace_id),
+  };
 }
 
 function summarise(days: SqlRow[], votes: SqlRow[]): HistorySummary {
