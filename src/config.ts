@@ -42,6 +42,11 @@ export interface Config {
   budget?: { tokensPerDay: number };
   redisUrl?: string;
   cache: { ttlSeconds: number; timeoutMs: number };
+  /**
+   * Where answered questions and votes are kept: PostgreSQL when `databaseUrl` is set, else a
+   * DuckDB file in DATA_DIR (or memory, for processes that do not own DATA_DIR).
+   */
+  history: { databaseUrl?: string; retentionDays: number; keepText: boolean };
   threads: { maxThreads: number; historyTurns: number; ttlSeconds: number };
   http: {
     port: number;
@@ -129,6 +134,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     budget: e.DAILY_TOKEN_BUDGET > 0 ? { tokensPerDay: e.DAILY_TOKEN_BUDGET } : undefined,
     redisUrl: e.REDIS_URL,
     cache: { ttlSeconds: e.CACHE_TTL_SECONDS, timeoutMs: e.CACHE_TIMEOUT_MS },
+    history: {
+      databaseUrl: e.DATABASE_URL,
+      retentionDays: e.HISTORY_DAYS,
+      keepText: e.HISTORY_TEXT === 'true',
+    },
     http: httpConfig(e),
     allowPrivateUrls: e.ALLOW_PRIVATE_URLS === 'true',
     slack: slackConfig(e),

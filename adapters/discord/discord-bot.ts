@@ -14,8 +14,8 @@ import {
   type MessageHooks,
 } from '../../src/core/handle-message.js';
 import type { FileOutcome, InboundMessage, MessageOutcome, SharedFile } from '../../src/core/message.js';
+import { type HistoryStore, VOTE_NOT_COUNTED } from '../../src/core/ports/history-store.js';
 import type { IngestJob } from '../../src/core/ports/job-queue.js';
-import type { StatsStore } from '../../src/core/ports/stats-store.js';
 import type { Logger } from '../../src/logger.js';
 import { registerDiscordCommands } from './commands.js';
 import { fromInteraction, fromMessage } from './mappers.js';
@@ -24,7 +24,7 @@ import { answerPayloads, FEEDBACK_PREFIX, plainPayload } from './render.js';
 /** The Discord settings of the configuration, and what the bot calls. */
 export interface DiscordBotOptions extends NonNullable<Config['discord']> {
   handleMessage: MessageHandler;
-  stats: StatsStore;
+  history: HistoryStore;
   logger: Logger;
 }
 
@@ -88,18 +88,15 @@ export class DiscordBot {
   private async onInteraction(interaction: Interaction): Promise<void> {
     if (interaction.isButton() && interaction.customId.startsWith(`${FEEDBACK_PREFIX}:`)) {
       const [, vote, answerId = ''] = interaction.customId.split(':');
-      const answered = await this.options.stats.findAnswer(answerId);
-      await this.options.stats.recordFeedback({
+      const counted = await this.options.history.recordVote({
         answerId,
-        at: new Date().toISOString(),
-        tenantId: answered?.tenantId ?? interaction.guildId ?? `dm-${interaction.user.id}`,
-        userId: interaction.user.id,
+        atMs: Date.now(),
+        tenantId: interaction.guildId ?? `dm-${interaction.user.id}`,
+        voterId: interaction.user.id,
         vote: vote === 'up' ? 'up' : 'down',
-        question: answered?.question ?? '',
-        answer: answered?.answer ?? '',
       });
       await interaction.reply({
-        content: vote === 'up' ? 'Thanks, glad it helped.' : 'Thanks, noted.',
+        content: !counted ? VOTE_NOT_COUNTED : vote === 'up' ? 'Thanks, glad it helped.' : 'Thanks, noted.',
         ephemeral: true,
       });
       return;

@@ -4,8 +4,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../src/config.js';
 import type { MessageHandler, MessageHooks } from '../../src/core/handle-message.js';
 import type { FileOutcome, InboundMessage, MessageOutcome } from '../../src/core/message.js';
+import type { HistoryStore } from '../../src/core/ports/history-store.js';
 import type { IngestJob } from '../../src/core/ports/job-queue.js';
-import type { StatsStore } from '../../src/core/ports/stats-store.js';
 import type { Logger } from '../../src/logger.js';
 import { createBoltApp } from './bolt-app.js';
 import { ChannelKinds } from './channel-kinds.js';
@@ -32,7 +32,7 @@ import { deliver, failureResult, fileOutcomeText, replyEphemeral } from './repli
 /** The Slack settings of the configuration (Socket Mode when `appToken` is set), and what the bot calls. */
 export interface SlackBotOptions extends SlackConfig {
   handleMessage: MessageHandler;
-  stats: StatsStore;
+  history: HistoryStore;
   logger: Logger;
 }
 
@@ -94,7 +94,7 @@ export class SlackBot {
   private registerListeners(): void {
     this.listenForQuestions();
     this.listenForChannelChanges();
-    registerFeedback(this.app, this.options.stats);
+    registerFeedback(this.app, this.options.history);
   }
 
   /** Slash command, mentions, DMs and follow-ups in Docent's threads; files shared in a message. */

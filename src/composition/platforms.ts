@@ -33,7 +33,7 @@ async function slackPlatform(
   const bot = new SlackBot({
     ...slack,
     handleMessage: services.handleMessage,
-    stats: services.stats,
+    history: services.history,
     logger: services.logger,
   });
   const fetchSlackFile = slackFileFetcher(slack.botToken, {
@@ -70,7 +70,7 @@ async function discordPlatform(
   const bot = new DiscordBot({
     ...discord,
     handleMessage: services.handleMessage,
-    stats: services.stats,
+    history: services.history,
     logger: services.logger,
   });
   // Attachment links come from Discord; DISCORD_API_URL's origin (a proxy, or a fake) is trusted as configured.

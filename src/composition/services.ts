@@ -2,21 +2,25 @@ import { mkdir } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import { GraphAnswerer } from '../../graphs/answer/answerer.js';
 import type { Config } from '../config.js';
-import type { Answerer } from '../core/ask.js';
-import { createMessageHandler, type MessageHandler, type MessageObserver } from '../core/handle-message.js';
+import { type Answerer, NOT_IN_DOCUMENTS } from '../core/ask.js';
+import {
+  createMessageHandler,
+  type MessageHandler,
+  type MessageObserver,
+  scopeForShare,
+} from '../core/handle-message.js';
 import { IngestJobs } from '../core/ingest-jobs.js';
 import type { KnowledgeBase } from '../core/knowledge-base.js';
 import type { AnswerCache } from '../core/ports/answer-cache.js';
 import type { Embedder } from '../core/ports/embedder.js';
+import type { HistoryStore } from '../core/ports/history-store.js';
 import type { ModelTiers } from '../core/ports/language-model.js';
-import type { StatsStore } from '../core/ports/stats-store.js';
 import type { VectorStore } from '../core/ports/vector-store.js';
 import { ThreadPreparer } from '../ingestion/thread-preparer.js';
 import { createOpenAIModels } from '../llm/openai-models.js';
 import { createLogger, type Logger } from '../logger.js';
 import { LanceVectorStore } from '../stores/lance/lance-vector-store.js';
 import { LazyJobQueue } from '../stores/local/lazy-job-queue.js';
-import { MemoryStatsStore } from '../stores/memory/memory-stats-store.js';
 import {
   composeAnswerGraph,
   createAnswerCache,
@@ -32,6 +36,7 @@ import {
   type DataDirClaim,
   errorSummary,
 } from './backends.js';
+import { openHistoryStore } from './history.js';
 
 export interface Services {
   config: Config;
@@ -39,7 +44,8 @@ export interface Services {
   store: VectorStore;
   embedder: Embedder;
   cache: AnswerCache;
-  stats: StatsStore;
+  /** Answered questions and votes, kept across restarts: the admin's usage and coverage figures. */
+  history: HistoryStore;
   knowledgeBase: KnowledgeBase;
   /** Shared files as durable jobs; platforms register how to fetch their files. */
   jobs: IngestJobs;
@@ -74,7 +80,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const embedder = await createEmbedder(config);
   const store = await openVectorStore(config, embedder);
   const { redis, cache, versions } = await openSharedState(config, logger);
-  const stats = new MemoryStatsStore();
+  const history = await openHistoryStore(config, logger, overrides.claimDataDir === true);
   const limits = await createThrottle(config, logger);
   // On the calling thread when there are no ingestion threads (createKnowledgeBase's default).
   const preparer =
@@ -97,7 +103,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     dedupe: createDedupeStore(redis),
     throttle: limits.throttle,
     ingestsFrom: (message) => ingestsFrom(config, message.channelId),
-    observer: everyObserver([statsObserver(stats), ...(overrides.observers ?? [])]),
+    observer: everyObserver([historyObserver(history), ...(overrides.observers ?? [])]),
   });
   return {
     config,
@@ -105,18 +111,22 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     store,
     embedder,
     cache,
-    stats,
+    history,
     knowledgeBase,
     jobs,
     answerer,
     handleMessage,
     readiness: readinessChecks(store, redis),
     claimDataDir: () => dataDir.claim(),
-    maintain: () => knowledgeBase.maintain(),
+    async maintain() {
+      await knowledgeBase.maintain();
+      await history.prune();
+    },
     async close() {
       await jobs.close();
       await preparer?.close();
       await cache.close();
+      await history.close();
       await versions.close();
       await limits.close();
       await redis?.quit().catch(() => redis.disconnect());
@@ -196,14 +206,16 @@ function readinessChecks(store: VectorStore, redis: Redis | undefined): Services
 }
 
 /** Records every answer for the admin's usage, cost and coverage figures. */
-function statsObserver(stats: StatsStore): MessageObserver {
+function historyObserver(history: HistoryStore): MessageObserver {
   return {
     answered(message, result) {
-      void stats.recordAnswer({
+      history.recordAnswer({
         answerId: result.id,
         atMs: Date.now(),
         tenantId: message.tenantId,
         platform: message.platform,
+        scope: scopeForShare(message),
+        askerId: message.userId,
         question: message.text,
         answer: result.answer,
         route: result.route,
@@ -212,8 +224,8 @@ function statsObserver(stats: StatsStore): MessageObserver {
         tokens: result.tokens,
         costUsd: result.cost_usd,
         latencyMs: result.latency_ms,
-        // Slack and Discord show answers with feedback buttons; the API and the terminal do not.
-        votable: message.platform === 'slack' || message.platform === 'discord',
+        covered: result.route !== 'no_passages' && result.answer !== NOT_IN_DOCUMENTS,
+        sources: result.sources.map((s) => ({ docId: s.doc_id, title: s.title, source: s.source })),
       });
     },
   };

@@ -25,6 +25,7 @@ export const DEFAULTS = {
   DAILY_TOKEN_BUDGET: 1_000_000,
   CACHE_TTL_SECONDS: 3600,
   CACHE_TIMEOUT_MS: 50,
+  HISTORY_DAYS: 90,
   THREAD_MEMORY_MAX_THREADS: 5000,
   THREAD_HISTORY_TURNS: 6,
   THREAD_TTL_SECONDS: 7 * 24 * 3600,
@@ -96,6 +97,12 @@ export const schema = z
     REDIS_URL: z.url().optional(),
     CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(DEFAULTS.CACHE_TTL_SECONDS),
     CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).max(5000).default(DEFAULTS.CACHE_TIMEOUT_MS),
+    DATABASE_URL: z
+      .url()
+      .refine((u) => /^postgres(ql)?:$/.test(new URL(u).protocol), 'must be a postgres:// URL')
+      .optional(),
+    HISTORY_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULTS.HISTORY_DAYS),
+    HISTORY_TEXT: z.enum(['true', 'false']).default('true'),
     THREAD_MEMORY_MAX_THREADS: z.coerce.number().int().min(1).default(DEFAULTS.THREAD_MEMORY_MAX_THREADS),
     THREAD_HISTORY_TURNS: z.coerce.number().int().min(0).max(50).default(DEFAULTS.THREAD_HISTORY_TURNS),
     THREAD_TTL_SECONDS: z.coerce.number().int().min(60).default(DEFAULTS.THREAD_TTL_SECONDS),

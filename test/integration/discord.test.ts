@@ -295,10 +295,9 @@ describe('Discord through discord.js', () => {
     await until(() =>
       discord.calls.find((c) => c.path.includes('/callback') && (c.body as { type?: number }).type === 4),
     );
-    const feedback = await services.stats.feedback(GUILD);
+    const feedback = await services.history.feedback({ tenantId: GUILD });
     expect(feedback[0]).toMatchObject({
       vote: 'down',
-      userId: '1',
       question: 'how do I rotate the API key?',
     });
   });

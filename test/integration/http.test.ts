@@ -297,6 +297,12 @@ describe('query API and admin API', () => {
     expect(everywhere.questions).toContainEqual(
       expect.objectContaining({ question: 'where do I park my bike?', count: 2 }),
     );
+    const history = await (await call('/admin/questions?tenant=stats&q=bike', { token: ADMIN })).json();
+    expect(history.questions.map((q: { question: string }) => q.question)).toEqual([
+      'Where do I park my bike',
+      'where do I park my bike?',
+    ]);
+    expect(history.questions[0]).toMatchObject({ covered: false, platform: 'http', cached: false });
     const allStats = await (await call('/admin/stats', { token: ADMIN })).json();
     expect(allStats.questions).toBeGreaterThanOrEqual(stats.questions);
     expect((await call('/admin/cache/flush', { method: 'POST', token: ADMIN })).status).toBe(200);

@@ -187,7 +187,7 @@ describe('Slack over Socket Mode', () => {
       ],
     });
     await until(() => slack.callsTo('chat.postEphemeral').find((c) => c.args.channel === 'SPUB'));
-    expect((await services.stats.feedback('T1'))[0]).toMatchObject({
+    expect((await services.history.feedback({ tenantId: 'T1' }))[0]).toMatchObject({
       vote: 'up',
       question: 'how do I rotate the API key?',
     });

@@ -410,14 +410,13 @@ describe('Slack through Bolt over HTTP', () => {
     );
     expect(res.status).toBe(200);
     await until(() => slack.callsTo('chat.postEphemeral').find((c) => c.args.user === 'U1'));
-    const feedback = await services.stats.feedback('T1');
+    const feedback = await services.history.feedback({ tenantId: 'T1' });
     expect(feedback[0]).toMatchObject({
       vote: 'down',
-      userId: 'U1',
       question: 'how do I rotate the API key?',
     });
     expect(feedback[0]?.answer).toContain('Rotate the production API key');
-    expect((await services.stats.summary('T1')).feedback).toMatchObject({ up: 0, down: 1 });
+    expect((await services.history.summary({ tenantId: 'T1' })).feedback).toMatchObject({ up: 0, down: 1 });
   });
 
   it('waits out a 429 from Slack and still posts', async () => {

@@ -26,6 +26,9 @@ type TenantQuery = { Querystring: z.infer<typeof tenantQuery> };
 const anyTenantQuery = z.object({
   tenant: tenantQuery.shape.tenant.unwrap().optional(),
   limit: tenantQuery.shape.limit.unwrap().optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  q: z.string().trim().min(1).max(200).optional(),
 });
 type AnyTenantQuery = { Querystring: z.infer<typeof anyTenantQuery> };
 const tenantSchema = { schema: { querystring: tenantQuery } };
@@ -131,16 +134,23 @@ async function ingestUploads(
 }
 
 function reportRoutes(app: FastifyInstance, services: Services): void {
-  const { stats } = services;
+  const { history } = services;
+  const range = (q: AnyTenantQuery['Querystring']) => ({ tenantId: q.tenant, from: q.from, to: q.to });
 
-  app.get<AnyTenantQuery>('/admin/stats', anyTenantSchema, async ({ query }) => stats.summary(query.tenant));
+  app.get<AnyTenantQuery>('/admin/stats', anyTenantSchema, async ({ query }) =>
+    history.summary(range(query)),
+  );
 
   app.get<AnyTenantQuery>('/admin/feedback', anyTenantSchema, async ({ query }) => ({
-    feedback: await stats.feedback(query.tenant, query.limit ?? 100),
+    feedback: await history.feedback(range(query), query.limit ?? 100),
+  }));
+
+  app.get<AnyTenantQuery>('/admin/questions', anyTenantSchema, async ({ query }) => ({
+    questions: await history.questions(range(query), { search: query.q, limit: query.limit ?? 50 }),
   }));
 
   app.get<AnyTenantQuery>('/admin/questions/unanswered', anyTenantSchema, async ({ query }) => ({
-    questions: await stats.unanswered(query.tenant, query.limit ?? 50),
+    questions: await history.unanswered(range(query), query.limit ?? 50),
   }));
 
   app.get<AnyTenantQuery>('/admin/jobs/failed', anyTenantSchema, async ({ query: q }) => {

@@ -1,0 +1,339 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type {
+  AnswerRecord,
+  DayFigures,
+  FeedbackView,
+  GapView,
+  HistoryRange,
+  HistoryStore,
+  HistorySummary,
+  QuestionView,
+  VotedAnswer,
+  VoteRecord,
+} from '../../core/ports/history-store.js';
+import type { SqlClient, SqlRow } from './sql-client.js';
+import { createTables, insertAnswers } from './sql-history-schema.js';
+
+const DAY_MS = 86_400_000;
+// Routes that asked a model (or quoted passages in its place): escalation is a share of these.
+const MODEL_ROUTES = `('cheap', 'strong', 'escalated', 'extractive')`;
+// Under load, answers recorded while a write runs go in the next one, this many at most.
+const MAX_BATCH = 200;
+// While the database is away, answers wait in memory up to this many; older ones are dropped.
+const MAX_PENDING = 20_000;
+
+export interface SqlHistoryOptions {
+  /** Records older than this many days are dropped by prune(). */
+  retentionDays: number;
+  /** False keeps no question or answer text, only the figures. */
+  keepText: boolean;
+  onError: (error: unknown) => void;
+  now?: () => number;
+}
+
+const dayNumber = (ms: number) => Math.floor(ms / DAY_MS);
+const dayOf = (iso: string) => dayNumber(Date.parse(`${iso}T00:00:00Z`));
+const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+const round = (x: number, digits = 4) => Number(x.toFixed(digits));
+const count = (value: unknown) => Number(value ?? 0);
+const optionalNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+
+/**
+ * The history in a SQL database: every answer one row, every vote one row. Reports read the rows
+ * themselves, so each figure agrees with the others and with the per-day table.
+ */
+export class SqlHistoryStore implements HistoryStore {
+  private pending: AnswerRecord[] = [];
+  private writing?: Promise<void>;
+
+  private constructor(
+    private readonly sql: SqlClient,
+    private readonly key: Buffer,
+    private readonly options: SqlHistoryOptions,
+  ) {}
+
+  static async open(sql: SqlClient, options: SqlHistoryOptions): Promise<SqlHistoryStore> {
+    await createTablesOnce(sql);
+    // The key that hashes who asked: random per installation, so a hash cannot be looked up.
+    await sql.query(
+      `insert into docent_history_meta (key, value) values ('hash_key', $1) on conflict (key) do nothing`,
+      [randomBytes(32).toString('hex')],
+    );
+    const [row] = await sql.query(`select value from docent_history_meta where key = 'hash_key'`);
+    return new SqlHistoryStore(sql, Buffer.from(String(row?.value), 'hex'), options);
+  }
+
+  recordAnswer(record: AnswerRecord): void {
+    if (this.pending.length >= MAX_PENDING) {
+      this.pending.shift();
+      this.options.onError(
+        new Error(`history writes are behind: dropped the oldest of ${MAX_PENDING} waiting`),
+      );
+    }
+    this.pending.push(record);
+    this.writing ??= this.writePending();
+  }
+
+  async findAnswer(answerId: string): Promise<VotedAnswer | undefined> {
+    await this.written();
+    const [row] = await this.sql.query(
+      'select tenant_id, question, answer from docent_answers where answer_id = $1',
+      [answerId],
+    );
+    if (!row) return undefined;
+    return {
+      tenantId: String(row.tenant_id),
+      question: String(row.question ?? ''),
+      answer: String(row.answer ?? ''),
+    };
+  }
+
+  async recordVote(vote: VoteRecord): Promise<boolean> {
+    const answered = await this.findAnswer(vote.answerId);
+    if (!answered || answered.tenantId !== vote.tenantId) return false;
+    await this.sql.query(
+      `insert into docent_votes (answer_id, voter_hash, tenant_id, vote, voted_ms) values ($1, $2, $3, $4, $5)
+       on conflict (answer_id, voter_hash) do update set vote = excluded.vote, voted_ms = excluded.voted_ms`,
+      [
+        vote.answerId,
+        this.hash(`${vote.tenantId}\u0000${vote.voterId}`),
+        vote.tenantId,
+        vote.vote,
+        vote.atMs,
+      ],
+    );
+    return true;
+  }
+
+  async summary(range: HistoryRange = {}): Promise<HistorySummary> {
+    await this.written();
+    const { where, params } = this.rangeFilter(range, 'a');
+    const days = await this.sql.query(
+      `select a.day,
+         count(*) filter (where a.counted) as questions,
+         count(*) filter (where a.counted and a.cached) as cached,
+         count(*) filter (where a.counted and a.route in ${MODEL_ROUTES}) as by_model,
+         count(*) filter (where a.counted and a.escalated) as escalated,
+         count(*) filter (where a.counted and not a.covered) as unanswered,
+         sum(a.tokens_in) as tokens_in, sum(a.tokens_out) as tokens_out, sum(a.cost_usd) as cost_usd,
+         percentile_cont(0.5) within group (order by a.latency_ms) as p50,
+         percentile_cont(0.95) within group (order by a.latency_ms) as p95
+       from docent_answers a where ${where} group by a.day order by a.day`,
+      params,
+    );
+    const votes = await this.sql.query(
+      `select v.vote, count(*) as n from docent_votes v join docent_answers a on a.answer_id = v.answer_id
+       where ${where} group by v.vote`,
+      params,
+    );
+    return summarise(days, votes);
+  }
+
+  async feedback(range: HistoryRange = {}, limit = 100): Promise<FeedbackView[]> {
+    await this.written();
+    const { where, params } = this.rangeFilter(range, 'a');
+    const rows = await this.sql.query(
+      `select v.answer_id, v.voted_ms, v.tenant_id, v.voter_hash, v.vote, a.question, a.answer
+       from docent_votes v join docent_answers a on a.answer_id = v.answer_id
+       where ${where} order by v.voted_ms desc limit ${Math.max(1, Math.floor(limit))}`,
+      params,
+    );
+    return rows.map((r) => ({
+      answer_id: String(r.answer_id),
+      at: new Date(Number(r.voted_ms)).toISOString(),
+      tenant_id: String(r.tenant_id),
+      voter: String(r.voter_hash),
+      vote: r.vote === 'up' ? 'up' : 'down',
+      question: r.question === null ? null : String(r.question),
+      answer: r.answer === null ? null : String(r.answer),
+    }));
+  }
+
+  async unanswered(range: HistoryRange = {}, limit = 50): Promise<GapView[]> {
+    await this.written();
+    const { where, params } = this.rangeFilter(range, 'a');
+    const rows = await this.sql.query(
+      `select (array_agg(a.question order by a.asked_ms))[1] as question, count(*) as n, max(a.asked_ms) as last_ms
+       from docent_answers a where ${where} and a.counted and not a.covered
+       group by a.tenant_id, a.question_key order by n desc, last_ms desc limit ${Math.max(1, Math.floor(limit))}`,
+      params,
+    );
+    return rows.map((r) => ({
+      question: r.question === null ? null : String(r.question),
+      count: count(r.n),
+      last_asked: new Date(Number(r.last_ms)).toISOString(),
+    }));
+  }
+
+  async questions(range: HistoryRange = {}, options: { search?: string; limit?: number } = {}) {
+    await this.written();
+    const { where, params } = this.rangeFilter(range, 'a');
+    let filter = where;
+    if (options.search) {
+      params.push(`%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      filter += ` and a.question ilike $${params.length} escape '\\'`;
+    }
+    const limit = Math.max(1, Math.floor(options.limit ?? 50));
+    const rows = await this.sql.query(
+      `select * from docent_answers a where ${filter} order by a.asked_ms desc limit ${limit}`,
+      params,
+    );
+    return rows.map(toQuestionView);
+  }
+
+  async prune(): Promise<void> {
+    await this.written();
+    const cutoffDay = dayNumber(this.now()) - this.options.retentionDays;
+    await this.sql.query('delete from docent_votes where voted_ms < $1', [cutoffDay * DAY_MS]);
+    await this.sql.query('delete from docent_answers where day < $1', [cutoffDay]);
+  }
+
+  async close(): Promise<void> {
+    await this.written();
+    await this.sql.close();
+  }
+
+  /** Resolves once every answer recorded so far is stored (or its write failed and was logged). */
+  private async written(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  /** Writes what is pending, then whatever came in meanwhile: one statement per batch. */
+  private async writePending(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, MAX_BATCH);
+        await insertAnswers(
+          this.sql,
+          batch.map((r) => this.row(r)),
+        ).catch(this.options.onError);
+      }
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  private row(r: AnswerRecord): unknown[] {
+    const text = this.options.keepText;
+    return [
+      r.answerId,
+      r.atMs,
+      dayNumber(r.atMs),
+      r.tenantId,
+      r.platform,
+      r.scope,
+      this.hash(`${r.tenantId}\u0000${r.askerId}`),
+      text ? r.question : null,
+      // The same question however written counts against one gap, with or without its text kept.
+      this.hash(`${r.tenantId}\u0000${wording(r.question)}`),
+      text ? r.answer : null,
+      r.route,
+      r.model,
+      r.cached,
+      r.route === 'escalated',
+      r.route !== 'smalltalk',
+      r.covered,
+      r.tokens.input,
+      r.tokens.output,
+      r.costUsd,
+      Math.round(r.latencyMs),
+      JSON.stringify(r.sources),
+      r.traceId ?? null,
+    ];
+  }
+
+  private rangeFilter(range: HistoryRange, alias: string): { where: string; params: unknown[] } {
+    const clauses = ['true'];
+    const params: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      clauses.push(clause.replace('?', `$${params.length}`));
+    };
+    if (range.tenantId) add(`${alias}.tenant_id = ?`, range.tenantId);
+    if (range.from) add(`${alias}.day >= ?`, dayOf(range.from));
+    if (range.to) add(`${alias}.day <= ?`, dayOf(range.to));
+    return { where: clauses.join(' and '), params };
+  }
+
+  private hash(value: string): string {
+    return createHmac('sha256', this.key).update(value).digest('hex').slice(0, 32);
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+}
+
+/**
+ * Instances starting together race to create the tables, and PostgreSQL's `if not exists` does
+ * not stop the loser failing on its catalogue: it tries again once the winner is done.
+ */
+async function createTablesOnce(sql: SqlClient): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createTables(sql);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
+    }
+  }
+}
+
+function wording(question: string): string {
+  return question
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+function toQuestionView(r: SqlRow): QuestionView {
+  const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+  return {
+    answer_id: String(r.answer_id),
+    at: new Date(Number(r.asked_ms)).toISOString(),
+    tenant_id: String(r.tenant_id),
+    platform: String(r.platform),
+    scope: String(r.scope),
+    question: text(r.question),
+    answer: text(r.answer),
+    route: String(r.route),
+    model: String(r.model),
+    cached: Boolean(r.cached),
+    covered: Boolean(r.covered),
+    tokens: { input: count(r.tokens_in), output: count(r.tokens_out) },
+    cost_usd: Number(r.cost_usd),
+    latency_ms: count(r.latency_ms),
+    sources: JSON.parse(String(r.sources)),
+    trace_id: text(r.trace_id),
+  };
+}
+
+function summarise(days: SqlRow[], votes: SqlRow[]): HistorySummary {
+  const perDay: DayFigures[] = days.map((d) => ({
+    day: isoDay(Number(d.day)),
+    questions: count(d.questions),
+    cached: count(d.cached),
+    escalated: count(d.escalated),
+    unanswered: count(d.unanswered),
+    tokens_in: count(d.tokens_in),
+    tokens_out: count(d.tokens_out),
+    cost_usd: round(count(d.cost_usd), 6),
+    p50_latency_ms: optionalNumber(d.p50),
+    p95_latency_ms: optionalNumber(d.p95),
+  }));
+  const total = (field: 'questions' | 'cached' | 'escalated' | 'unanswered') =>
+    perDay.reduce((sum, d) => sum + d[field], 0);
+  const byModel = days.reduce((sum, d) => sum + count(d.by_model), 0);
+  const questions = total('questions');
+  const up = count(votes.find((v) => v.vote === 'up')?.n);
+  const down = count(votes.find((v) => v.vote === 'down')?.n);
+  const rate = (part: number, whole: number) => (whole ? round(part / whole) : 0);
+  return {
+    questions,
+    cache_hit_rate: rate(total('cached'), questions),
+    escalation_rate: rate(total('escalated'), byModel),
+    unanswered_rate: rate(total('unanswered'), questions),
+    feedback: { up, down, positive_ratio: up + down ? round(up / (up + down)) : null },
+    per_day: perDay,
+  };
+}
