@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AnswerRecord } from '../src/core/ports/history-store.js';
-import type { SqlClient } from '../src/stores/sql/sql-client.js';
 import { DuckDbClient } from '../src/stores/sql/duckdb-client.js';
 import { PostgresClient } from '../src/stores/sql/postgres-client.js';
+import type { SqlClient } from '../src/stores/sql/sql-client.js';
 import { SqlHistoryStore } from '../src/stores/sql/sql-history-store.js';
 import { PostgresDatabase } from '../test/helpers/postgres-database.js';
 import { rng } from './corpus.js';
@@ -53,7 +53,9 @@ function record(i: number): AnswerRecord {
     scope: 'tenant',
     askerId: `U${Math.floor(random() * 2000)}`,
     question: covered ? `how do I do task ${i % 5000}?` : `where is the policy for topic ${i % 500}?`,
-    answer: covered ? 'Open Settings, then Keys, and press Rotate [1].' : "I couldn't find anything about that.",
+    answer: covered
+      ? 'Open Settings, then Keys, and press Rotate [1].'
+      : "I couldn't find anything about that.",
     route: covered ? 'cheap' : 'no_passages',
     model: 'gpt-4o-mini',
     cached: false,
@@ -107,14 +109,27 @@ async function measure(name: string, sql: SqlClient): Promise<void> {
   const gaps = await timed(() => history.unanswered({ tenantId: 'T3', from }, 50));
   const total = (await history.summary()).questions;
   await history.close();
+  await sql.close();
   const ms = (x: number) => x.toFixed(1);
-  console.log(`\n${name}: ${total.toLocaleString('en')} questions kept (seeded in ${(seedMs / 1000).toFixed(1)} s)`);
-  console.log(`  recording ${RECORDED.toLocaleString('en')} answers   ${(RECORDED / (writeMs / 1000)).toFixed(0)} a second`);
+  console.log(
+    `\n${name}: ${total.toLocaleString('en')} questions kept (seeded in ${(seedMs / 1000).toFixed(1)} s)`,
+  );
+  console.log(
+    `  recording ${RECORDED.toLocaleString('en')} answers   ${(RECORDED / (writeMs / 1000)).toFixed(0)} a second`,
+  );
   console.log(`  record call             p99 ${(percentile(calls, 99) * 1000).toFixed(1)} µs`);
-  console.log(`  answering thread busy   ${(busyPerRecordMs * 1000).toFixed(1)} µs per answer, writing included`);
-  console.log(`  overview, one tenant    p50 ${ms(overviewOne.p50)} ms  p95 ${ms(overviewOne.p95)} ms (30 days)`);
-  console.log(`  overview, all tenants   p50 ${ms(overviewAll.p50)} ms  p95 ${ms(overviewAll.p95)} ms (30 days)`);
-  console.log(`  coverage gaps           p50 ${ms(gaps.p50)} ms  p95 ${ms(gaps.p95)} ms (one tenant, 30 days)`);
+  console.log(
+    `  answering thread busy   ${(busyPerRecordMs * 1000).toFixed(1)} µs per answer, writing included`,
+  );
+  console.log(
+    `  overview, one tenant    p50 ${ms(overviewOne.p50)} ms  p95 ${ms(overviewOne.p95)} ms (30 days)`,
+  );
+  console.log(
+    `  overview, all tenants   p50 ${ms(overviewAll.p50)} ms  p95 ${ms(overviewAll.p95)} ms (30 days)`,
+  );
+  console.log(
+    `  coverage gaps           p50 ${ms(gaps.p50)} ms  p95 ${ms(gaps.p95)} ms (one tenant, 30 days)`,
+  );
 }
 
 const options = { retentionDays: 365, keepText: true, onError: (error: unknown) => console.error(error) };

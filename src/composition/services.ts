@@ -36,7 +36,7 @@ import {
   type DataDirClaim,
   errorSummary,
 } from './backends.js';
-import { openHistoryStore } from './history.js';
+import { openHistoryStore, openOperationalDatabase } from './history.js';
 
 export interface Services {
   config: Config;
@@ -80,7 +80,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const embedder = await createEmbedder(config);
   const store = await openVectorStore(config, embedder);
   const { redis, cache, versions } = await openSharedState(config, logger);
-  const history = await openHistoryStore(config, logger, overrides.claimDataDir === true);
+  const operational = await openOperationalDatabase(config, logger, overrides.claimDataDir === true);
+  const history = await openHistoryStore(config, logger, operational);
   const limits = await createThrottle(config, logger);
   // On the calling thread when there are no ingestion threads (createKnowledgeBase's default).
   const preparer =
@@ -127,6 +128,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       await preparer?.close();
       await cache.close();
       await history.close();
+      await operational.close();
       await versions.close();
       await limits.close();
       await redis?.quit().catch(() => redis.disconnect());

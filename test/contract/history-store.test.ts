@@ -6,6 +6,7 @@ import { NOT_IN_DOCUMENTS } from '../../src/core/ask.js';
 import type { AnswerRecord, HistoryStore } from '../../src/core/ports/history-store.js';
 import { DuckDbClient } from '../../src/stores/sql/duckdb-client.js';
 import { PostgresClient } from '../../src/stores/sql/postgres-client.js';
+import type { SqlClient } from '../../src/stores/sql/sql-client.js';
 import { type SqlHistoryOptions, SqlHistoryStore } from '../../src/stores/sql/sql-history-store.js';
 import { PostgresDatabase } from '../helpers/postgres-database.js';
 
@@ -202,8 +203,7 @@ historyContract('DuckDB file', async () => {
     // A process holds a DuckDB file alone: a second store at once gets a file of its own.
     open: async (options, fresh) => {
       if (fresh) files++;
-      const client = await DuckDbClient.open(path.join(dir, `history-${files}.duckdb`));
-      return SqlHistoryStore.open(client, defaults(options));
+      return storeOn(await DuckDbClient.open(path.join(dir, `history-${files}.duckdb`)), options);
     },
     tearDown: () => rm(dir, { recursive: true, force: true }),
   };
@@ -221,12 +221,22 @@ describe('on PostgreSQL', () => {
     await client.query('drop table if exists docent_answers, docent_votes, docent_history_meta');
     await client.close();
     return {
-      open: async (options) =>
-        SqlHistoryStore.open(await PostgresClient.open(database.url, () => {}), defaults(options)),
+      open: async (options) => storeOn(await PostgresClient.open(database.url, () => {}), options),
       tearDown: async () => {},
     };
   });
 });
+
+/** A store whose close() also closes its database, as the service does when it stops. */
+async function storeOn(client: SqlClient, options: Partial<SqlHistoryOptions>): Promise<HistoryStore> {
+  const store = await SqlHistoryStore.open(client, defaults(options));
+  const flush = store.close.bind(store);
+  store.close = async () => {
+    await flush();
+    await client.close();
+  };
+  return store;
+}
 
 function defaults(options: Partial<SqlHistoryOptions>): SqlHistoryOptions {
   return {

@@ -188,9 +188,9 @@ export class SqlHistoryStore implements HistoryStore {
     await this.sql.query('delete from docent_answers where day < $1', [cutoffDay]);
   }
 
+  /** Stores what is waiting; the database itself is closed by whoever opened it. */
   async close(): Promise<void> {
     await this.written();
-    await this.sql.close();
   }
 
   /** Resolves once every answer recorded so far is stored (or its write failed and was logged). */
