@@ -1,3 +1,4 @@
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TraceRecord } from '../core/ports/trace-store.js';
 import { traceRecordOf } from './trace-view.js';
@@ -49,6 +50,8 @@ export class TraceCollector implements SpanProcessor {
       return;
     }
     this.open.delete(traceId);
+    // An answer that threw (its asker was throttled) returned no trace id anyone could look up.
+    if (span.status.code === SpanStatusCode.ERROR) return;
     const handed = new Promise<void>((resolve) =>
       setImmediate(() => {
         try {
