@@ -6,6 +6,8 @@ const DAY_MS = 86_400_000;
 const MAX_BATCH = 50;
 // While the database is away, traces wait in memory up to this many (a few kilobytes each).
 const MAX_PENDING = 2_000;
+// Traces gather this long before a write: one statement for a burst of answers, not one each.
+const WRITE_DELAY_MS = 100;
 const COLUMNS = ['trace_id', 'tenant_id', 'answered_ms', 'body'] as const;
 
 export interface SqlTraceOptions {
@@ -19,6 +21,7 @@ export interface SqlTraceOptions {
 export class SqlTraceStore implements TraceStore {
   private pending: TraceRecord[] = [];
   private writing?: Promise<void>;
+  private timer?: NodeJS.Timeout;
 
   private constructor(
     private readonly sql: SqlClient,
@@ -38,7 +41,9 @@ export class SqlTraceStore implements TraceStore {
       );
     }
     this.pending.push(trace);
-    this.writing ??= this.writePending();
+    if (this.writing || this.timer) return;
+    this.timer = setTimeout(() => this.startWriting(), WRITE_DELAY_MS);
+    this.timer.unref();
   }
 
   async find(tenantId: string, traceId: string): Promise<TraceView | undefined> {
@@ -63,8 +68,16 @@ export class SqlTraceStore implements TraceStore {
     await this.written();
   }
 
+  /** Resolves once every trace recorded so far is stored (or its write failed and was logged). */
   private async written(): Promise<void> {
+    if (this.timer) this.startWriting();
     while (this.writing) await this.writing;
+  }
+
+  private startWriting(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.writing ??= this.writePending();
   }
 
   private async writePending(): Promise<void> {
