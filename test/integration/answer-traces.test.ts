@@ -45,6 +45,7 @@ describe('the trace of each answer', () => {
       OPENAI_BASE_URL: openai.url,
       EMBEDDINGS: 'local',
       LLM_MAX_RETRIES: '0',
+      LLM_TIMEOUT_MS: '1000',
       DOCENT_API_TOKENS: `acme:${ACME},globex:${GLOBEX}`,
       DOCENT_ADMIN_TOKEN: ADMIN,
       INGEST_THREADS: '0',
@@ -100,6 +101,19 @@ describe('the trace of each answer', () => {
     });
     const { questions } = await res.json();
     expect(questions[0]).toMatchObject({ answer_id: answer.id, trace_id: answer.trace_id });
+  });
+
+  it('says which model calls timed out and which failed', async () => {
+    openai.script.once('gpt-4o-mini', { delayMs: 3000, status: 500 });
+    openai.script.once('gpt-4o-mini', { status: 500, message: 'overloaded' });
+    const answer = await ask(ACME, 'where is the rotate button for the API key?');
+    const trace = await readTrace(answer.trace_id, 'acme');
+    const calls = trace.steps.filter((s) => s.name.startsWith('chat '));
+    const classifying = calls.find((c) => c.attributes['docent.model.purpose'] === 'classify');
+    expect(classifying).toMatchObject({ status: 'error', attributes: { 'docent.model.outcome': 'timeout' } });
+    expect(step(trace, 'classify').attributes['docent.classification.by']).toBe('offline rules');
+    const answering = calls.find((c) => c.attributes['docent.model.purpose'] === 'answer');
+    expect(answering).toMatchObject({ status: 'error', attributes: { 'docent.model.outcome': 'error' } });
   });
 
   it("shows a cached answer's hit, and is not found from another tenant", async () => {
