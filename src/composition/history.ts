@@ -20,14 +20,14 @@ export const HISTORY_FILE = 'history.duckdb';
 export async function openOperationalDatabase(
   config: Config,
   logger: Logger,
-  ownsDataDir: boolean,
+  isService: boolean,
 ): Promise<SqlClient> {
   if (config.history.databaseUrl) {
     const onError = (error: unknown) =>
       logger.warn({ err: errorSummary(error) }, 'PostgreSQL connection lost');
     return PostgresClient.open(config.history.databaseUrl, onError);
   }
-  if (!ownsDataDir) return DuckDbClient.open(':memory:');
+  if (!isService) return DuckDbClient.onDemand(':memory:');
   await mkdir(config.dataDir, { recursive: true });
   try {
     return await DuckDbClient.open(path.join(config.dataDir, HISTORY_FILE));
@@ -41,13 +41,16 @@ export async function openOperationalDatabase(
   }
 }
 
+/** The service's history is ready before it starts; another command's, when first used. */
 export async function openHistoryStore(
   config: Config,
   logger: Logger,
   sql: SqlClient,
+  isService: boolean,
 ): Promise<HistoryStore> {
   const onError = (error: unknown) => logger.warn({ err: errorSummary(error) }, 'history write failed');
   const options = { retentionDays: config.history.retentionDays, keepText: config.history.keepText, onError };
+  if (!isService) return SqlHistoryStore.onDemand(sql, options);
   try {
     return await SqlHistoryStore.open(sql, options);
   } catch (error) {

@@ -80,8 +80,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const embedder = await createEmbedder(config);
   const store = await openVectorStore(config, embedder);
   const { redis, cache, versions } = await openSharedState(config, logger);
-  const operational = await openOperationalDatabase(config, logger, overrides.claimDataDir === true);
-  const history = await openHistoryStore(config, logger, operational);
+  // Only the service keeps the history on disk; commands beside it must not hold its file.
+  const isService = overrides.command === 'serve';
+  const operational = await openOperationalDatabase(config, logger, isService);
+  const history = await openHistoryStore(config, logger, operational, isService);
   const limits = await createThrottle(config, logger);
   // On the calling thread when there are no ingestion threads (createKnowledgeBase's default).
   const preparer =
