@@ -5,8 +5,6 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/admin/',
-  // Keep vite's own cache out of node_modules, which may be shared read-only.
-  cacheDir: fileURLToPath(new URL('../dist/.vite-cache', import.meta.url)),
   build: {
     outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
     emptyOutDir: true,

@@ -40,13 +40,16 @@ export interface ChartSpec {
   series: Series[];
   /** How a value is written in the table and tooltips. */
   format: (value: number) => string;
+  /** Whole numbers only: no 0.5 of a question on the axis. */
+  counts?: boolean;
 }
 
 /**
  * A chart with a title, and the same figures as a table for whoever cannot see the canvas: the
- * canvas is labelled as an image, the table is one click (or keypress) away.
+ * canvas is labelled as an image, the table is one click (or keypress) away. `draw` makes the
+ * chart once the panel is in the page, so it measures its real size.
  */
-export function chartPanel(spec: ChartSpec): { panel: HTMLElement; chart: Chart } {
+export function chartPanel(spec: ChartSpec): { panel: HTMLElement; draw: () => Chart } {
   const canvas = h('canvas', {
     role: 'img',
     'aria-label': `${spec.title}: chart; the table below has the figures`,
@@ -58,21 +61,30 @@ export function chartPanel(spec: ChartSpec): { panel: HTMLElement; chart: Chart 
     borderColor: COLOURS[i % COLOURS.length],
     spanGaps: true,
   }));
-  const chart = new Chart(canvas, {
-    type: spec.kind,
-    data: { labels: spec.days, datasets },
-    options: {
-      // Drawn at once: nothing moves for people who prefer less motion, and screenshots are complete.
-      animation: false,
-      maintainAspectRatio: false,
-      scales: { y: { beginAtZero: true, ticks: { callback: (value) => spec.format(Number(value)) } } },
-      plugins: {
-        tooltip: {
-          callbacks: { label: (item) => `${item.dataset.label}: ${spec.format(Number(item.raw))}` },
+  const draw = () =>
+    new Chart(canvas, {
+      type: spec.kind,
+      data: { labels: spec.days, datasets },
+      options: {
+        // Drawn at once: nothing moves for people who prefer less motion, and screenshots are complete.
+        animation: false,
+        maintainAspectRatio: false,
+        scales: {
+          y: {
+            beginAtZero: true,
+            ticks: {
+              precision: spec.counts ? 0 : undefined,
+              callback: (value) => spec.format(Number(value)),
+            },
+          },
+        },
+        plugins: {
+          tooltip: {
+            callbacks: { label: (item) => `${item.dataset.label}: ${spec.format(Number(item.raw))}` },
+          },
         },
       },
-    },
-  });
+    });
   const rows = spec.days.map((day, i) => [
     day,
     ...spec.series.map((series) => {
@@ -92,5 +104,5 @@ export function chartPanel(spec: ChartSpec): { panel: HTMLElement; chart: Chart 
       table(spec.title, ['Day', ...spec.series.map((s) => s.label)], rows),
     ),
   );
-  return { panel, chart };
+  return { panel, draw };
 }

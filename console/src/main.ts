@@ -37,7 +37,7 @@ function pageOf(hash: string): Page {
   return pages.find((page) => page.route === route) ?? (pages[0] as Page);
 }
 
-async function show(page: Page): Promise<void> {
+async function show(page: Page, moveFocus: boolean): Promise<void> {
   document.title = `${page.title} · Docent admin`;
   for (const link of nav.querySelectorAll('a')) {
     if (link.getAttribute('href') === `#/${page.route}`) link.setAttribute('aria-current', 'page');
@@ -45,8 +45,9 @@ async function show(page: Page): Promise<void> {
   }
   const heading = h('h1', { tabindex: -1 }, page.title);
   main.replaceChildren(heading);
-  // Focus moves to the new page's heading, so a screen reader announces where the reader is.
-  heading.focus();
+  // After following a link, focus moves to the new page's heading, so a screen reader says where
+  // the reader is; on first load it stays at the top, where the skip link is.
+  if (moveFocus) heading.focus();
   try {
     await page.render(main);
   } catch (error) {
@@ -102,7 +103,7 @@ function start(): void {
   nav.hidden = false;
   signOut.hidden = false;
   void learnTenants().catch(() => {});
-  void show(pageOf(location.hash));
+  void show(pageOf(location.hash), false);
 }
 
 whenUnauthorized(() => {
@@ -116,7 +117,7 @@ signOut.addEventListener('click', () => {
 });
 window.addEventListener('hashchange', () => {
   // The skip link's #main is not a page.
-  if (token.get() && location.hash.startsWith('#/')) void show(pageOf(location.hash));
+  if (token.get() && location.hash.startsWith('#/')) void show(pageOf(location.hash), false);
 });
 document.querySelector('.skip-link')?.addEventListener('click', (event) => {
   event.preventDefault();

@@ -35,7 +35,7 @@ function summary(stats: Stats): HTMLElement {
     figure('Escalation rate', formatPercent(stats.escalation_rate)),
     figure('Unanswered', formatPercent(stats.unanswered_rate)),
     figure('Cost', formatUsd(stats.per_day.reduce((sum, day) => sum + day.cost_usd, 0))),
-    figure('Votes', `${up} 👍 · ${down} 👎`),
+    figure('Votes', `${up} up · ${down} down`),
   );
 }
 
@@ -64,7 +64,8 @@ async function render(main: HTMLElement): Promise<void> {
           { label: 'Questions', values: rows.map((r) => r?.questions ?? 0) },
           { label: 'Unanswered', values: rows.map((r) => r?.unanswered ?? 0) },
         ],
-        format: (v: number) => String(Math.round(v * 100) / 100),
+        format: String,
+        counts: true,
       },
       {
         title: 'Cache hits and escalations',
@@ -93,12 +94,10 @@ async function render(main: HTMLElement): Promise<void> {
     ];
     const grid = h('div', { class: 'chart-grid' });
     content.replaceChildren(summary(stats), grid);
-    // Charts are made once their canvas is in the page, so they measure their real size.
     for (const spec of specs) {
-      const { panel, chart } = chartPanel({ ...spec, days });
+      const { panel, draw } = chartPanel({ ...spec, days });
       grid.append(panel);
-      chart.resize();
-      liveCharts.push(chart);
+      liveCharts.push(draw());
     }
     content.setAttribute('aria-busy', 'false');
     announce(
