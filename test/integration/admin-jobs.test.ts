@@ -26,7 +26,7 @@ const failedJobs = async (query = '') => {
     headers: { authorization: `Bearer ${ADMIN}` },
   });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { jobs: { tenant: string; file: string }[] }).jobs;
+  return ((await res.json()) as { jobs: { id: string; tenant: string; file: string }[] }).jobs;
 };
 
 beforeAll(async () => {
@@ -75,7 +75,7 @@ describe('POST /admin/jobs/failed/:id/retry', () => {
     });
 
   it('runs a failed job again and says how it went', async () => {
-    const [job] = (await failedJobs('?tenant=acme')) as { id: string; file: string }[];
+    const [job] = await failedJobs('?tenant=acme');
     const res = await retry(job?.id ?? '');
     expect(res.status).toBe(200);
     // Still no Slack here to read the file from: it fails again, for the same reason.
