@@ -48,7 +48,7 @@ function questionCard(question: QuestionView): HTMLElement {
           'div',
           {},
           h('h3', {}, 'Sources'),
-          h('ul', {}, ...question.sources.map((s) => h('li', {}, `${s.title} (${s.source})`))),
+          h('ol', {}, ...question.sources.map((s) => h('li', {}, `${s.title} (${s.source})`))),
         )
       : h(
           'p',
