@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -169,5 +170,15 @@ function reportRoutes(app: FastifyInstance, services: Services): void {
           failed_at: failedAt,
         })),
     };
+  });
+
+  // Runs a failed job once more under a new id, and answers how it went. The failed record stays
+  // listed: it is the history of what happened.
+  app.post<{ Params: { jobId: string } }>('/admin/jobs/failed/:jobId/retry', async ({ params }, reply) => {
+    const failed = (await services.jobs.failed()).find((f) => f.job.id === params.jobId);
+    if (!failed) return reply.code(404).send({ error: 'not_found' });
+    const job = { ...failed.job, id: randomUUID() };
+    await services.jobs.add(job);
+    return { job_id: job.id, outcome: await services.jobs.outcome(job) };
   });
 }
