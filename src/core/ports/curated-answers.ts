@@ -1,0 +1,45 @@
+import type { Audience, Scope } from '../types.js';
+
+/** The route and model of an answer an admin wrote: no model, no cache, no tokens. */
+export const CURATED = 'curated';
+/**
+ * How chat surfaces credit a curated answer. Docent keeps no display name for a tenant (it knows
+ * a workspace or guild by its id only), so the wording names the team without a name.
+ */
+export const CURATED_BY = "Answer from your team's admins";
+/** The source title a curated answer cites. */
+export const CURATED_SOURCE_TITLE = 'Curated answer';
+
+/** An answer an admin wrote for one question (and its rephrasings) within a tenant and scope. */
+export interface CuratedAnswer {
+  id: string;
+  tenantId: string;
+  /** Who may be served it: the whole tenant, one channel's members or one person. */
+  scope: Scope;
+  question: string;
+  answer: string;
+  /** ISO 8601. */
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CuratedAnswerText {
+  question: string;
+  answer: string;
+}
+
+/**
+ * Answers written by admins, kept across restarts. A question matches one when their signatures
+ * agree (graphs/answer/cache-key.ts), within the tenant and a scope of the asker's audience.
+ * Writes throw when the database does; `find` never throws (a database away is a miss).
+ */
+export interface CuratedAnswers {
+  list(tenantId: string): Promise<CuratedAnswer[]>;
+  create(tenantId: string, scope: Scope, text: CuratedAnswerText): Promise<CuratedAnswer>;
+  /** Undefined when the tenant has no answer with this id. */
+  update(tenantId: string, id: string, text: Partial<CuratedAnswerText>): Promise<CuratedAnswer | undefined>;
+  /** The removed answer; undefined when the tenant has none with this id. */
+  remove(tenantId: string, id: string): Promise<CuratedAnswer | undefined>;
+  /** The answer to serve this audience for a question's signature: the narrowest scope wins. */
+  find(audience: Audience, signature: string): Promise<CuratedAnswer | undefined>;
+}
