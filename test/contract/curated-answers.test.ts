@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { questionSignature } from '../../graphs/answer/cache-key.js';
-import type { CuratedAnswers } from '../../src/core/ports/curated-answers.js';
+import { type CuratedAnswers, DuplicateCuratedAnswerError } from '../../src/core/ports/curated-answers.js';
 import type { Audience } from '../../src/core/types.js';
 import { DuckDbClient } from '../../src/stores/sql/duckdb-client.js';
 import { PostgresClient } from '../../src/stores/sql/postgres-client.js';
 import type { SqlClient } from '../../src/stores/sql/sql-client.js';
-import { DuplicateCuratedAnswerError, SqlCuratedAnswers } from '../../src/stores/sql/sql-curated-answers.js';
+import { SqlCuratedAnswers } from '../../src/stores/sql/sql-curated-answers.js';
 import { PostgresDatabase } from '../helpers/postgres-database.js';
 
 const VPN = { question: 'How do I connect to the VPN?', answer: 'Open WireGuard and pick "office".' };

@@ -28,10 +28,19 @@ export interface CuratedAnswerText {
   answer: string;
 }
 
+/** The same question twice in one tenant and scope: which of the two answers would be served? */
+export class DuplicateCuratedAnswerError extends Error {
+  constructor(readonly existingId: string) {
+    super(`an answer to this question already exists in this scope: ${existingId}`);
+  }
+}
+
 /**
  * Answers written by admins, kept across restarts. A question matches one when their signatures
  * agree (graphs/answer/cache-key.ts), within the tenant and a scope of the asker's audience.
- * Writes throw when the database does; `find` never throws (a database away is a miss).
+ * Writes throw when the database does, and refuse a second answer to the same question (by
+ * signature) in one tenant and scope with DuplicateCuratedAnswerError. `find` never throws: a
+ * database that is away or slow is a miss.
  */
 export interface CuratedAnswers {
   list(tenantId: string): Promise<CuratedAnswer[]>;

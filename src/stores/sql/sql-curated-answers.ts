@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { CuratedAnswer, CuratedAnswers, CuratedAnswerText } from '../../core/ports/curated-answers.js';
+import {
+  type CuratedAnswer,
+  type CuratedAnswers,
+  type CuratedAnswerText,
+  DuplicateCuratedAnswerError,
+} from '../../core/ports/curated-answers.js';
 import type { Audience, Scope } from '../../core/types.js';
 import { withTimeout } from '../with-timeout.js';
 import type { SqlClient, SqlRow } from './sql-client.js';
@@ -11,13 +16,6 @@ export interface SqlCuratedAnswersOptions {
   lookupTimeoutMs: number;
   onError: (error: unknown) => void;
   now?: () => number;
-}
-
-/** The same question twice in one tenant and scope: which of the two answers would be served? */
-export class DuplicateCuratedAnswerError extends Error {
-  constructor(readonly existingId: string) {
-    super(`an answer to this question already exists in this scope: ${existingId}`);
-  }
 }
 
 const COLUMNS = 'id, tenant_id, scope, question, answer, created_ms, updated_ms';
