@@ -1,11 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { questionSignature } from '../../graphs/answer/cache-key.js';
 import type { Config } from '../config.js';
+import type { CuratedAnswers } from '../core/ports/curated-answers.js';
 import type { HistoryStore } from '../core/ports/history-store.js';
 import type { Logger } from '../logger.js';
 import { DuckDbClient } from '../stores/sql/duckdb-client.js';
 import { PostgresClient } from '../stores/sql/postgres-client.js';
 import type { SqlClient } from '../stores/sql/sql-client.js';
+import { SqlCuratedAnswers } from '../stores/sql/sql-curated-answers.js';
 import { SqlHistoryStore } from '../stores/sql/sql-history-store.js';
 import { errorSummary } from './backends.js';
 
@@ -54,4 +57,17 @@ export async function openHistoryStore(
     await sql.close();
     throw new Error(`the history database could not be opened (${errorSummary(error)})`);
   }
+}
+
+/** Admins' answers on the operational database, matched by the answer graph's question signature. */
+export async function openCuratedAnswers(
+  config: Config,
+  logger: Logger,
+  sql: SqlClient,
+): Promise<CuratedAnswers> {
+  const onError = (error: unknown) =>
+    logger.warn({ err: errorSummary(error) }, 'curated answer lookup failed: answered without it');
+  // As long as the answer cache may take: a database that is away costs a question no more.
+  const lookupTimeoutMs = Math.max(config.cache.timeoutMs, 200);
+  return SqlCuratedAnswers.open(sql, { signature: questionSignature, lookupTimeoutMs, onError });
 }

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { GraphAnswerer } from '../../graphs/answer/answerer.js';
 import type { Config } from '../config.js';
 import { type Answerer, NOT_IN_DOCUMENTS } from '../core/ask.js';
+import { retiringCachedAnswers } from '../core/curated-answers.js';
 import {
   createMessageHandler,
   type MessageHandler,
@@ -12,6 +13,7 @@ import {
 import { IngestJobs } from '../core/ingest-jobs.js';
 import type { KnowledgeBase } from '../core/knowledge-base.js';
 import type { AnswerCache } from '../core/ports/answer-cache.js';
+import type { CuratedAnswers } from '../core/ports/curated-answers.js';
 import type { Embedder } from '../core/ports/embedder.js';
 import type { HistoryStore } from '../core/ports/history-store.js';
 import type { ModelTiers } from '../core/ports/language-model.js';
@@ -36,7 +38,7 @@ import {
   type DataDirClaim,
   errorSummary,
 } from './backends.js';
-import { openHistoryStore, openOperationalDatabase } from './history.js';
+import { openCuratedAnswers, openHistoryStore, openOperationalDatabase } from './history.js';
 
 export interface Services {
   config: Config;
@@ -46,6 +48,8 @@ export interface Services {
   cache: AnswerCache;
   /** Answered questions and votes, kept across restarts: the admin's usage and coverage figures. */
   history: HistoryStore;
+  /** Admins' answers, served before the cache and the models; each write retires cached answers. */
+  curated: CuratedAnswers;
   knowledgeBase: KnowledgeBase;
   /** Shared files as durable jobs; platforms register how to fetch their files. */
   jobs: IngestJobs;
@@ -82,6 +86,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const { redis, cache, versions } = await openSharedState(config, logger);
   const operational = await openOperationalDatabase(config, logger, overrides.claimDataDir === true);
   const history = await openHistoryStore(config, logger, operational);
+  const curated = retiringCachedAnswers(await openCuratedAnswers(config, logger, operational), versions);
   const limits = await createThrottle(config, logger);
   // On the calling thread when there are no ingestion threads (createKnowledgeBase's default).
   const preparer =
@@ -97,7 +102,12 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     createReranking(config, logger),
   );
   const jobs = createIngestJobs(config, logger, dataDir, knowledgeBase);
-  const answerer = createAnswerer(config, logger, { knowledgeBase, cache, versions, redis }, overrides);
+  const answerer = createAnswerer(
+    config,
+    logger,
+    { knowledgeBase, cache, versions, curated, redis },
+    overrides,
+  );
   const handleMessage = createMessageHandler({
     answerer,
     jobs,
@@ -113,6 +123,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     embedder,
     cache,
     history,
+    curated,
     knowledgeBase,
     jobs,
     answerer,
@@ -142,7 +153,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
 function createAnswerer(
   config: Config,
   logger: Logger,
-  parts: Pick<Parameters<typeof composeAnswerGraph>[1], 'knowledgeBase' | 'cache' | 'versions' | 'redis'>,
+  parts: Pick<
+    Parameters<typeof composeAnswerGraph>[1],
+    'knowledgeBase' | 'cache' | 'versions' | 'curated' | 'redis'
+  >,
   overrides: ServiceOverrides,
 ): Answerer {
   const models = overrides.models ?? createOpenAIModels(config);
@@ -151,6 +165,7 @@ function createAnswerer(
     graph,
     cache: parts.cache,
     versions: parts.versions,
+    curated: parts.curated,
     models,
     deadlineMs: config.llm.answerDeadlineMs,
     onError: (error) => logger.error({ err: error }, 'answer graph failed'),
