@@ -1,5 +1,5 @@
 import type { AnswerCache, CachedAnswer } from '../../src/core/ports/answer-cache.js';
-import type { CuratedAnswer, CuratedAnswers } from '../../src/core/ports/curated-answers.js';
+import type { CuratedAnswer, CuratedAnswerLookup } from '../../src/core/ports/curated-answers.js';
 import type { KnowledgeVersions } from '../../src/core/ports/knowledge-versions.js';
 import type { ModelTiers } from '../../src/core/ports/language-model.js';
 import type { Audience, Passage } from '../../src/core/types.js';
@@ -10,7 +10,7 @@ export interface CacheStepDeps {
   versions: KnowledgeVersions;
   models: ModelTiers;
   /** Answers written by admins; they take precedence over the cache and the models. */
-  curated?: CuratedAnswers;
+  curated?: CuratedAnswerLookup;
 }
 
 /**
@@ -28,16 +28,13 @@ export interface Lookup {
  * Looks a question up among the curated answers its audience may read (by the question's
  * signature, as the cache matches rephrasings), then in the answer cache under the audience's
  * current knowledge versions and the models in use: a change to any of them is a miss. A key in
- * `missed` is not read again. The curated lookup runs beside the versions' read, so a question
- * without a curated answer waits for the slower of the two, not both.
+ * `missed` is not read again.
  */
 export function cacheLookup(deps: CacheStepDeps) {
   const answeredBy = modelsLabel(deps.models);
   return async (audience: Audience, question: string, missed: readonly string[] = []): Promise<Lookup> => {
-    const [curated, versions] = await Promise.all([
-      deps.curated?.find(audience, questionSignature(question)),
-      deps.versions.read(audience.tenantId, audience.scopes),
-    ]);
+    const versions = await deps.versions.read(audience.tenantId, audience.scopes);
+    const curated = await deps.curated?.find(audience, versions, questionSignature(question));
     const key = answerCacheKey(audience, versions, answeredBy, question);
     if (curated) return { key, versions, curated };
     return { key, versions, hit: missed.includes(key) ? undefined : await deps.cache.get(key) };

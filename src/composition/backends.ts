@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import { DailyTokenBudget, type TokenBudget, UNLIMITED_BUDGET } from '../core/daily-token-budget.js';
 import { KnowledgeBase, type KnowledgeBaseDeps } from '../core/knowledge-base.js';
 import type { AnswerCache } from '../core/ports/answer-cache.js';
-import type { CuratedAnswers } from '../core/ports/curated-answers.js';
+import type { CuratedAnswerLookup } from '../core/ports/curated-answers.js';
 import type { DedupeStore } from '../core/ports/dedupe-store.js';
 import type { DocumentPreparer } from '../core/ports/document-preparer.js';
 import type { Embedder } from '../core/ports/embedder.js';
@@ -257,7 +257,7 @@ export function composeAnswerGraph(
     models: ModelTiers;
     cache: AnswerCache;
     versions: KnowledgeVersions;
-    curated?: CuratedAnswers;
+    curated?: CuratedAnswerLookup;
     redis: Redis | undefined;
     logger: Logger;
     now?: () => Date;

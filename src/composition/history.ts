@@ -2,8 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { questionSignature } from '../../graphs/answer/cache-key.js';
 import type { Config } from '../config.js';
-import type { CuratedAnswers } from '../core/ports/curated-answers.js';
+import { CuratedAnswerBook } from '../core/curated-answers.js';
 import type { HistoryStore } from '../core/ports/history-store.js';
+import type { KnowledgeVersions } from '../core/ports/knowledge-versions.js';
 import type { Logger } from '../logger.js';
 import { DuckDbClient } from '../stores/sql/duckdb-client.js';
 import { PostgresClient } from '../stores/sql/postgres-client.js';
@@ -64,10 +65,14 @@ export async function openCuratedAnswers(
   config: Config,
   logger: Logger,
   sql: SqlClient,
-): Promise<CuratedAnswers> {
-  const onError = (error: unknown) =>
-    logger.warn({ err: errorSummary(error) }, 'curated answer lookup failed: answered without it');
-  // As long as the answer cache may take: a database that is away costs a question no more.
-  const lookupTimeoutMs = Math.max(config.cache.timeoutMs, 200);
-  return SqlCuratedAnswers.open(sql, { signature: questionSignature, lookupTimeoutMs, onError });
+  versions: KnowledgeVersions,
+): Promise<CuratedAnswerBook> {
+  const store = await SqlCuratedAnswers.open(sql, { signature: questionSignature });
+  return new CuratedAnswerBook(store, versions, {
+    signature: questionSignature,
+    // As long as the answer cache may take: a database that is away costs a question no more.
+    lookupTimeoutMs: Math.max(config.cache.timeoutMs, 200),
+    onError: (error) =>
+      logger.warn({ err: errorSummary(error) }, 'curated answers not read: answered without them'),
+  });
 }

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { GraphAnswerer } from '../../graphs/answer/answerer.js';
 import type { Config } from '../config.js';
 import { type Answerer, NOT_IN_DOCUMENTS } from '../core/ask.js';
-import { retiringCachedAnswers } from '../core/curated-answers.js';
+import type { CuratedAnswerBook } from '../core/curated-answers.js';
 import {
   createMessageHandler,
   type MessageHandler,
@@ -13,7 +13,6 @@ import {
 import { IngestJobs } from '../core/ingest-jobs.js';
 import type { KnowledgeBase } from '../core/knowledge-base.js';
 import type { AnswerCache } from '../core/ports/answer-cache.js';
-import type { CuratedAnswers } from '../core/ports/curated-answers.js';
 import type { Embedder } from '../core/ports/embedder.js';
 import type { HistoryStore } from '../core/ports/history-store.js';
 import type { ModelTiers } from '../core/ports/language-model.js';
@@ -49,7 +48,7 @@ export interface Services {
   /** Answered questions and votes, kept across restarts: the admin's usage and coverage figures. */
   history: HistoryStore;
   /** Admins' answers, served before the cache and the models; each write retires cached answers. */
-  curated: CuratedAnswers;
+  curated: CuratedAnswerBook;
   knowledgeBase: KnowledgeBase;
   /** Shared files as durable jobs; platforms register how to fetch their files. */
   jobs: IngestJobs;
@@ -86,7 +85,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const { redis, cache, versions } = await openSharedState(config, logger);
   const operational = await openOperationalDatabase(config, logger, overrides.claimDataDir === true);
   const history = await openHistoryStore(config, logger, operational);
-  const curated = retiringCachedAnswers(await openCuratedAnswers(config, logger, operational), versions);
+  const curated = await openCuratedAnswers(config, logger, operational, versions);
   const limits = await createThrottle(config, logger);
   // On the calling thread when there are no ingestion threads (createKnowledgeBase's default).
   const preparer =

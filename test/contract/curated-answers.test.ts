@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { questionSignature } from '../../graphs/answer/cache-key.js';
-import { type CuratedAnswers, DuplicateCuratedAnswerError } from '../../src/core/ports/curated-answers.js';
+import { CuratedAnswerBook } from '../../src/core/curated-answers.js';
+import { DuplicateCuratedAnswerError } from '../../src/core/ports/curated-answers.js';
+import type { KnowledgeVersions } from '../../src/core/ports/knowledge-versions.js';
 import type { Audience } from '../../src/core/types.js';
+import { MemoryKnowledgeVersions } from '../../src/stores/memory/memory-knowledge-versions.js';
 import { DuckDbClient } from '../../src/stores/sql/duckdb-client.js';
 import { PostgresClient } from '../../src/stores/sql/postgres-client.js';
 import type { SqlClient } from '../../src/stores/sql/sql-client.js';
@@ -17,11 +20,34 @@ const inChannel = (channel: string, tenantId = 'T1'): Audience => ({
   tenantId,
   scopes: ['tenant', `channel:${channel}`],
 });
-const find = (store: CuratedAnswers, audience: Audience, question: string) =>
-  store.find(audience, questionSignature(question));
+const find = async (book: CuratedAnswerBook, audience: Audience, question: string) =>
+  book.find(
+    audience,
+    await versionsOf(book).read(audience.tenantId, audience.scopes),
+    questionSignature(question),
+  );
+
+const versionsUsed = new WeakMap<CuratedAnswerBook, KnowledgeVersions>();
+const versionsOf = (book: CuratedAnswerBook) => versionsUsed.get(book) as KnowledgeVersions;
+
+/** The service's view of the store: answers matched by signature, each write bumping versions. */
+async function bookOn(
+  client: SqlClient,
+  versions: KnowledgeVersions,
+  onError: (e: unknown) => void = () => {},
+) {
+  const store = await SqlCuratedAnswers.open(client, { signature: questionSignature });
+  const book = new CuratedAnswerBook(store, versions, {
+    signature: questionSignature,
+    lookupTimeoutMs: 2000,
+    onError,
+  });
+  versionsUsed.set(book, versions);
+  return book;
+}
 
 interface Opened {
-  store: CuratedAnswers;
+  store: CuratedAnswerBook;
   client: SqlClient;
 }
 
@@ -33,14 +59,13 @@ function curatedContract(
     let open: () => Promise<Opened>;
     let tearDown: () => Promise<void>;
     let opened: Opened;
-    let store: CuratedAnswers;
+    let store: CuratedAnswerBook;
     beforeEach(async () => {
       const database = await setUp();
       tearDown = database.tearDown;
       open = async () => {
         const client = await database.open();
-        const options = { signature: questionSignature, lookupTimeoutMs: 2000, onError: () => {} };
-        return { client, store: await SqlCuratedAnswers.open(client, options) };
+        return { client, store: await bookOn(client, new MemoryKnowledgeVersions(1000)) };
       };
       opened = await open();
       store = opened.store;
@@ -73,6 +98,9 @@ function curatedContract(
       expect(await find(store, { tenantId: 'T1', scopes: [] }, VPN.question)).toBeUndefined();
       expect(await find(store, inChannel('C1'), VPN.question)).toMatchObject({ scope: 'channel:C1' });
       expect(await store.list('T2')).toEqual([]);
+      expect(await store.inScope('T1', 'channel:C1')).toEqual([expect.objectContaining(VPN)]);
+      expect(await store.inScope('T1', 'tenant')).toEqual([]);
+      expect(await store.inScope('T2', 'channel:C1')).toEqual([]);
     });
 
     it("prefers a channel's own answer to the tenant's", async () => {
@@ -122,33 +150,36 @@ function curatedContract(
       expect(await find(opened.store, everyone(), VPN.question)).toEqual(created);
     });
 
-    it('answers a lookup on a database that is gone with a miss, not an error', async () => {
+    it('answers a lookup on a database that is gone with a miss, and reads again once it is back', async () => {
       await store.create('T1', 'tenant', VPN);
       const errors: unknown[] = [];
-      const client = await closableView(opened.client);
-      const broken = await SqlCuratedAnswers.open(client, {
-        signature: questionSignature,
-        lookupTimeoutMs: 2000,
-        onError: (e) => errors.push(e),
-      });
-      await client.close();
-      expect(await find(broken, everyone(), VPN.question)).toBeUndefined();
+      let down = false;
+      const flaky: SqlClient = {
+        dialect: opened.client.dialect,
+        query: (sql, params) =>
+          down ? Promise.reject(new Error('database away')) : opened.client.query(sql, params),
+        close: async () => {},
+      };
+      const book = await bookOn(flaky, new MemoryKnowledgeVersions(1000), (e) => errors.push(e));
+      down = true;
+      expect(await find(book, everyone(), VPN.question)).toBeUndefined();
       expect(errors).toHaveLength(1);
+      down = false;
+      expect(await find(book, everyone(), VPN.question)).toMatchObject(VPN);
+    });
+
+    it("sees another instance's writes at once through the knowledge versions they share", async () => {
+      const shared = new MemoryKnowledgeVersions(1000);
+      const [here, there] = [await bookOn(opened.client, shared), await bookOn(opened.client, shared)];
+      expect(await find(here, everyone(), VPN.question)).toBeUndefined();
+      const { id } = await there.create('T1', 'tenant', VPN);
+      expect(await find(here, everyone(), VPN.question)).toMatchObject(VPN);
+      await there.update('T1', id, { answer: 'Ask IT.' });
+      expect(await find(here, everyone(), VPN.question)).toMatchObject({ answer: 'Ask IT.' });
+      await there.remove('T1', id);
+      expect(await find(here, everyone(), VPN.question)).toBeUndefined();
     });
   });
-}
-
-/** A view of the client that fails once closed, leaving the client itself to `afterEach`. */
-async function closableView(client: SqlClient): Promise<SqlClient> {
-  let closed = false;
-  return {
-    dialect: client.dialect,
-    query: (sql, params) =>
-      closed ? Promise.reject(new Error('database closed')) : client.query(sql, params),
-    close: async () => {
-      closed = true;
-    },
-  };
 }
 
 curatedContract('DuckDB file', async () => {

@@ -36,19 +36,30 @@ export class DuplicateCuratedAnswerError extends Error {
 }
 
 /**
- * Answers written by admins, kept across restarts. A question matches one when their signatures
- * agree (graphs/answer/cache-key.ts), within the tenant and a scope of the asker's audience.
- * Writes throw when the database does, and refuse a second answer to the same question (by
- * signature) in one tenant and scope with DuplicateCuratedAnswerError. `find` never throws: a
- * database that is away or slow is a miss.
+ * Answers written by admins, kept across restarts. Writes throw when the database does, and
+ * refuse a second answer to the same question (by its signature, graphs/answer/cache-key.ts) in
+ * one tenant and scope with DuplicateCuratedAnswerError.
  */
 export interface CuratedAnswers {
   list(tenantId: string): Promise<CuratedAnswer[]>;
+  /** Every answer of one tenant and scope: what a question asked there may be served. */
+  inScope(tenantId: string, scope: Scope): Promise<CuratedAnswer[]>;
   create(tenantId: string, scope: Scope, text: CuratedAnswerText): Promise<CuratedAnswer>;
   /** Undefined when the tenant has no answer with this id. */
   update(tenantId: string, id: string, text: Partial<CuratedAnswerText>): Promise<CuratedAnswer | undefined>;
   /** The removed answer; undefined when the tenant has none with this id. */
   remove(tenantId: string, id: string): Promise<CuratedAnswer | undefined>;
-  /** The answer to serve this audience for a question's signature: the narrowest scope wins. */
-  find(audience: Audience, signature: string): Promise<CuratedAnswer | undefined>;
+}
+
+/** How the answer path finds a curated answer; never throws (a database away is a miss). */
+export interface CuratedAnswerLookup {
+  /**
+   * The answer to serve this audience for a question's signature, given the knowledge version of
+   * each of its scopes (`versions[i]` is that of `audience.scopes[i]`): the narrowest scope wins.
+   */
+  find(
+    audience: Audience,
+    versions: readonly string[],
+    signature: string,
+  ): Promise<CuratedAnswer | undefined>;
 }

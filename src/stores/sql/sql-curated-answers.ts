@@ -5,16 +5,12 @@ import {
   type CuratedAnswerText,
   DuplicateCuratedAnswerError,
 } from '../../core/ports/curated-answers.js';
-import type { Audience, Scope } from '../../core/types.js';
-import { withTimeout } from '../with-timeout.js';
+import type { Scope } from '../../core/types.js';
 import type { SqlClient, SqlRow } from './sql-client.js';
 
 export interface SqlCuratedAnswersOptions {
   /** What a question asks, as answers are matched by (questionSignature of the answer graph). */
   signature: (question: string) => string;
-  /** A lookup slower than this is a miss: the question is answered the usual way. */
-  lookupTimeoutMs: number;
-  onError: (error: unknown) => void;
   now?: () => number;
 }
 
@@ -22,9 +18,9 @@ const COLUMNS = 'id, tenant_id, scope, question, answer, created_ms, updated_ms'
 
 /**
  * Curated answers in the operational SQL database (DuckDB in DATA_DIR or PostgreSQL), one row
- * each, found by tenant and question signature through an index: an answer costs one indexed
- * lookup. The signature is stored, and recomputed at open, so a change to how questions are
- * matched applies to answers written before it.
+ * each, read by tenant and scope through an index. Each keeps its question's signature, so a
+ * second answer to the same question is refused; signatures are recomputed at open, so a change to
+ * how questions are matched applies to answers written before it.
  */
 export class SqlCuratedAnswers implements CuratedAnswers {
   private constructor(
@@ -85,19 +81,13 @@ export class SqlCuratedAnswers implements CuratedAnswers {
     return row ? toAnswer(row) : undefined;
   }
 
-  async find(audience: Audience, signature: string): Promise<CuratedAnswer | undefined> {
-    if (audience.scopes.length === 0) return undefined;
-    const scopes = audience.scopes.map((_, i) => `$${i + 3}`).join(', ');
-    // A channel's or a person's own answer is more specific than the tenant's; then the newest.
-    const lookup = () =>
-      this.sql.query(
-        `select ${COLUMNS} from docent_curated_answers
-         where tenant_id = $1 and signature = $2 and scope in (${scopes})
-         order by case when scope = 'tenant' then 1 else 0 end, updated_ms desc limit 1`,
-        [audience.tenantId, signature, ...audience.scopes],
-      );
-    const rows = await withTimeout(lookup, this.options.lookupTimeoutMs, this.options.onError);
-    return rows?.[0] ? toAnswer(rows[0]) : undefined;
+  async inScope(tenantId: string, scope: Scope): Promise<CuratedAnswer[]> {
+    // Oldest first: should two ever share a signature, the newest is the one kept last.
+    const rows = await this.sql.query(
+      `select ${COLUMNS} from docent_curated_answers where tenant_id = $1 and scope = $2 order by updated_ms, id`,
+      [tenantId, scope],
+    );
+    return rows.map(toAnswer);
   }
 
   private async get(tenantId: string, id: string): Promise<CuratedAnswer | undefined> {
@@ -153,7 +143,7 @@ async function createTable(sql: SqlClient): Promise<void> {
        created_ms bigint not null,
        updated_ms bigint not null
      )`,
-    'create index if not exists docent_curated_by_signature on docent_curated_answers (tenant_id, signature)',
+    'create index if not exists docent_curated_by_scope on docent_curated_answers (tenant_id, scope, signature)',
   ];
   for (let attempt = 1; ; attempt++) {
     try {
