@@ -26,8 +26,9 @@ async function serve(dir: string) {
     DOCENT_ADMIN_TOKEN: ADMIN,
     DOCENT_API_TOKENS: `acme:${ACME},globex:${GLOBEX}`,
   });
-  const services = await createServices(config, { claimDataDir: true });
-  const app = await buildHttpServer({ services, metrics: createMetrics() });
+  const metrics = createMetrics();
+  const services = await createServices(config, { claimDataDir: true, observers: [metrics.observer] });
+  const app = await buildHttpServer({ services, metrics });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { services, app, url };
 }
@@ -40,11 +41,11 @@ async function stop() {
   await running.services.close();
 }
 
-async function ask(question: string, token = ACME) {
+async function ask(question: string, token = ACME, session?: string) {
   const res = await fetch(`${running.url}/api/v1/query`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ question }),
+    body: JSON.stringify({ question, session_id: session }),
   });
   expect(res.status).toBe(200);
   return res.json();
@@ -112,6 +113,10 @@ describe('curated answers through the HTTP API', () => {
         expect.objectContaining({ n: 1, title: 'Curated answer', source: `admin:${created.id}` }),
       ]);
     }
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    expect(metrics).toContain('docent_questions_total{platform="http",route="curated",model="curated"} 2');
+    // Two questions reached the cache (a miss, then a hit); the curated ones never did.
+    expect(metrics).toMatch(/docent_answer_cache_total\{result="miss"\} 1\n/);
     // Another tenant asking the same words gets its own documents' answer.
     const other = await ask(QUESTION, GLOBEX);
     expect(isCurated(other)).toBe(false);
@@ -125,6 +130,13 @@ describe('curated answers through the HTTP API', () => {
       answer: CURATED_TEXT,
     });
     expect((await admin('DELETE', `/admin/answers/${created.id}?tenant=acme`)).status).toBe(200);
+  });
+
+  it('answer a question asked later in a conversation, after it is classified', async () => {
+    const { id } = await curate('tenant', QUESTION, CURATED_TEXT);
+    expect(isCurated(await ask('Who runs payroll?', ACME, 'talk-1'))).toBe(false);
+    expect(await ask(PARAPHRASE, ACME, 'talk-1')).toMatchObject({ route: 'curated', answer: CURATED_TEXT });
+    expect((await admin('DELETE', `/admin/answers/${id}?tenant=acme`)).status).toBe(200);
   });
 
   it('serve a channel-scoped answer only to askers in that channel', async () => {
