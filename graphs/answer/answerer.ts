@@ -4,6 +4,7 @@ import { toSources } from '../../src/core/ask.js';
 import { audienceFor } from '../../src/core/scope.js';
 import type { Audience } from '../../src/core/types.js';
 import { type CacheStepDeps, cacheLookup, fromCache, type Lookup } from './cache-step.js';
+import { fromCurated } from './curated-step.js';
 import type { AnswerGraph } from './graph.js';
 import { type AnswerStateType, freshTurn } from './state.js';
 
@@ -34,20 +35,21 @@ export class GraphAnswerer implements Answerer {
     const start = request.start ?? startAtOnce;
     const audience = audienceFor(request.context);
     const opening = request.threadId === undefined || request.opensThread === true;
-    const hit = opening ? (await this.lookUp(audience, request.question)).hit : undefined;
-    if (hit) return start(false, () => this.serveCached(request, audience, fromCache(hit)));
+    const found = opening ? await this.lookUp(audience, request.question) : undefined;
+    const ready = found?.curated ? fromCurated(found.curated) : found?.hit && fromCache(found.hit);
+    if (ready) return start(false, () => this.serveReady(request, audience, ready));
     // The graph looks the question up again: by its turn, the same question asked just before may be cached.
     return start(true, () => this.viaGraph(request, audience));
   }
 
-  /** Served as stored; the thread's memory takes the turn, so a follow-up builds on it. */
-  private async serveCached(
+  /** A curated or cached answer, served as stored; the thread's memory takes the turn, so a follow-up builds on it. */
+  private async serveReady(
     request: AnswerRequest,
     audience: Audience,
-    cached: ReturnType<typeof fromCache>,
+    ready: ReturnType<typeof fromCache> | ReturnType<typeof fromCurated>,
   ): Promise<AnswerResult> {
     const started = performance.now();
-    const state = { ...freshTurn(), ...cached, question: request.question, audience };
+    const state = { ...freshTurn(), ...ready, question: request.question, audience };
     const { threadId } = request;
     if (threadId) {
       const turn = { question: request.question, standalone: request.question, answer: state.answer };

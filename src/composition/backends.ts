@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import { DailyTokenBudget, type TokenBudget, UNLIMITED_BUDGET } from '../core/daily-token-budget.js';
 import { KnowledgeBase, type KnowledgeBaseDeps } from '../core/knowledge-base.js';
 import type { AnswerCache } from '../core/ports/answer-cache.js';
+import type { CuratedAnswerLookup } from '../core/ports/curated-answers.js';
 import type { DedupeStore } from '../core/ports/dedupe-store.js';
 import type { DocumentPreparer } from '../core/ports/document-preparer.js';
 import type { Embedder } from '../core/ports/embedder.js';
@@ -256,18 +257,20 @@ export function composeAnswerGraph(
     models: ModelTiers;
     cache: AnswerCache;
     versions: KnowledgeVersions;
+    curated?: CuratedAnswerLookup;
     redis: Redis | undefined;
     logger: Logger;
     now?: () => Date;
   },
 ) {
-  const { knowledgeBase, models, cache, versions, redis, logger } = parts;
+  const { knowledgeBase, models, cache, versions, curated, redis, logger } = parts;
   return buildAnswerGraph(
     {
       knowledgeBase,
       models,
       cache,
       versions,
+      curated,
       budget: createTokenBudget(config, redis, logger, parts.now),
       prices: config.llm.prices,
       historyTurns: config.threads.historyTurns,

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { GraphAnswerer } from '../../graphs/answer/answerer.js';
 import type { Config } from '../config.js';
 import { type Answerer, NOT_IN_DOCUMENTS } from '../core/ask.js';
+import type { CuratedAnswerBook } from '../core/curated-answers.js';
 import {
   createMessageHandler,
   type MessageHandler,
@@ -36,7 +37,7 @@ import {
   type DataDirClaim,
   errorSummary,
 } from './backends.js';
-import { openHistoryStore, openOperationalDatabase } from './history.js';
+import { openCuratedAnswers, openHistoryStore, openOperationalDatabase } from './history.js';
 
 export interface Services {
   config: Config;
@@ -46,6 +47,8 @@ export interface Services {
   cache: AnswerCache;
   /** Answered questions and votes, kept across restarts: the admin's usage and coverage figures. */
   history: HistoryStore;
+  /** Admins' answers, served before the cache and the models; each write retires cached answers. */
+  curated: CuratedAnswerBook;
   knowledgeBase: KnowledgeBase;
   /** Shared files as durable jobs; platforms register how to fetch their files. */
   jobs: IngestJobs;
@@ -84,6 +87,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const isService = overrides.command === 'serve';
   const operational = await openOperationalDatabase(config, logger, isService);
   const history = await openHistoryStore(config, logger, operational, isService);
+  const curated = await openCuratedAnswers(config, logger, operational, versions, isService);
   const limits = await createThrottle(config, logger);
   // On the calling thread when there are no ingestion threads (createKnowledgeBase's default).
   const preparer =
@@ -99,7 +103,12 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     createReranking(config, logger),
   );
   const jobs = createIngestJobs(config, logger, dataDir, knowledgeBase);
-  const answerer = createAnswerer(config, logger, { knowledgeBase, cache, versions, redis }, overrides);
+  const answerer = createAnswerer(
+    config,
+    logger,
+    { knowledgeBase, cache, versions, curated, redis },
+    overrides,
+  );
   const handleMessage = createMessageHandler({
     answerer,
     jobs,
@@ -115,6 +124,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     embedder,
     cache,
     history,
+    curated,
     knowledgeBase,
     jobs,
     answerer,
@@ -144,7 +154,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
 function createAnswerer(
   config: Config,
   logger: Logger,
-  parts: Pick<Parameters<typeof composeAnswerGraph>[1], 'knowledgeBase' | 'cache' | 'versions' | 'redis'>,
+  parts: Pick<
+    Parameters<typeof composeAnswerGraph>[1],
+    'knowledgeBase' | 'cache' | 'versions' | 'curated' | 'redis'
+  >,
   overrides: ServiceOverrides,
 ): Answerer {
   const models = overrides.models ?? createOpenAIModels(config);
@@ -153,6 +166,7 @@ function createAnswerer(
     graph,
     cache: parts.cache,
     versions: parts.versions,
+    curated: parts.curated,
     models,
     deadlineMs: config.llm.answerDeadlineMs,
     onError: (error) => logger.error({ err: error }, 'answer graph failed'),

@@ -10,6 +10,7 @@ import { documentView, type Scope } from '../../core/types.js';
 import { fetchUrl } from '../../ingestion/fetch-url.js';
 import { bearerGuard } from '../auth.js';
 import { parseOr400 } from '../validation.js';
+import { curatedAnswerRoutes } from './admin-answers.js';
 
 const tenantQuery = z.object({
   tenant: z
@@ -48,6 +49,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
   await app.register(multipart, { limits: { fileSize: services.config.maxFileBytes, files: 10 } });
   documentRoutes(app, services);
   reportRoutes(app, services);
+  curatedAnswerRoutes(app, services);
 
   app.post('/admin/cache/flush', async () => {
     await services.cache.flush();
