@@ -27,7 +27,11 @@ async function serve(dir: string) {
     DOCENT_API_TOKENS: `acme:${ACME},globex:${GLOBEX}`,
   });
   const metrics = createMetrics();
-  const services = await createServices(config, { claimDataDir: true, observers: [metrics.observer] });
+  const services = await createServices(config, {
+    command: 'serve',
+    claimDataDir: true,
+    observers: [metrics.observer],
+  });
   const app = await buildHttpServer({ services, metrics });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { services, app, url };
