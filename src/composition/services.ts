@@ -176,7 +176,7 @@ async function openSharedState(config: Config, logger: Logger) {
 
 async function openVectorStore(config: Config, embedder: Embedder): Promise<VectorStore> {
   if (!config.lancedbUri.includes('://')) await mkdir(config.lancedbUri, { recursive: true });
-  const store = await LanceVectorStore.open(config.lancedbUri);
+  const store = await LanceVectorStore.open(config.lancedbUri, config.lancedbStorageOptions);
   await store.bindEmbedder(embedder);
   return store;
 }

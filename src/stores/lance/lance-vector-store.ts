@@ -58,9 +58,10 @@ export class LanceVectorStore implements VectorStore {
     this.documentIndex = new LanceDocumentIndex(db);
   }
 
-  static async open(uri: string): Promise<LanceVectorStore> {
+  /** `storageOptions`: the object store's settings (endpoint, credentials…), as LanceDB names them. */
+  static async open(uri: string, storageOptions?: Record<string, string>): Promise<LanceVectorStore> {
     ensureLanceCpuThreads();
-    const db = await lancedb.connect(uri);
+    const db = await lancedb.connect(uri, storageOptions ? { storageOptions } : undefined);
     // Opened, not created, when it exists: a table an older version wrote has fewer columns.
     const documents = (await db.tableNames()).includes('documents')
       ? await db.openTable('documents')
