@@ -12,6 +12,7 @@ export interface BatchWriterDeps {
   dimension: number;
   /** The store's serial write queue: one LanceDB writer per table. */
   enqueue: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Whether the document has a record, as stored now (another instance may have written it). */
   isStored: (docId: string) => Promise<boolean>;
   /** Commits the documents' records: the moment their new passages become the searched ones. */
   writeRecords: (docs: StoredDocument[], anyStored: boolean) => Promise<void>;
@@ -81,8 +82,11 @@ export class LanceBatchWriter {
   private async commit(batch: PendingDocument[]): Promise<void> {
     const { chunks, dimension } = this.deps;
     const docs = batch.map((p) => p.doc);
-    const stored: StoredDocument[] = [];
-    for (const d of docs) if (await this.deps.isStored(d.docId)) stored.push(d);
+    const storedFlags = await Promise.all(docs.map((d) => this.deps.isStored(d.docId)));
+    const stored = docs.filter((_, i) => storedFlags[i]);
+    // A handle stays on the version it last saw: another instance's passages of these documents,
+    // committed since, must be in what the deletion below reads.
+    await chunks.checkoutLatest();
     await chunks.add(
       chunkRowsToArrow(
         batch.flatMap((p) => p.rows),

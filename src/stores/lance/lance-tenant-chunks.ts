@@ -98,6 +98,7 @@ export class TenantChunks {
 
   /** Runs inside the store's write queue. */
   async delete(filter: string): Promise<void> {
+    await this.table.checkoutLatest();
     await this.table.delete(filter);
     this.staleMarks++;
   }

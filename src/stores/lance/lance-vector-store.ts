@@ -128,6 +128,8 @@ export class LanceVectorStore implements VectorStore {
    */
   protected async writeDocumentRecords(docs: StoredDocument[], anyStored: boolean): Promise<void> {
     const table = documentsToArrow(docs);
+    // Another instance's records since this handle's version must be matched, not added again.
+    await this.documents.checkoutLatest();
     // New documents only: an append needs no join against the whole table.
     if (!anyStored) await this.documents.add(table);
     else
@@ -141,9 +143,13 @@ export class LanceVectorStore implements VectorStore {
   async deleteDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined> {
     const tenant = await this.tenant(tenantId, false);
     return this.writes(async () => {
-      const doc = await this.getDocument(tenantId, docId);
-      if (!doc) return undefined;
+      // As stored now: another instance may have added it moments ago.
+      const stored = (await this.documentIndex.get(0)).get(docId);
+      if (stored?.tenantId !== tenantId) return undefined;
+      const doc = withoutGeneration(stored);
       const filter = `doc_id = ${sqlString(docId)} AND tenant_id = ${sqlString(tenantId)}`;
+      // A deletion reads its handle's version: rows another instance added since must be in it.
+      await this.documents.checkoutLatest();
       await this.documents.delete(filter);
       this.documentIndex.deleted(docId);
       await tenant?.delete(filter);
@@ -235,7 +241,7 @@ export class LanceVectorStore implements VectorStore {
         db: this.db,
         dimension: this.dimension,
         enqueue: this.writes,
-        isStored: async (docId) => (await this.documentIndex.get()).has(docId),
+        isStored: async (docId) => (await this.documentIndex.get(0)).has(docId),
         writeRecords: (docs, anyStored) => this.writeDocumentRecords(docs, anyStored),
         records: () => this.documentIndex.get(0),
         onCommitted: (docs) => this.documentIndex.committed(docs),
