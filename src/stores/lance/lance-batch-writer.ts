@@ -1,5 +1,6 @@
 import type * as lancedb from '@lancedb/lancedb';
 import { type ChunkRow, chunkRowsToArrow, type StoredDocument, sqlString } from './lance-schema.js';
+import type { TaskRunner } from './serial.js';
 
 interface PendingDocument {
   doc: StoredDocument;
@@ -11,7 +12,9 @@ export interface BatchWriterDeps {
   chunks: lancedb.Table;
   dimension: number;
   /** The store's serial write queue: one LanceDB writer per table. */
-  enqueue: <T>(task: () => Promise<T>) => Promise<T>;
+  enqueue: TaskRunner;
+  /** Runs a commit while no other instance writes to the same database (or at once, alone). */
+  exclusive: TaskRunner;
   /** Whether the document has a record, as stored now (another instance may have written it). */
   isStored: (docId: string) => Promise<boolean>;
   /** Commits the documents' records: the moment their new passages become the searched ones. */
@@ -72,7 +75,7 @@ export class LanceBatchWriter {
     // The last write of a document in one batch wins; earlier ones are superseded, not lost.
     const latest = [...new Map(batch.map((p) => [p.doc.docId, p])).values()];
     try {
-      await this.commit(latest);
+      await this.deps.exclusive(() => this.commit(latest));
       for (const p of batch) p.settle();
     } catch (error) {
       for (const p of batch) p.settle(error);

@@ -21,7 +21,7 @@ import {
 } from './lance-schema.js';
 import { TenantChunks } from './lance-tenant-chunks.js';
 import { ensureLanceCpuThreads } from './lance-threads.js';
-import { serialQueue } from './serial.js';
+import { runAtOnce, serialQueue, type TaskRunner } from './serial.js';
 
 const CHUNKS_PREFIX = 'chunks__';
 // Passages without a record are removed by maintain() once this old: a younger one may belong to
@@ -54,12 +54,21 @@ export class LanceVectorStore implements VectorStore {
     private readonly db: lancedb.Connection,
     private readonly documents: lancedb.Table,
     private readonly meta: lancedb.Table,
+    /** Around each commit: with several instances, one at a time across all of them. */
+    private readonly exclusive: TaskRunner = runAtOnce,
   ) {
     this.documentIndex = new LanceDocumentIndex(db);
   }
 
-  /** `storageOptions`: the object store's settings (endpoint, credentials…), as LanceDB names them. */
-  static async open(uri: string, storageOptions?: Record<string, string>): Promise<LanceVectorStore> {
+  /**
+   * `storageOptions`: the object store's settings (endpoint, credentials…), as LanceDB names them.
+   * `exclusive`: runs a commit while no other instance writes to the same database.
+   */
+  static async open(
+    uri: string,
+    options: { storageOptions?: Record<string, string>; exclusive?: TaskRunner } = {},
+  ): Promise<LanceVectorStore> {
+    const { storageOptions } = options;
     ensureLanceCpuThreads();
     const db = await lancedb.connect(uri, storageOptions ? { storageOptions } : undefined);
     // Opened, not created, when it exists: a table an older version wrote has fewer columns.
@@ -69,7 +78,7 @@ export class LanceVectorStore implements VectorStore {
     await upgradeDocumentTable(documents);
     const meta = await db.createEmptyTable('meta', metaSchema, { existOk: true });
     // `this`: a subclass (a test's, failing some writes) is opened the same way.
-    return new this(uri, db, documents, meta);
+    return new this(uri, db, documents, meta, options.exclusive);
   }
 
   async healthCheck(): Promise<void> {
@@ -142,19 +151,21 @@ export class LanceVectorStore implements VectorStore {
 
   async deleteDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined> {
     const tenant = await this.tenant(tenantId, false);
-    return this.writes(async () => {
-      // As stored now: another instance may have added it moments ago.
-      const stored = (await this.documentIndex.get(0)).get(docId);
-      if (stored?.tenantId !== tenantId) return undefined;
-      const doc = withoutGeneration(stored);
-      const filter = `doc_id = ${sqlString(docId)} AND tenant_id = ${sqlString(tenantId)}`;
-      // A deletion reads its handle's version: rows another instance added since must be in it.
-      await this.documents.checkoutLatest();
-      await this.documents.delete(filter);
-      this.documentIndex.deleted(docId);
-      await tenant?.delete(filter);
-      return doc;
-    });
+    return this.writes(() =>
+      this.exclusive(async () => {
+        // As stored now: another instance may have added it moments ago.
+        const stored = (await this.documentIndex.get(0)).get(docId);
+        if (stored?.tenantId !== tenantId) return undefined;
+        const doc = withoutGeneration(stored);
+        const filter = `doc_id = ${sqlString(docId)} AND tenant_id = ${sqlString(tenantId)}`;
+        // A deletion reads its handle's version: rows another instance added since must be in it.
+        await this.documents.checkoutLatest();
+        await this.documents.delete(filter);
+        this.documentIndex.deleted(docId);
+        await tenant?.delete(filter);
+        return doc;
+      }),
+    );
   }
 
   async listDocuments(tenantId: string): Promise<DocumentRecord[]> {
@@ -191,13 +202,15 @@ export class LanceVectorStore implements VectorStore {
 
   async maintain(): Promise<void> {
     await this.openAllTenants();
-    await this.writes(async () => {
-      const orphansBefore = new Date(Date.now() - ORPHAN_GRACE_MS);
-      for (const tenant of this.tenants.values()) await tenant.maintain({ orphansBefore });
-      // Compacting from a version behind other processes' commits conflicts with them.
-      await this.documents.checkoutLatest();
-      await this.documents.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
-    });
+    await this.writes(() =>
+      this.exclusive(async () => {
+        const orphansBefore = new Date(Date.now() - ORPHAN_GRACE_MS);
+        for (const tenant of this.tenants.values()) await tenant.maintain({ orphansBefore });
+        // Compacting from a version behind other processes' commits conflicts with them.
+        await this.documents.checkoutLatest();
+        await this.documents.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
+      }),
+    );
   }
 
   async close(): Promise<void> {
@@ -241,6 +254,7 @@ export class LanceVectorStore implements VectorStore {
         db: this.db,
         dimension: this.dimension,
         enqueue: this.writes,
+        exclusive: this.exclusive,
         isStored: async (docId) => (await this.documentIndex.get(0)).has(docId),
         writeRecords: (docs, anyStored) => this.writeDocumentRecords(docs, anyStored),
         records: () => this.documentIndex.get(0),
