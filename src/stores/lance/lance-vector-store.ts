@@ -202,15 +202,15 @@ export class LanceVectorStore implements VectorStore {
 
   async maintain(): Promise<void> {
     await this.openAllTenants();
-    await this.writes(() =>
-      this.exclusive(async () => {
-        const orphansBefore = new Date(Date.now() - ORPHAN_GRACE_MS);
-        for (const tenant of this.tenants.values()) await tenant.maintain({ orphansBefore });
-        // Compacting from a version behind other processes' commits conflicts with them.
-        await this.documents.checkoutLatest();
-        await this.documents.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
-      }),
-    );
+    // Not in turn with other instances: index builds can take minutes, and orphans are old enough
+    // to belong to no write in progress.
+    await this.writes(async () => {
+      const orphansBefore = new Date(Date.now() - ORPHAN_GRACE_MS);
+      for (const tenant of this.tenants.values()) await tenant.maintain({ orphansBefore });
+      // Compacting from a version behind other processes' commits conflicts with them.
+      await this.documents.checkoutLatest();
+      await this.documents.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
+    });
   }
 
   async close(): Promise<void> {
