@@ -202,15 +202,8 @@ export interface ModelPrice {
 const priceSchema = z.record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) }));
 
 function parsePrices(text: string, ctx: z.RefinementCtx): Record<string, ModelPrice> {
-  try {
-    const parsed = priceSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data;
-  } catch {}
-  ctx.addIssue({
-    code: 'custom',
-    message: 'must be JSON like {"model": {"input": 0.15, "output": 0.6}} (USD per million tokens)',
-  });
-  return z.NEVER;
+  const message = 'must be JSON like {"model": {"input": 0.15, "output": 0.6}} (USD per million tokens)';
+  return parseJson(priceSchema, message, text, ctx);
 }
 
 // LanceDB takes its object store's settings as strings; numbers and booleans are written as such.
@@ -221,18 +214,26 @@ const storageOptionsSchema = z.record(
 
 /**
  * `{"endpoint": "http://127.0.0.1:9000", "allow_http": true, …}`, handed to LanceDB as its
- * `storageOptions`. Neither the text nor a value is repeated in a message: it holds credentials.
+ * `storageOptions`. The message never repeats the text or a value: it holds credentials.
  */
 function parseStorageOptions(text: string, ctx: z.RefinementCtx): Record<string, string> {
+  const message =
+    'must be a JSON object of strings, like {"endpoint": "http://127.0.0.1:9000", "region": "us-east-1"}';
+  return parseJson(storageOptionsSchema, message, text, ctx);
+}
+
+/** JSON text as `schema` accepts it; anything else is reported as `message` alone. */
+function parseJson<T extends z.ZodType>(
+  schema: T,
+  message: string,
+  text: string,
+  ctx: z.RefinementCtx,
+): z.output<T> {
   try {
-    const parsed = storageOptionsSchema.safeParse(JSON.parse(text));
+    const parsed = schema.safeParse(JSON.parse(text));
     if (parsed.success) return parsed.data;
   } catch {}
-  ctx.addIssue({
-    code: 'custom',
-    message:
-      'must be a JSON object of strings, like {"endpoint": "http://127.0.0.1:9000", "region": "us-east-1"}',
-  });
+  ctx.addIssue({ code: 'custom', message });
   return z.NEVER;
 }
 
