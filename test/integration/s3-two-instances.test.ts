@@ -121,6 +121,8 @@ it('answers on one instance from a file uploaded through the other', async () =>
   await within(VISIBLE_WITHIN_MS, 'B lists backups.md', async () =>
     (await documents(b)).some((d) => d.source === 'backups.md'),
   );
+  // The store's credentials stay out of both logs, however they were given.
+  for (const instance of [a, b]) expect(instance.logs()).not.toContain(s3.secretAccessKey);
 }, 60_000);
 
 it('forgets on both instances a document removed through one', async () => {
