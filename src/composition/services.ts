@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import { GraphAnswerer } from '../../graphs/answer/answerer.js';
@@ -22,6 +23,7 @@ import { createOpenAIModels } from '../llm/openai-models.js';
 import { createLogger, type Logger } from '../logger.js';
 import { LanceVectorStore } from '../stores/lance/lance-vector-store.js';
 import { LazyJobQueue } from '../stores/local/lazy-job-queue.js';
+import { RedisWriterLock } from '../stores/redis/redis-writer-lock.js';
 import {
   composeAnswerGraph,
   createAnswerCache,
@@ -81,8 +83,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const dataDir = createDataDirClaim(config, overrides.command ?? 'process');
   if (overrides.claimDataDir) await dataDir.claim();
   const embedder = await createEmbedder(config);
-  const store = await openVectorStore(config, embedder);
   const { redis, cache, versions } = await openSharedState(config, logger);
+  const store = await openVectorStore(config, logger, embedder, redis);
   // Only the service keeps the history on disk; commands beside it must not hold its file.
   const isService = overrides.command === 'serve';
   const operational = await openOperationalDatabase(config, logger, isService);
@@ -190,11 +192,30 @@ async function openSharedState(config: Config, logger: Logger) {
   };
 }
 
-async function openVectorStore(config: Config, embedder: Embedder): Promise<VectorStore> {
+async function openVectorStore(
+  config: Config,
+  logger: Logger,
+  embedder: Embedder,
+  redis?: Redis,
+): Promise<VectorStore> {
   if (!config.lancedbUri.includes('://')) await mkdir(config.lancedbUri, { recursive: true });
-  const store = await LanceVectorStore.open(config.lancedbUri);
+  const lock =
+    redis &&
+    new RedisWriterLock(redis, writerLockKey(config), () =>
+      logger.warn('Redis unavailable; this instance writes to LanceDB without taking turns with the others'),
+    );
+  const store = await LanceVectorStore.open(config.lancedbUri, {
+    storageOptions: config.lancedbStorageOptions,
+    exclusive: lock && ((task) => lock.run(task)),
+  });
   await store.bindEmbedder(embedder);
   return store;
+}
+
+/** One key per LanceDB database: instances writing to the same one take turns. */
+function writerLockKey(config: Config): string {
+  const database = createHash('sha256').update(config.lancedbUri).digest('hex').slice(0, 16);
+  return `${config.jobs.prefix}:lancedb-writer:${database}`;
 }
 
 function createIngestJobs(
