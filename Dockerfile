@@ -8,7 +8,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-# Stage 2: every dependency, and the TypeScript compiled into dist/.
+# Stage 2: every dependency, the TypeScript compiled into dist/, and the admin console built into
+# dist/console.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -17,6 +18,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY adapters ./adapters
 COPY graphs ./graphs
+COPY console ./console
 RUN npm run build
 
 # Stage 3: the runtime image: compiled JavaScript run by plain node, without npm's cache or dev tooling.

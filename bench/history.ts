@@ -40,7 +40,7 @@ function seedSql(dialect: 'duckdb' | 'postgres'): string {
     case when ${gap} then ${gapKey} else 'task' || (t.i % 5000)::text end,
     'Open Settings, then Keys [1].', case when ${gap} then 'no_passages' when t.i % 3 = 0 then 'cached' else 'cheap' end,
     'gpt-4o-mini', t.i % 3 = 0, t.i % 50 = 1, true, not ${gap}, 900, 120, 0.0002,
-    200 + ((t.i::bigint * 7919) % 3000)::integer, '[]' from ${rows}`;
+    200 + ((t.i::bigint * 7919) % 3000)::integer, '[]', null from ${rows}`;
 }
 
 function record(i: number): AnswerRecord {

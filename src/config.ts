@@ -8,6 +8,8 @@ export { DEFAULTS } from './config/schema.js';
 export interface Config {
   dataDir: string;
   lancedbUri: string;
+  /** LANCEDB_STORAGE_OPTIONS: the object store's endpoint, credentials and the like, for LanceDB. */
+  lancedbStorageOptions?: Record<string, string>;
   openai?: { apiKey: string; baseURL?: string };
   /** `dimensions` is asked of models that can shorten their vectors (text-embedding-3-*). */
   embeddings: { kind: 'local' } | { kind: 'openai'; model: string; dimensions?: number };
@@ -122,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     dataDir,
     lancedbUri: e.LANCEDB_URI ?? path.join(dataDir, 'lancedb'),
+    lancedbStorageOptions: e.LANCEDB_STORAGE_OPTIONS,
     openai,
     embeddings: useOpenAIEmbeddings
       ? { kind: 'openai', model: e.EMBEDDING_MODEL, dimensions: e.EMBEDDING_DIMENSIONS }

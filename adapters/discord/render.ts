@@ -6,6 +6,7 @@ import {
   EmbedBuilder,
 } from 'discord.js';
 import type { AnswerResult } from '../../src/core/ask.js';
+import { answeredBy } from '../shared/answered-by.js';
 import { splitText } from '../shared/split-text.js';
 
 // Discord's limits: 2,000 characters of content, 4,096 in an embed description.
@@ -27,7 +28,7 @@ export function answerPayloads(result: AnswerResult): BaseMessageOptions[] {
   const sources = result.sources.map(
     (s) => `[${s.n}] ${isUrl(s.source) ? `[${s.title}](${s.source})` : `${s.title} (${s.source})`}`,
   );
-  const embed = new EmbedBuilder().setFooter({ text: `${result.model}${result.cached ? ' · cached' : ''}` });
+  const embed = new EmbedBuilder().setFooter({ text: answeredBy(result, ' · cached') });
   if (sources.length > 0) embed.setTitle('Sources').setDescription(sources.join('\n').slice(0, EMBED_LIMIT));
   const buttons = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder()

@@ -1,4 +1,5 @@
 import type { AnswerResult } from '../../src/core/ask.js';
+import { answeredBy } from '../shared/answered-by.js';
 import { splitText } from '../shared/split-text.js';
 import { escapeMrkdwn, markdownToMrkdwn, slackLink } from './mrkdwn.js';
 
@@ -26,7 +27,7 @@ export function answerMessages(result: AnswerResult): { text: string; blocks: Bl
   }
   tail.push({
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: escapeMrkdwn(`${result.model}${result.cached ? ' · cached' : ''}`) }],
+    elements: [{ type: 'mrkdwn', text: escapeMrkdwn(answeredBy(result, ' · cached')) }],
   });
   tail.push({
     type: 'actions',

@@ -1,6 +1,7 @@
 import type { AnswerResult } from '../../src/core/ask.js';
 import { describeFileOutcome } from '../../src/core/handle-message.js';
 import type { FileOutcome } from '../../src/core/message.js';
+import { answeredBy } from '../shared/answered-by.js';
 import { markdownToPlain } from './plain-text.js';
 
 const excerpt = (text: string, max: number) => {
@@ -23,7 +24,7 @@ export function renderAnswer(result: AnswerResult, options: { excerpts?: boolean
     }
   }
   const cost = result.cost_usd > 0 ? `, $${result.cost_usd.toFixed(5)}` : '';
-  lines.push(`  — ${result.model}${result.cached ? ', cached' : ''}, ${result.latency_ms} ms${cost}`);
+  lines.push(`  — ${answeredBy(result, ', cached')}, ${result.latency_ms} ms${cost}`);
   return lines.join('\n');
 }
 

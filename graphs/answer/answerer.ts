@@ -5,6 +5,7 @@ import { toSources } from '../../src/core/ask.js';
 import { audienceFor } from '../../src/core/scope.js';
 import type { Audience } from '../../src/core/types.js';
 import { type CacheStepDeps, cacheLookup, fromCache, type Lookup } from './cache-step.js';
+import { fromCurated } from './curated-step.js';
 import type { AnswerGraph } from './graph.js';
 import { ANSWER_SPAN, inSpan, tracerOr } from './spans.js';
 import { type AnswerStateType, freshTurn } from './state.js';
@@ -50,8 +51,9 @@ export class GraphAnswerer implements Answerer {
   private async answerFor(request: AnswerRequest, audience: Audience): Promise<AnswerResult> {
     const start = request.start ?? startAtOnce;
     const opening = request.threadId === undefined || request.opensThread === true;
-    const hit = await this.firstLookup(audience, request.question, opening);
-    if (hit) return start(false, () => this.serveCached(request, audience, fromCache(hit)));
+    const found = await this.firstLookup(audience, request.question, opening);
+    const ready = found?.curated ? fromCurated(found.curated) : found?.hit && fromCache(found.hit);
+    if (ready) return start(false, () => this.serveReady(request, audience, ready));
     // The graph looks the question up again: by its turn, the same question asked just before may be cached.
     return start(true, () => this.viaGraph(request, audience));
   }
@@ -66,23 +68,25 @@ export class GraphAnswerer implements Answerer {
         });
         return undefined;
       }
-      const { hit } = await this.lookUp(audience, question);
+      const found = await this.lookUp(audience, question);
       span.setAttributes({
-        'docent.cache.decision': hit ? 'hit' : 'miss',
-        'docent.cache.reason': 'looked up by the question as asked, before any model call',
+        'docent.cache.decision': found.curated ? 'curated' : found.hit ? 'hit' : 'miss',
+        'docent.cache.reason': found.curated
+          ? "an admin's curated answer matches the question"
+          : 'looked up by the question as asked, before any model call',
       });
-      return hit;
+      return found;
     });
   }
 
-  /** Served as stored; the thread's memory takes the turn, so a follow-up builds on it. */
-  private async serveCached(
+  /** A curated or cached answer, served as stored; the thread's memory takes the turn, so a follow-up builds on it. */
+  private async serveReady(
     request: AnswerRequest,
     audience: Audience,
-    cached: ReturnType<typeof fromCache>,
+    ready: ReturnType<typeof fromCache> | ReturnType<typeof fromCurated>,
   ): Promise<AnswerResult> {
     const started = performance.now();
-    const state = { ...freshTurn(), ...cached, question: request.question, audience };
+    const state = { ...freshTurn(), ...ready, question: request.question, audience };
     const { threadId } = request;
     if (threadId) {
       const turn = { question: request.question, standalone: request.question, answer: state.answer };

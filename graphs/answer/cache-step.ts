@@ -1,31 +1,42 @@
 import type { AnswerCache, CachedAnswer } from '../../src/core/ports/answer-cache.js';
+import type { CuratedAnswer, CuratedAnswerLookup } from '../../src/core/ports/curated-answers.js';
 import type { KnowledgeVersions } from '../../src/core/ports/knowledge-versions.js';
 import type { ModelTiers } from '../../src/core/ports/language-model.js';
 import type { Audience, Passage } from '../../src/core/types.js';
-import { answerCacheKey, modelsLabel } from './cache-key.js';
+import { answerCacheKey, modelsLabel, questionSignature } from './cache-key.js';
 
 export interface CacheStepDeps {
   cache: AnswerCache;
   versions: KnowledgeVersions;
   models: ModelTiers;
+  /** Answers written by admins; they take precedence over the cache and the models. */
+  curated?: CuratedAnswerLookup;
 }
 
-/** What looking a question up found: its key, the knowledge versions in it, and the answer if cached. */
+/**
+ * What looking a question up found: its key, the knowledge versions in it, and an admin's answer
+ * to it, or else the answer if cached.
+ */
 export interface Lookup {
   key: string;
   versions: string[];
+  curated?: CuratedAnswer;
   hit?: CachedAnswer;
 }
 
 /**
- * Looks a question up in the answer cache under the audience's current knowledge versions and
- * the models in use: a change to any of them is a miss. A key in `missed` is not read again.
+ * Looks a question up among the curated answers its audience may read (by the question's
+ * signature, as the cache matches rephrasings), then in the answer cache under the audience's
+ * current knowledge versions and the models in use: a change to any of them is a miss. A key in
+ * `missed` is not read again.
  */
 export function cacheLookup(deps: CacheStepDeps) {
   const answeredBy = modelsLabel(deps.models);
   return async (audience: Audience, question: string, missed: readonly string[] = []): Promise<Lookup> => {
     const versions = await deps.versions.read(audience.tenantId, audience.scopes);
+    const curated = await deps.curated?.find(audience, versions, questionSignature(question));
     const key = answerCacheKey(audience, versions, answeredBy, question);
+    if (curated) return { key, versions, curated };
     return { key, versions, hit: missed.includes(key) ? undefined : await deps.cache.get(key) };
   };
 }

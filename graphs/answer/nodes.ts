@@ -2,6 +2,7 @@ import { NOT_IN_DOCUMENTS, toSources } from '../../src/core/ask.js';
 import type { CachedAnswer } from '../../src/core/ports/answer-cache.js';
 import type { LanguageModel, ModelTiers } from '../../src/core/ports/language-model.js';
 import { cacheLookup, fromCache } from './cache-step.js';
+import { fromCurated } from './curated-step.js';
 import { beforeDeadline, expired, LATE, untilDeadline } from './deadline.js';
 import { needsEscalation } from './escalation.js';
 import {
@@ -68,7 +69,11 @@ function routers(models: ModelTiers) {
           ? ('outOfScope' as const)
           : ('cache' as const),
     afterCache: (state: AnswerStateType) =>
-      state.cached ? ('remember' as const) : state.standalone ? ('retrieve' as const) : ('classify' as const),
+      state.cached || state.route === 'curated'
+        ? ('remember' as const)
+        : state.standalone
+          ? ('retrieve' as const)
+          : ('classify' as const),
     afterRetrieve: (state: AnswerStateType) =>
       state.passages.length > 0 ? ('generate' as const) : ('remember' as const),
     afterAnswer: (state: AnswerStateType) =>
@@ -105,11 +110,13 @@ async function classify(deps: AnswerGraphDeps, state: AnswerStateType): Promise<
 
 /**
  * The question as it stands: its own words before classification (a thread's first question
- * stands alone, so a hit costs no model call at all), the standalone rewrite after it.
+ * stands alone, so a hit costs no model call at all), the standalone rewrite after it. An admin's
+ * curated answer to it wins over a cached one.
  */
 async function cache(lookUp: ReturnType<typeof cacheLookup>, state: AnswerStateType): Promise<AnswerUpdate> {
   const question = state.standalone || state.question;
-  const { key, versions, hit } = await lookUp(state.audience, question, state.missedKeys);
+  const { key, versions, curated, hit } = await lookUp(state.audience, question, state.missedKeys);
+  if (curated) return { ...fromCurated(curated), standalone: question, versions };
   if (hit) return { ...fromCache(hit), standalone: question, versions };
   const missedKeys = state.missedKeys.includes(key) ? state.missedKeys : [...state.missedKeys, key];
   return { versions, missedKeys };

@@ -14,6 +14,7 @@ export type Route =
   | 'smalltalk'
   | 'out_of_scope'
   | 'cached'
+  | 'curated'
   | 'no_passages'
   | 'cheap'
   | 'strong'

@@ -60,7 +60,13 @@ const DESCRIPTIONS: Record<string, StepDescription> = {
   },
   cache: {
     after(span, before, after) {
-      const decision = after.cached ? 'hit' : after.missedKeys === before.missedKeys ? 'skipped' : 'miss';
+      const decision = after.cached
+        ? 'hit'
+        : after.route === 'curated'
+          ? 'curated'
+          : after.missedKeys === before.missedKeys
+            ? 'skipped'
+            : 'miss';
       span.setAttributes({
         'docent.cache.decision': decision,
         'docent.cache.reason':

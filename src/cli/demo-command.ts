@@ -34,6 +34,7 @@ export async function inDemoDataDir(work: (adjust: (config: Config) => Config) =
       ...config,
       dataDir,
       lancedbUri: path.join(dataDir, 'lancedb'),
+      lancedbStorageOptions: undefined,
       redisUrl: undefined,
     }));
   } finally {

@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import { DailyTokenBudget, type TokenBudget, UNLIMITED_BUDGET } from '../core/daily-token-budget.js';
 import { KnowledgeBase, type KnowledgeBaseDeps } from '../core/knowledge-base.js';
 import type { AnswerCache } from '../core/ports/answer-cache.js';
+import type { CuratedAnswerLookup } from '../core/ports/curated-answers.js';
 import type { DedupeStore } from '../core/ports/dedupe-store.js';
 import type { DocumentPreparer } from '../core/ports/document-preparer.js';
 import type { Embedder } from '../core/ports/embedder.js';
@@ -257,19 +258,21 @@ export function composeAnswerGraph(
     models: ModelTiers;
     cache: AnswerCache;
     versions: KnowledgeVersions;
+    curated?: CuratedAnswerLookup;
     redis: Redis | undefined;
     logger: Logger;
     now?: () => Date;
     tracer?: Tracer;
   },
 ) {
-  const { knowledgeBase, models, cache, versions, redis, logger, tracer } = parts;
+  const { knowledgeBase, models, cache, versions, curated, redis, logger, tracer } = parts;
   return buildAnswerGraph(
     {
       knowledgeBase,
       models,
       cache,
       versions,
+      curated,
       budget: createTokenBudget(config, redis, logger, parts.now),
       prices: config.llm.prices,
       historyTurns: config.threads.historyTurns,

@@ -1,11 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { questionSignature } from '../../graphs/answer/cache-key.js';
 import type { Config } from '../config.js';
+import { CuratedAnswerBook } from '../core/curated-answers.js';
 import type { HistoryStore } from '../core/ports/history-store.js';
+import type { KnowledgeVersions } from '../core/ports/knowledge-versions.js';
 import type { Logger } from '../logger.js';
 import { DuckDbClient } from '../stores/sql/duckdb-client.js';
 import { PostgresClient } from '../stores/sql/postgres-client.js';
 import type { SqlClient } from '../stores/sql/sql-client.js';
+import { SqlCuratedAnswers } from '../stores/sql/sql-curated-answers.js';
 import { SqlHistoryStore } from '../stores/sql/sql-history-store.js';
 import { errorSummary } from './backends.js';
 
@@ -20,14 +24,14 @@ export const HISTORY_FILE = 'history.duckdb';
 export async function openOperationalDatabase(
   config: Config,
   logger: Logger,
-  ownsDataDir: boolean,
+  isService: boolean,
 ): Promise<SqlClient> {
   if (config.history.databaseUrl) {
     const onError = (error: unknown) =>
       logger.warn({ err: errorSummary(error) }, 'PostgreSQL connection lost');
     return PostgresClient.open(config.history.databaseUrl, onError);
   }
-  if (!ownsDataDir) return DuckDbClient.open(':memory:');
+  if (!isService) return DuckDbClient.onDemand(':memory:');
   await mkdir(config.dataDir, { recursive: true });
   try {
     return await DuckDbClient.open(path.join(config.dataDir, HISTORY_FILE));
@@ -41,17 +45,41 @@ export async function openOperationalDatabase(
   }
 }
 
+/** The service's history is ready before it starts; another command's, when first used. */
 export async function openHistoryStore(
   config: Config,
   logger: Logger,
   sql: SqlClient,
+  isService: boolean,
 ): Promise<HistoryStore> {
   const onError = (error: unknown) => logger.warn({ err: errorSummary(error) }, 'history write failed');
   const options = { retentionDays: config.history.retentionDays, keepText: config.history.keepText, onError };
+  if (!isService) return SqlHistoryStore.onDemand(sql, options);
   try {
     return await SqlHistoryStore.open(sql, options);
   } catch (error) {
     await sql.close();
     throw new Error(`the history database could not be opened (${errorSummary(error)})`);
   }
+}
+
+/** Admins' answers on the operational database, matched by the answer graph's question signature. */
+export async function openCuratedAnswers(
+  config: Config,
+  logger: Logger,
+  sql: SqlClient,
+  versions: KnowledgeVersions,
+  isService: boolean,
+): Promise<CuratedAnswerBook> {
+  const options = { signature: questionSignature };
+  const store = isService
+    ? await SqlCuratedAnswers.open(sql, options)
+    : SqlCuratedAnswers.onDemand(sql, options);
+  return new CuratedAnswerBook(store, versions, {
+    signature: questionSignature,
+    // As long as the answer cache may take: a database that is away costs a question no more.
+    lookupTimeoutMs: Math.max(config.cache.timeoutMs, 200),
+    onError: (error) =>
+      logger.warn({ err: errorSummary(error) }, 'curated answers not read: answered without them'),
+  });
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Tracer } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
@@ -5,6 +6,7 @@ import { GraphAnswerer } from '../../graphs/answer/answerer.js';
 import { tracedAnswerCache, tracedModels } from '../../graphs/answer/traced-ports.js';
 import type { Config } from '../config.js';
 import { type Answerer, NOT_IN_DOCUMENTS } from '../core/ask.js';
+import type { CuratedAnswerBook } from '../core/curated-answers.js';
 import {
   createMessageHandler,
   type MessageHandler,
@@ -24,6 +26,7 @@ import { createOpenAIModels } from '../llm/openai-models.js';
 import { createLogger, type Logger } from '../logger.js';
 import { LanceVectorStore } from '../stores/lance/lance-vector-store.js';
 import { LazyJobQueue } from '../stores/local/lazy-job-queue.js';
+import { RedisWriterLock } from '../stores/redis/redis-writer-lock.js';
 import {
   composeAnswerGraph,
   createAnswerCache,
@@ -39,7 +42,7 @@ import {
   type DataDirClaim,
   errorSummary,
 } from './backends.js';
-import { openHistoryStore, openOperationalDatabase } from './history.js';
+import { openCuratedAnswers, openHistoryStore, openOperationalDatabase } from './history.js';
 import { openTracing } from './tracing.js';
 
 export interface Services {
@@ -52,6 +55,8 @@ export interface Services {
   history: HistoryStore;
   /** How each answer was made (GET /admin/traces/:id), kept as long as the history. */
   traces: TraceStore;
+  /** Admins' answers, served before the cache and the models; each write retires cached answers. */
+  curated: CuratedAnswerBook;
   knowledgeBase: KnowledgeBase;
   /** Shared files as durable jobs; platforms register how to fetch their files. */
   jobs: IngestJobs;
@@ -84,11 +89,14 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const dataDir = createDataDirClaim(config, overrides.command ?? 'process');
   if (overrides.claimDataDir) await dataDir.claim();
   const embedder = await createEmbedder(config);
-  const store = await openVectorStore(config, embedder);
   const { redis, cache, versions } = await openSharedState(config, logger);
-  const operational = await openOperationalDatabase(config, logger, overrides.claimDataDir === true);
-  const history = await openHistoryStore(config, logger, operational);
-  const { traces, tracing } = await openTracing(config, logger, operational);
+  const store = await openVectorStore(config, logger, embedder, redis);
+  // Only the service keeps the history on disk; commands beside it must not hold its file.
+  const isService = overrides.command === 'serve';
+  const operational = await openOperationalDatabase(config, logger, isService);
+  const history = await openHistoryStore(config, logger, operational, isService);
+  const curated = await openCuratedAnswers(config, logger, operational, versions, isService);
+  const { traces, tracing } = await openTracing(config, logger, operational, isService);
   const limits = await createThrottle(config, logger);
   // On the calling thread when there are no ingestion threads (createKnowledgeBase's default).
   const preparer =
@@ -104,7 +112,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     createReranking(config, logger),
   );
   const jobs = createIngestJobs(config, logger, dataDir, knowledgeBase);
-  const parts = { knowledgeBase, cache, versions, redis, tracer: tracing.tracer };
+  const parts = { knowledgeBase, cache, versions, curated, redis, tracer: tracing.tracer };
   const answerer = createAnswerer(config, logger, parts, overrides);
   const handleMessage = createMessageHandler({
     answerer,
@@ -122,6 +130,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     cache,
     history,
     traces,
+    curated,
     knowledgeBase,
     jobs,
     answerer,
@@ -154,9 +163,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
 function createAnswerer(
   config: Config,
   logger: Logger,
-  parts: Pick<Parameters<typeof composeAnswerGraph>[1], 'knowledgeBase' | 'cache' | 'versions' | 'redis'> & {
-    tracer: Tracer;
-  },
+  parts: Pick<
+    Parameters<typeof composeAnswerGraph>[1],
+    'knowledgeBase' | 'cache' | 'versions' | 'curated' | 'redis'
+  > & { tracer: Tracer },
   overrides: ServiceOverrides,
 ): Answerer {
   const { tracer } = parts;
@@ -168,6 +178,7 @@ function createAnswerer(
     graph,
     cache,
     versions: parts.versions,
+    curated: parts.curated,
     models,
     tracer,
     deadlineMs: config.llm.answerDeadlineMs,
@@ -192,11 +203,30 @@ async function openSharedState(config: Config, logger: Logger) {
   };
 }
 
-async function openVectorStore(config: Config, embedder: Embedder): Promise<VectorStore> {
+async function openVectorStore(
+  config: Config,
+  logger: Logger,
+  embedder: Embedder,
+  redis?: Redis,
+): Promise<VectorStore> {
   if (!config.lancedbUri.includes('://')) await mkdir(config.lancedbUri, { recursive: true });
-  const store = await LanceVectorStore.open(config.lancedbUri);
+  const lock =
+    redis &&
+    new RedisWriterLock(redis, writerLockKey(config), () =>
+      logger.warn('Redis unavailable; this instance writes to LanceDB without taking turns with the others'),
+    );
+  const store = await LanceVectorStore.open(config.lancedbUri, {
+    storageOptions: config.lancedbStorageOptions,
+    exclusive: lock && ((task) => lock.run(task)),
+  });
   await store.bindEmbedder(embedder);
   return store;
+}
+
+/** One key per LanceDB database: instances writing to the same one take turns. */
+function writerLockKey(config: Config): string {
+  const database = createHash('sha256').update(config.lancedbUri).digest('hex').slice(0, 16);
+  return `${config.jobs.prefix}:lancedb-writer:${database}`;
 }
 
 function createIngestJobs(

@@ -15,9 +15,12 @@ export async function openTracing(
   config: Config,
   logger: Logger,
   sql: SqlClient,
+  isService: boolean,
 ): Promise<{ traces: TraceStore; tracing: Tracing }> {
   const onError = (error: unknown) => logger.warn({ err: errorSummary(error) }, 'trace write failed');
-  const traces = await SqlTraceStore.open(sql, { retentionDays: config.history.retentionDays, onError });
+  const options = { retentionDays: config.history.retentionDays, onError };
+  // As the history: ready before the service starts; another command's table when first used.
+  const traces = isService ? await SqlTraceStore.open(sql, options) : SqlTraceStore.onDemand(sql, options);
   const tracing = createTracing(config.telemetry, logger, {
     scope: TRACER_NAME,
     rootSpan: ANSWER_SPAN,

@@ -61,6 +61,7 @@ export const schema = z
   .object({
     DATA_DIR: z.string().min(1).default(DEFAULTS.DATA_DIR),
     LANCEDB_URI: optionalString,
+    LANCEDB_STORAGE_OPTIONS: optionalString.pipe(z.string().transform(parseStorageOptions).optional()),
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: z.url().optional(),
     EMBEDDINGS: z.enum(['auto', 'local', 'openai']).default('auto'),
@@ -185,6 +186,10 @@ export const schema = z
     path: ['DOCENT_API_TOKENS'],
     message: 'gives one token twice (also counting DOCENT_API_TOKEN): each token must read one tenant',
   })
+  .refine((c) => !c.LANCEDB_STORAGE_OPTIONS || c.LANCEDB_URI?.includes('://'), {
+    path: ['LANCEDB_STORAGE_OPTIONS'],
+    message: 'applies to object storage only: set LANCEDB_URI to an s3://, gs:// or az:// URI too',
+  })
   .refine((c) => c.EMBEDDINGS !== 'openai' || c.OPENAI_API_KEY, {
     path: ['EMBEDDINGS'],
     message: 'is "openai" but OPENAI_API_KEY is not set',
@@ -202,14 +207,38 @@ export interface ModelPrice {
 const priceSchema = z.record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) }));
 
 function parsePrices(text: string, ctx: z.RefinementCtx): Record<string, ModelPrice> {
+  const message = 'must be JSON like {"model": {"input": 0.15, "output": 0.6}} (USD per million tokens)';
+  return parseJson(priceSchema, message, text, ctx);
+}
+
+// LanceDB takes its object store's settings as strings; numbers and booleans are written as such.
+const storageOptionsSchema = z.record(
+  z.string().min(1),
+  z.union([z.string(), z.number(), z.boolean()]).transform(String),
+);
+
+/**
+ * `{"endpoint": "http://127.0.0.1:9000", "allow_http": true, …}`, handed to LanceDB as its
+ * `storageOptions`. The message never repeats the text or a value: it holds credentials.
+ */
+function parseStorageOptions(text: string, ctx: z.RefinementCtx): Record<string, string> {
+  const message =
+    'must be a JSON object of strings, like {"endpoint": "http://127.0.0.1:9000", "region": "us-east-1"}';
+  return parseJson(storageOptionsSchema, message, text, ctx);
+}
+
+/** JSON text as `schema` accepts it; anything else is reported as `message` alone. */
+function parseJson<T extends z.ZodType>(
+  schema: T,
+  message: string,
+  text: string,
+  ctx: z.RefinementCtx,
+): z.output<T> {
   try {
-    const parsed = priceSchema.safeParse(JSON.parse(text));
+    const parsed = schema.safeParse(JSON.parse(text));
     if (parsed.success) return parsed.data;
   } catch {}
-  ctx.addIssue({
-    code: 'custom',
-    message: 'must be JSON like {"model": {"input": 0.15, "output": 0.6}} (USD per million tokens)',
-  });
+  ctx.addIssue({ code: 'custom', message });
   return z.NEVER;
 }
 

@@ -69,7 +69,8 @@ function countingObserver(counters: ReturnType<typeof messageCounters>): Message
   return {
     answered(message, result) {
       questions.inc({ platform: message.platform, route: result.route, model: result.model });
-      if (result.route !== 'smalltalk' && result.route !== 'out_of_scope')
+      // A curated answer is found before the cache is read.
+      if (!['smalltalk', 'out_of_scope', 'curated'].includes(result.route))
         cacheLookups.inc({ result: result.cached ? 'hit' : 'miss' });
       if (result.route === 'escalated') escalations.inc();
       if (result.tokens.input > 0) tokens.inc({ direction: 'input' }, result.tokens.input);

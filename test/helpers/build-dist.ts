@@ -1,12 +1,13 @@
 // Vitest global setup: CLI and `docent serve` tests spawn bin/docent.js, which runs the compiled
-// dist/. Build it first whenever a source is newer than the last build, so even a single test
-// file runs against the code as it is now.
+// dist/, and the admin console's test loads the console built into dist/console. Build both first
+// whenever a source is newer than the last build, so even a single test file runs against the code
+// as it is now.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 
 const BUILD_INFO = 'dist/.tsbuildinfo';
-const SOURCE_DIRS = ['src', 'adapters', 'graphs'];
+const SOURCE_DIRS = ['src', 'adapters', 'graphs', 'console'];
 const BUILD_INPUTS = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
 
 function lastBuilt(): number {

@@ -26,7 +26,7 @@ const failedJobs = async (query = '') => {
     headers: { authorization: `Bearer ${ADMIN}` },
   });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { jobs: { tenant: string; file: string }[] }).jobs;
+  return ((await res.json()) as { jobs: { id: string; tenant: string; file: string }[] }).jobs;
 };
 
 beforeAll(async () => {
@@ -64,5 +64,32 @@ describe('GET /admin/jobs/failed', () => {
 
   it('keeps to the limit across tenants', async () => {
     expect((await failedJobs('?limit=2')).map((j) => j.tenant)).toEqual(['default', 'globex']);
+  });
+});
+
+describe('POST /admin/jobs/failed/:id/retry', () => {
+  const retry = (id: string) =>
+    fetch(`${svc.url}/admin/jobs/failed/${id}/retry`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+
+  it('runs a failed job again and says how it went', async () => {
+    const [job] = await failedJobs('?tenant=acme');
+    const res = await retry(job?.id ?? '');
+    expect(res.status).toBe(200);
+    // Still no Slack here to read the file from: it fails again, for the same reason.
+    expect(await res.json()).toMatchObject({
+      outcome: {
+        name: 'acme-notes.md',
+        status: 'failed',
+        reason: expect.stringContaining('slack is not connected'),
+      },
+    });
+    expect((await failedJobs('?tenant=acme')).map((j) => j.file)).toEqual(['acme-notes.md', 'acme-notes.md']);
+  });
+
+  it('answers 404 for a job that did not fail', async () => {
+    expect((await retry('no-such-job')).status).toBe(404);
   });
 });

@@ -167,6 +167,10 @@ describe('the image’s files and start command, run in a temporary directory', 
       );
     }
     expect(healthy, logs).toBe(true);
+    // The admin console was built into dist/ and came along with it.
+    const console = await fetch('http://127.0.0.1:18931/admin/');
+    expect(console.status).toBe(200);
+    expect(await console.text()).toContain('/admin/assets/');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(logs).toContain('shut down cleanly');

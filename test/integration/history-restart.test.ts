@@ -74,5 +74,6 @@ describe('the question history in DATA_DIR', () => {
     expect(await reports(service)).toEqual(seen);
     service.child.kill('SIGTERM');
     await service.exited;
-  });
+    // Three starts of the service: on a loaded machine each can take many seconds.
+  }, 150_000);
 });

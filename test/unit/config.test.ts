@@ -65,4 +65,29 @@ describe('configuration documentation', () => {
       expect(example, `.env.example lacks ${name}`).toMatch(new RegExp(`^${name}=`, 'm'));
     }
   });
+
+  it('hands LANCEDB_STORAGE_OPTIONS to LanceDB as strings, and never repeats them in an error', () => {
+    const config = loadConfig({
+      LANCEDB_URI: 's3://bucket/docent',
+      LANCEDB_STORAGE_OPTIONS:
+        '{"endpoint": "http://127.0.0.1:9000", "allow_http": true, "aws_secret_access_key": "hush"}',
+    });
+    expect(config.lancedbStorageOptions).toEqual({
+      endpoint: 'http://127.0.0.1:9000',
+      allow_http: 'true',
+      aws_secret_access_key: 'hush',
+    });
+    for (const bad of [
+      '{"aws_secret_access_key": "hush"',
+      '["hush"]',
+      '{"aws_secret_access_key": {"v": "hush"}}',
+    ]) {
+      const attempt = () => loadConfig({ LANCEDB_URI: 's3://bucket/docent', LANCEDB_STORAGE_OPTIONS: bad });
+      expect(attempt).toThrow(/LANCEDB_STORAGE_OPTIONS: must be a JSON object of strings/);
+      expect(attempt).not.toThrow(/hush/);
+    }
+    expect(() => loadConfig({ LANCEDB_STORAGE_OPTIONS: '{"region": "us-east-1"}' })).toThrow(
+      /LANCEDB_STORAGE_OPTIONS: applies to object storage only/,
+    );
+  });
 });

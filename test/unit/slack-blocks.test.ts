@@ -106,4 +106,14 @@ describe('Slack rendering', () => {
     expect(JSON.stringify(message?.blocks[2])).toContain('gpt-4o-mini · cached');
     expect(JSON.stringify(message?.blocks[3])).toContain('"value":"a1"');
   });
+
+  it("credits a curated answer to the team's admins instead of a model", () => {
+    const [message] = answerMessages({
+      ...result('Use WireGuard.'),
+      route: 'curated',
+      model: 'curated',
+      cached: false,
+    });
+    expect(JSON.stringify(message?.blocks.at(-2))).toContain("Answer from your team's admins");
+  });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -9,6 +10,7 @@ import { documentView, type Scope } from '../../core/types.js';
 import { fetchUrl } from '../../ingestion/fetch-url.js';
 import { bearerGuard } from '../auth.js';
 import { parseOr400 } from '../validation.js';
+import { curatedAnswerRoutes } from './admin-answers.js';
 
 const tenantQuery = z.object({
   tenant: z
@@ -47,6 +49,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
   await app.register(multipart, { limits: { fileSize: services.config.maxFileBytes, files: 10 } });
   documentRoutes(app, services);
   reportRoutes(app, services);
+  curatedAnswerRoutes(app, services);
 
   app.post('/admin/cache/flush', async () => {
     await services.cache.flush();
@@ -169,5 +172,15 @@ function reportRoutes(app: FastifyInstance, services: Services): void {
           failed_at: failedAt,
         })),
     };
+  });
+
+  // Runs a failed job once more under a new id, and answers how it went. The failed record stays
+  // listed: it is the history of what happened.
+  app.post<{ Params: { jobId: string } }>('/admin/jobs/failed/:jobId/retry', async ({ params }, reply) => {
+    const failed = (await services.jobs.failed()).find((f) => f.job.id === params.jobId);
+    if (!failed) return reply.code(404).send({ error: 'not_found' });
+    const job = { ...failed.job, id: randomUUID() };
+    await services.jobs.add(job);
+    return { job_id: job.id, outcome: await services.jobs.outcome(job) };
   });
 }

@@ -1,5 +1,6 @@
 import type * as lancedb from '@lancedb/lancedb';
 import { type ChunkRow, chunkRowsToArrow, type StoredDocument, sqlString } from './lance-schema.js';
+import type { TaskRunner } from './serial.js';
 
 interface PendingDocument {
   doc: StoredDocument;
@@ -11,7 +12,10 @@ export interface BatchWriterDeps {
   chunks: lancedb.Table;
   dimension: number;
   /** The store's serial write queue: one LanceDB writer per table. */
-  enqueue: <T>(task: () => Promise<T>) => Promise<T>;
+  enqueue: TaskRunner;
+  /** Runs a commit while no other instance writes to the same database (or at once, alone). */
+  exclusive: TaskRunner;
+  /** Whether the document has a record, as stored now (another instance may have written it). */
   isStored: (docId: string) => Promise<boolean>;
   /** Commits the documents' records: the moment their new passages become the searched ones. */
   writeRecords: (docs: StoredDocument[], anyStored: boolean) => Promise<void>;
@@ -71,7 +75,7 @@ export class LanceBatchWriter {
     // The last write of a document in one batch wins; earlier ones are superseded, not lost.
     const latest = [...new Map(batch.map((p) => [p.doc.docId, p])).values()];
     try {
-      await this.commit(latest);
+      await this.deps.exclusive(() => this.commit(latest));
       for (const p of batch) p.settle();
     } catch (error) {
       for (const p of batch) p.settle(error);
@@ -81,8 +85,11 @@ export class LanceBatchWriter {
   private async commit(batch: PendingDocument[]): Promise<void> {
     const { chunks, dimension } = this.deps;
     const docs = batch.map((p) => p.doc);
-    const stored: StoredDocument[] = [];
-    for (const d of docs) if (await this.deps.isStored(d.docId)) stored.push(d);
+    const storedFlags = await Promise.all(docs.map((d) => this.deps.isStored(d.docId)));
+    const stored = docs.filter((_, i) => storedFlags[i]);
+    // A handle stays on the version it last saw: another instance's passages of these documents,
+    // committed since, must be in what the deletion below reads.
+    await chunks.checkoutLatest();
     await chunks.add(
       chunkRowsToArrow(
         batch.flatMap((p) => p.rows),

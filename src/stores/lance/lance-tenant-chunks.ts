@@ -14,6 +14,7 @@ import {
   textIndex,
 } from './lance-maintenance.js';
 import { type ChunkRow, type StoredDocument, sqlString } from './lance-schema.js';
+import type { TaskRunner } from './serial.js';
 
 type Row = Record<string, unknown>;
 /**
@@ -45,7 +46,8 @@ export interface TenantChunksDeps {
   tenantId: string;
   db: lancedb.Connection;
   dimension: number;
-  enqueue: <T>(task: () => Promise<T>) => Promise<T>;
+  enqueue: TaskRunner;
+  exclusive: TaskRunner;
   isStored: (docId: string) => Promise<boolean>;
   writeRecords: (docs: StoredDocument[], anyStored: boolean) => Promise<void>;
   onCommitted: (docs: StoredDocument[]) => Promise<void>;
@@ -82,6 +84,7 @@ export class TenantChunks {
       chunks: table,
       dimension: deps.dimension,
       enqueue: deps.enqueue,
+      exclusive: deps.exclusive,
       isStored: deps.isStored,
       writeRecords: deps.writeRecords,
       afterCommit: async (docs) => {
@@ -98,6 +101,7 @@ export class TenantChunks {
 
   /** Runs inside the store's write queue. */
   async delete(filter: string): Promise<void> {
+    await this.table.checkoutLatest();
     await this.table.delete(filter);
     this.staleMarks++;
   }

@@ -21,7 +21,7 @@ import {
 } from './lance-schema.js';
 import { TenantChunks } from './lance-tenant-chunks.js';
 import { ensureLanceCpuThreads } from './lance-threads.js';
-import { serialQueue } from './serial.js';
+import { runAtOnce, serialQueue, type TaskRunner } from './serial.js';
 
 const CHUNKS_PREFIX = 'chunks__';
 // Passages without a record are removed by maintain() once this old: a younger one may belong to
@@ -54,13 +54,23 @@ export class LanceVectorStore implements VectorStore {
     private readonly db: lancedb.Connection,
     private readonly documents: lancedb.Table,
     private readonly meta: lancedb.Table,
+    /** Around each commit: with several instances, one at a time across all of them. */
+    private readonly exclusive: TaskRunner = runAtOnce,
   ) {
     this.documentIndex = new LanceDocumentIndex(db);
   }
 
-  static async open(uri: string): Promise<LanceVectorStore> {
+  /**
+   * `storageOptions`: the object store's settings (endpoint, credentials…), as LanceDB names them.
+   * `exclusive`: runs a commit while no other instance writes to the same database.
+   */
+  static async open(
+    uri: string,
+    options: { storageOptions?: Record<string, string>; exclusive?: TaskRunner } = {},
+  ): Promise<LanceVectorStore> {
+    const { storageOptions } = options;
     ensureLanceCpuThreads();
-    const db = await lancedb.connect(uri);
+    const db = await lancedb.connect(uri, storageOptions ? { storageOptions } : undefined);
     // Opened, not created, when it exists: a table an older version wrote has fewer columns.
     const documents = (await db.tableNames()).includes('documents')
       ? await db.openTable('documents')
@@ -68,7 +78,7 @@ export class LanceVectorStore implements VectorStore {
     await upgradeDocumentTable(documents);
     const meta = await db.createEmptyTable('meta', metaSchema, { existOk: true });
     // `this`: a subclass (a test's, failing some writes) is opened the same way.
-    return new this(uri, db, documents, meta);
+    return new this(uri, db, documents, meta, options.exclusive);
   }
 
   async healthCheck(): Promise<void> {
@@ -127,6 +137,8 @@ export class LanceVectorStore implements VectorStore {
    */
   protected async writeDocumentRecords(docs: StoredDocument[], anyStored: boolean): Promise<void> {
     const table = documentsToArrow(docs);
+    // Another instance's records since this handle's version must be matched, not added again.
+    await this.documents.checkoutLatest();
     // New documents only: an append needs no join against the whole table.
     if (!anyStored) await this.documents.add(table);
     else
@@ -139,15 +151,21 @@ export class LanceVectorStore implements VectorStore {
 
   async deleteDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined> {
     const tenant = await this.tenant(tenantId, false);
-    return this.writes(async () => {
-      const doc = await this.getDocument(tenantId, docId);
-      if (!doc) return undefined;
-      const filter = `doc_id = ${sqlString(docId)} AND tenant_id = ${sqlString(tenantId)}`;
-      await this.documents.delete(filter);
-      this.documentIndex.deleted(docId);
-      await tenant?.delete(filter);
-      return doc;
-    });
+    return this.writes(() =>
+      this.exclusive(async () => {
+        // As stored now: another instance may have added it moments ago.
+        const stored = (await this.documentIndex.get(0)).get(docId);
+        if (stored?.tenantId !== tenantId) return undefined;
+        const doc = withoutGeneration(stored);
+        const filter = `doc_id = ${sqlString(docId)} AND tenant_id = ${sqlString(tenantId)}`;
+        // A deletion reads its handle's version: rows another instance added since must be in it.
+        await this.documents.checkoutLatest();
+        await this.documents.delete(filter);
+        this.documentIndex.deleted(docId);
+        await tenant?.delete(filter);
+        return doc;
+      }),
+    );
   }
 
   async listDocuments(tenantId: string): Promise<DocumentRecord[]> {
@@ -184,6 +202,8 @@ export class LanceVectorStore implements VectorStore {
 
   async maintain(): Promise<void> {
     await this.openAllTenants();
+    // Not in turn with other instances: index builds can take minutes, and orphans are old enough
+    // to belong to no write in progress.
     await this.writes(async () => {
       const orphansBefore = new Date(Date.now() - ORPHAN_GRACE_MS);
       for (const tenant of this.tenants.values()) await tenant.maintain({ orphansBefore });
@@ -234,7 +254,8 @@ export class LanceVectorStore implements VectorStore {
         db: this.db,
         dimension: this.dimension,
         enqueue: this.writes,
-        isStored: async (docId) => (await this.documentIndex.get()).has(docId),
+        exclusive: this.exclusive,
+        isStored: async (docId) => (await this.documentIndex.get(0)).has(docId),
         writeRecords: (docs, anyStored) => this.writeDocumentRecords(docs, anyStored),
         records: () => this.documentIndex.get(0),
         onCommitted: (docs) => this.documentIndex.committed(docs),

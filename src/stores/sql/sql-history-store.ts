@@ -46,21 +46,24 @@ export class SqlHistoryStore implements HistoryStore {
   private pending: AnswerRecord[] = [];
   private writing?: Promise<void>;
 
+  /** The key that hashes who asked, once the tables are ready. */
+  private prepared?: Promise<Buffer>;
+
   private constructor(
     private readonly sql: SqlClient,
-    private readonly key: Buffer,
     private readonly options: SqlHistoryOptions,
   ) {}
 
+  /** Ready now: a database that cannot be reached fails here. */
   static async open(sql: SqlClient, options: SqlHistoryOptions): Promise<SqlHistoryStore> {
-    await createTablesOnce(sql);
-    // The key that hashes who asked: random per installation, so a hash cannot be looked up.
-    await sql.query(
-      `insert into docent_history_meta (key, value) values ('hash_key', $1) on conflict (key) do nothing`,
-      [randomBytes(32).toString('hex')],
-    );
-    const [row] = await sql.query(`select value from docent_history_meta where key = 'hash_key'`);
-    return new SqlHistoryStore(sql, Buffer.from(String(row?.value), 'hex'), options);
+    const store = new SqlHistoryStore(sql, options);
+    await store.ready();
+    return store;
+  }
+
+  /** Made ready on first use, for commands that may never record an answer. */
+  static onDemand(sql: SqlClient, options: SqlHistoryOptions): SqlHistoryStore {
+    return new SqlHistoryStore(sql, options);
   }
 
   recordAnswer(record: AnswerRecord): void {
@@ -96,7 +99,7 @@ export class SqlHistoryStore implements HistoryStore {
        on conflict (answer_id, voter_hash) do update set vote = excluded.vote, voted_ms = excluded.voted_ms`,
       [
         vote.answerId,
-        this.hash(`${vote.tenantId}\u0000${vote.voterId}`),
+        await this.hash(`${vote.tenantId}\u0000${vote.voterId}`),
         vote.tenantId,
         vote.vote,
         vote.atMs,
@@ -195,6 +198,7 @@ export class SqlHistoryStore implements HistoryStore {
 
   /** Resolves once every answer recorded so far is stored (or its write failed and was logged). */
   private async written(): Promise<void> {
+    await this.ready();
     while (this.writing) await this.writing;
   }
 
@@ -203,17 +207,16 @@ export class SqlHistoryStore implements HistoryStore {
     try {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, MAX_BATCH);
-        await insertAnswers(
-          this.sql,
-          batch.map((r) => this.row(r)),
-        ).catch(this.options.onError);
+        await Promise.all(batch.map((r) => this.row(r)))
+          .then((rows) => insertAnswers(this.sql, rows))
+          .catch(this.options.onError);
       }
     } finally {
       this.writing = undefined;
     }
   }
 
-  private row(r: AnswerRecord): unknown[] {
+  private async row(r: AnswerRecord): Promise<unknown[]> {
     const text = this.options.keepText;
     return [
       r.answerId,
@@ -222,10 +225,10 @@ export class SqlHistoryStore implements HistoryStore {
       r.tenantId,
       r.platform,
       r.scope,
-      this.hash(`${r.tenantId}\u0000${r.askerId}`),
+      await this.hash(`${r.tenantId}\u0000${r.askerId}`),
       text ? r.question : null,
       // The same question however written counts against one gap, with or without its text kept.
-      this.hash(`${r.tenantId}\u0000${wording(r.question)}`),
+      await this.hash(`${r.tenantId}\u0000${wording(r.question)}`),
       text ? r.answer : null,
       r.route,
       r.model,
@@ -255,8 +258,27 @@ export class SqlHistoryStore implements HistoryStore {
     return { where: clauses.join(' and '), params };
   }
 
-  private hash(value: string): string {
-    return createHmac('sha256', this.key).update(value).digest('hex').slice(0, 32);
+  private ready(): Promise<Buffer> {
+    this.prepared ??= (async () => {
+      await createTablesOnce(this.sql);
+      // Random per installation, so a hash cannot be looked up by trying every user id.
+      await this.sql.query(
+        `insert into docent_history_meta (key, value) values ('hash_key', $1) on conflict (key) do nothing`,
+        [randomBytes(32).toString('hex')],
+      );
+      const [row] = await this.sql.query(`select value from docent_history_meta where key = 'hash_key'`);
+      return Buffer.from(String(row?.value), 'hex');
+    })().catch((error) => {
+      // A database that was away is tried again on the next use.
+      this.prepared = undefined;
+      throw error;
+    });
+    return this.prepared;
+  }
+
+  private async hash(value: string): Promise<string> {
+    const key = await this.ready();
+    return createHmac('sha256', key).update(value).digest('hex').slice(0, 32);
   }
 
   private now(): number {

@@ -22,14 +22,22 @@ export class SqlTraceStore implements TraceStore {
   private pending: TraceRecord[] = [];
   private writing?: Promise<void>;
   private timer?: NodeJS.Timeout;
+  private table?: Promise<void>;
 
   private constructor(
     private readonly sql: SqlClient,
     private readonly options: SqlTraceOptions,
   ) {}
 
+  /** Ready now: a database that cannot be reached fails here. */
   static async open(sql: SqlClient, options: SqlTraceOptions): Promise<SqlTraceStore> {
-    await createTable(sql);
+    const store = new SqlTraceStore(sql, options);
+    await store.ready();
+    return store;
+  }
+
+  /** Made ready on first use, for commands that may never record an answer. */
+  static onDemand(sql: SqlClient, options: SqlTraceOptions): SqlTraceStore {
     return new SqlTraceStore(sql, options);
   }
 
@@ -48,6 +56,7 @@ export class SqlTraceStore implements TraceStore {
 
   async find(tenantId: string, traceId: string): Promise<TraceView | undefined> {
     await this.written();
+    await this.ready();
     const [row] = await this.sql.query(
       'select body from docent_traces where trace_id = $1 and tenant_id = $2 limit 1',
       [traceId, tenantId],
@@ -57,6 +66,7 @@ export class SqlTraceStore implements TraceStore {
 
   async prune(): Promise<void> {
     await this.written();
+    await this.ready();
     const now = this.options.now?.() ?? Date.now();
     // Whole days, as the history counts them, so a trace goes with the answer it explains.
     const cutoff = (Math.floor(now / DAY_MS) - this.options.retentionDays) * DAY_MS;
@@ -66,6 +76,15 @@ export class SqlTraceStore implements TraceStore {
   /** Stores what is waiting; the database itself is closed by whoever opened it. */
   async close(): Promise<void> {
     await this.written();
+  }
+
+  /** The table, created once; a failed attempt is tried again by the next caller. */
+  private ready(): Promise<void> {
+    this.table ??= createTable(this.sql).catch((error: unknown) => {
+      this.table = undefined;
+      throw error;
+    });
+    return this.table;
   }
 
   /** Resolves once every trace recorded so far is stored (or its write failed and was logged). */
@@ -93,6 +112,7 @@ export class SqlTraceStore implements TraceStore {
 
   /** One statement for the batch: all of it is stored, or none. */
   private async insert(batch: TraceRecord[]): Promise<void> {
+    await this.ready();
     const width = COLUMNS.length;
     const tuples = batch.map((_, r) => `(${COLUMNS.map((__, c) => `$${r * width + c + 1}`).join(', ')})`);
     const values = batch.flatMap((t) => [t.traceId, t.tenantId, t.answeredMs, JSON.stringify(t.trace)]);

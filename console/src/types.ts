@@ -1,0 +1,88 @@
+/** The admin API's answers, as the console reads them (see docs/http-api.md). */
+
+export interface DayFigures {
+  day: string;
+  questions: number;
+  cached: number;
+  escalated: number;
+  unanswered: number;
+  tokens_in: number;
+  tokens_out: number;
+  cost_usd: number;
+  p50_latency_ms: number | null;
+  p95_latency_ms: number | null;
+}
+
+export interface Stats {
+  questions: number;
+  cache_hit_rate: number;
+  escalation_rate: number;
+  unanswered_rate: number;
+  feedback: { up: number; down: number; positive_ratio: number | null };
+  per_day: DayFigures[];
+}
+
+export interface QuestionView {
+  answer_id: string;
+  at: string;
+  tenant_id: string;
+  platform: string;
+  scope: string;
+  question: string | null;
+  answer: string | null;
+  route: string;
+  model: string;
+  cached: boolean;
+  covered: boolean;
+  cost_usd: number;
+  latency_ms: number;
+  sources: { docId: string; title: string; source: string }[];
+  trace_id: string | null;
+}
+
+export interface GapView {
+  question: string | null;
+  count: number;
+  last_asked: string;
+}
+
+export interface FeedbackView {
+  answer_id: string;
+  at: string;
+  tenant_id: string;
+  vote: 'up' | 'down';
+  question: string | null;
+  answer: string | null;
+}
+
+export interface DocumentView {
+  doc_id: string;
+  source: string;
+  title: string;
+  scope: string;
+  added_by: string;
+  added_in: string;
+  platform: string;
+  passages: number;
+  updated_at: string;
+}
+
+export interface FailedJobView {
+  id: string;
+  tenant: string;
+  scope: string;
+  platform: string;
+  file: string;
+  reason: string;
+  failed_at: string;
+}
+
+export interface CuratedAnswer {
+  id: string;
+  tenant_id: string;
+  scope: string;
+  question: string;
+  answer: string;
+  created_at: string;
+  updated_at: string;
+}

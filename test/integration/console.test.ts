@@ -1,0 +1,235 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningService, startHttpService } from '../helpers/http-service.js';
+
+// The admin console in a real headless Chromium (Debian's, never a downloaded one), against the
+// service in this process. Each step leaves a screenshot in test-results/console/.
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = path.resolve('test-results/console');
+const API = 'console-api-token';
+const ADMIN = 'console-admin-token';
+const UNANSWERABLE = 'What is the airspeed velocity of an unladen swallow?';
+
+// Without Chromium a developer's `npm test` passes over this file and says so; CI installs it.
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+if (!haveChromium) console.warn(`console.test.ts skipped: no ${CHROMIUM} (apt-get install -y chromium)`);
+
+let svc: RunningService;
+let browser: Browser;
+let page: Page;
+/** Problems the page reported: script errors and Content-Security-Policy refusals. */
+const pageProblems: string[] = [];
+
+const adminCall = (route: string, init: RequestInit = {}) =>
+  fetch(`${svc.url}${route}`, {
+    ...init,
+    headers: { authorization: `Bearer ${ADMIN}`, ...(init.headers as Record<string, string>) },
+  });
+
+async function ask(question: string): Promise<{ answer: string }> {
+  const response = await fetch(`${svc.url}/api/v1/query`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ question }),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { answer: string };
+}
+
+async function upload(file: string): Promise<void> {
+  const form = new FormData();
+  form.append('file', new Blob([await readFile(`samples/northwind/${file}`)]), file);
+  expect((await adminCall('/admin/documents', { method: 'POST', body: form })).status).toBe(201);
+}
+
+/** The history writes after answering: wait until the admin API counts every question asked. */
+async function historyCounts(questions: number): Promise<void> {
+  for (let tries = 0; tries < 100; tries++) {
+    const stats = (await (await adminCall('/admin/stats')).json()) as { questions: number };
+    if (stats.questions >= questions) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the history never counted ${questions} questions`);
+}
+
+async function open(route: string, heading: string): Promise<void> {
+  await page.goto(`${svc.url}/admin/#/${route}`);
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+}
+
+const screenshot = (name: string) =>
+  page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  if (!haveChromium) return;
+  await mkdir(SCREENSHOTS, { recursive: true });
+  svc = await startHttpService({
+    DOCENT_API_TOKEN: API,
+    DOCENT_ADMIN_TOKEN: ADMIN,
+    RATE_LIMIT_PER_MINUTE: '0',
+  });
+  await upload('leave-policy.md');
+  await upload('travel-policy.md');
+  await ask('How many days of paid annual leave does a full-time employee get?');
+  await ask('How many days of paid annual leave does a full-time employee get?');
+  await ask('How do I book a flight for work travel?');
+  await ask(UNANSWERABLE);
+  await historyCounts(4);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // Playwright gives each launch a fresh profile and passes --headless and --no-sandbox itself.
+    args: [
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (error) => pageProblems.push(error.message));
+  page.on('console', (message) => {
+    // Failed requests are judged below, by their address.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      pageProblems.push(message.text());
+  });
+  page.on('response', (response) => {
+    const { pathname } = new URL(response.url());
+    // Expected: the wrong token tried at sign-in.
+    if (response.status() >= 400 && response.status() !== 401)
+      pageProblems.push(`${response.status()} ${pathname}`);
+  });
+  page.on('dialog', (dialog) => void dialog.accept());
+}, 45_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await svc?.stop();
+});
+
+describe.runIf(haveChromium)('the admin console in Chromium', () => {
+  it('serves the page with a strict policy and no data without the token', async () => {
+    const response = await fetch(`${svc.url}/admin/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await response.text()).not.toMatch(/<script>|<script\s+(?![^>]*src=)/);
+    expect((await fetch(`${svc.url}/admin/stats`)).status).toBe(401);
+  });
+
+  it('asks for the token once, then keeps it for the tab', async () => {
+    await page.goto(`${svc.url}/admin/`);
+    await page.getByLabel('Admin token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('The bearer token is not valid for /admin.').waitFor();
+    await screenshot('sign-in');
+    await page.getByLabel('Admin token').fill(ADMIN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('docent-admin-token'))).toBe(ADMIN);
+  });
+
+  it('draws the overview charts from the statistics', async () => {
+    await open('overview', 'Overview');
+    await page.locator('canvas').nth(3).waitFor();
+    expect(await page.locator('.figure', { hasText: 'Questions' }).locator('dd').textContent()).toBe('4');
+    // Every chart has painted pixels: Chart.js drew on each canvas.
+    const painted = await page.$$eval('canvas', (canvases) =>
+      canvases.map((canvas) => {
+        const { data } = (canvas as HTMLCanvasElement)
+          .getContext('2d')
+          ?.getImageData(0, 0, (canvas as HTMLCanvasElement).width, (canvas as HTMLCanvasElement).height) ?? {
+          data: [],
+        };
+        let count = 0;
+        for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) count++;
+        return count;
+      }),
+    );
+    expect(painted).toHaveLength(4);
+    for (const pixels of painted) expect(pixels).toBeGreaterThan(500);
+    // The same figures as a table: today has the four questions, one of them cached.
+    await page.getByText('Show as a table').first().click();
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await page.getByRole('row').filter({ hasText: today }).first().textContent()).toBe(`${today}41`);
+    await screenshot('overview');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot('overview-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('finds a question in the history, with its answer and sources', async () => {
+    await open('questions', 'Questions');
+    await page.getByLabel('Question contains').fill('flight');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByRole('status').getByText('1 question found.').waitFor();
+    const card = page.locator('article.question');
+    expect(await card.count()).toBe(1);
+    expect(await card.getByRole('heading', { level: 2 }).textContent()).toBe(
+      'How do I book a flight for work travel?',
+    );
+    expect(await card.getByRole('listitem').first().textContent()).toContain('travel-policy.md');
+    await screenshot('questions');
+  });
+
+  it('lists what the documents could not answer', async () => {
+    await open('gaps', 'Coverage gaps');
+    await page.getByRole('heading', { level: 2, name: UNANSWERABLE }).waitFor();
+    await screenshot('gaps');
+  });
+
+  it('removes a document, which is then gone', async () => {
+    await open('documents', 'Documents');
+    await page.getByRole('cell', { name: 'Business Travel Policy', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Remove Business Travel Policy' }).click();
+    await page.getByRole('status').getByText('Removed Business Travel Policy.').waitFor();
+    expect(await page.getByRole('cell', { name: 'Business Travel Policy', exact: true }).count()).toBe(0);
+    const { documents } = (await (await adminCall('/admin/documents')).json()) as {
+      documents: { title: string }[];
+    };
+    expect(documents.map((d) => d.title)).toEqual(['Leave Policy']);
+    await screenshot('documents');
+  });
+
+  it('writes a curated answer from a coverage gap, and the next answer uses it', async () => {
+    await open('gaps', 'Coverage gaps');
+    const gap = page.locator('article.gap', { has: page.getByRole('heading', { name: UNANSWERABLE }) });
+    await gap.getByText('Write the answer').click();
+    await gap.getByLabel('Answer').fill('About 11 metres per second, for a European swallow.');
+    await gap.getByRole('button', { name: 'Publish the answer' }).click();
+    await gap.getByText('Answer published').waitFor();
+    expect((await ask(UNANSWERABLE)).answer).toContain('About 11 metres per second');
+    await open('answers', 'Curated answers');
+    await page.getByRole('heading', { level: 2, name: UNANSWERABLE }).waitFor();
+    await screenshot('answers');
+  });
+
+  it('shows failed jobs and empties the cache', async () => {
+    await open('jobs', 'Ingestion jobs');
+    await page.getByText('No failed ingestion jobs.').waitFor();
+    await screenshot('jobs');
+    await open('cache', 'Answer cache');
+    await page.getByRole('button', { name: 'Empty the answer cache' }).click();
+    await page.getByRole('status').getByText('The answer cache is empty').waitFor();
+    await screenshot('cache');
+  });
+
+  it('can be used from the keyboard, and the page reported no problem', async () => {
+    await open('overview', 'Overview');
+    // A fresh load: focus starts at the top of the page.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    expect(pageProblems).toEqual([]);
+  });
+});
