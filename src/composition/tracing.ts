@@ -21,7 +21,7 @@ export async function openTracing(
   const options = { retentionDays: config.history.retentionDays, onError };
   // As the history: ready before the service starts; another command's table when first used.
   const traces = isService ? await SqlTraceStore.open(sql, options) : SqlTraceStore.onDemand(sql, options);
-  const tracing = createTracing(config.telemetry, logger, {
+  const tracing = await createTracing(config.telemetry, logger, {
     scope: TRACER_NAME,
     rootSpan: ANSWER_SPAN,
     onTrace: (trace) => traces.record(trace),

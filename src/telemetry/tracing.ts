@@ -1,6 +1,5 @@
 import { context, DiagLogLevel, diag, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOnSampler,
@@ -38,7 +37,11 @@ let diagnosticsSet = false;
  * with an OTLP endpoint configured the same spans are also exported in batches. The provider is
  * this process's own (not registered globally), so only Docent's spans reach it.
  */
-export function createTracing(config: Config['telemetry'], logger: Logger, options: TracingOptions): Tracing {
+export async function createTracing(
+  config: Config['telemetry'],
+  logger: Logger,
+  options: TracingOptions,
+): Promise<Tracing> {
   useAsyncContext();
   const onError = (error: unknown) => logger.warn({ err: error }, 'an answer trace could not be kept');
   const processors: SpanProcessor[] = [
@@ -46,6 +49,8 @@ export function createTracing(config: Config['telemetry'], logger: Logger, optio
   ];
   if (config.otlp) {
     reportExportProblems(logger);
+    // Loaded only when spans are exported: every command would pay for it at start-up otherwise.
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
     const exporter = new OTLPTraceExporter({ url: config.otlp.url, headers: config.otlp.headers });
     processors.push(new BatchSpanProcessor(exporter));
   }
