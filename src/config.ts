@@ -92,6 +92,8 @@ export interface Config {
   };
   /** Channels whose shared files are ingested: every channel, none, or the listed ids (DMs count as channels). */
   ingestChannels: 'all' | 'none' | string[];
+  /** Each answer's trace: always kept for the admin; also sent to `otlp.url` when an endpoint is set. */
+  telemetry: { serviceName: string; otlp?: { url: string; headers: Record<string, string> } };
   /** Ingestion jobs for shared files: retries, parallelism, and (with Redis) the shared queue's keys. */
   jobs: { attempts: number; backoffMs: number; concurrency: number; lockMs: number; prefix: string };
 }
@@ -160,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       lockMs: e.INGEST_JOB_LOCK_MS,
       prefix: e.JOB_QUEUE_PREFIX,
     },
+    telemetry: telemetryConfig(e),
     threads: {
       maxThreads: e.THREAD_MEMORY_MAX_THREADS,
       historyTurns: e.THREAD_HISTORY_TURNS,
@@ -231,6 +234,16 @@ function llmConfig(e: Env): Config['llm'] {
     answerDeadlineMs: e.ANSWER_DEADLINE_MS,
     maxAnswerTokens: e.MAX_ANSWER_TOKENS,
     prices: e.MODEL_PRICES ?? {},
+  };
+}
+
+/** Spans go to OTLP's traces path under the endpoint, as OpenTelemetry specifies for the base endpoint. */
+function telemetryConfig(e: Env): Config['telemetry'] {
+  const url =
+    e.OTEL_EXPORTER_OTLP_ENDPOINT && `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`;
+  return {
+    serviceName: e.OTEL_SERVICE_NAME,
+    otlp: url ? { url, headers: e.OTEL_EXPORTER_OTLP_HEADERS ?? {} } : undefined,
   };
 }
 

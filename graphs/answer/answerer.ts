@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isSpanContextValid, type Span, type Tracer } from '@opentelemetry/api';
 import type { Answerer, AnswerRequest, AnswerResult } from '../../src/core/ask.js';
 import { toSources } from '../../src/core/ask.js';
 import { audienceFor } from '../../src/core/scope.js';
@@ -6,6 +7,7 @@ import type { Audience } from '../../src/core/types.js';
 import { type CacheStepDeps, cacheLookup, fromCache, type Lookup } from './cache-step.js';
 import { fromCurated } from './curated-step.js';
 import type { AnswerGraph } from './graph.js';
+import { ANSWER_SPAN, inSpan, tracerOr } from './spans.js';
 import { type AnswerStateType, freshTurn } from './state.js';
 
 export const APOLOGY = 'Sorry, something went wrong while answering. Please try again in a moment.';
@@ -15,6 +17,8 @@ export interface GraphAnswererDeps extends CacheStepDeps {
   /** How long a question's model calls may take in all (see ANSWER_DEADLINE_MS); unbounded if absent. */
   deadlineMs?: number;
   onError?: (error: unknown) => void;
+  /** Each answer is one trace: this span and the steps within it. */
+  tracer?: Tracer;
 }
 
 const startAtOnce = <T>(_needsModels: boolean, answer: () => Promise<T>) => answer();
@@ -26,20 +30,53 @@ const startAtOnce = <T>(_needsModels: boolean, answer: () => Promise<T>) => answ
  */
 export class GraphAnswerer implements Answerer {
   private readonly lookUp: (audience: Audience, question: string) => Promise<Lookup>;
+  private readonly tracer: Tracer;
 
   constructor(private readonly deps: GraphAnswererDeps) {
     this.lookUp = cacheLookup(deps);
+    this.tracer = tracerOr(deps.tracer);
   }
 
-  async answer(request: AnswerRequest): Promise<AnswerResult> {
-    const start = request.start ?? startAtOnce;
+  answer(request: AnswerRequest): Promise<AnswerResult> {
     const audience = audienceFor(request.context);
+    const attributes = {
+      'docent.tenant_id': audience.tenantId,
+      'docent.question.chars': request.question.length,
+    };
+    return inSpan(this.tracer, ANSWER_SPAN, attributes, async (span) =>
+      withTrace(span, await this.answerFor(request, audience)),
+    );
+  }
+
+  private async answerFor(request: AnswerRequest, audience: Audience): Promise<AnswerResult> {
+    const start = request.start ?? startAtOnce;
     const opening = request.threadId === undefined || request.opensThread === true;
-    const found = opening ? await this.lookUp(audience, request.question) : undefined;
+    const found = await this.firstLookup(audience, request.question, opening);
     const ready = found?.curated ? fromCurated(found.curated) : found?.hit && fromCache(found.hit);
     if (ready) return start(false, () => this.serveReady(request, audience, ready));
     // The graph looks the question up again: by its turn, the same question asked just before may be cached.
     return start(true, () => this.viaGraph(request, audience));
+  }
+
+  /** A question that opens its thread is looked up as asked; a follow-up is classified first. */
+  private firstLookup(audience: Audience, question: string, opening: boolean) {
+    return inSpan(this.tracer, 'cache', {}, async (span) => {
+      if (!opening) {
+        span.setAttributes({
+          'docent.cache.decision': 'skipped',
+          'docent.cache.reason': 'a follow-up is rewritten to stand alone before its lookup',
+        });
+        return undefined;
+      }
+      const found = await this.lookUp(audience, question);
+      span.setAttributes({
+        'docent.cache.decision': found.curated ? 'curated' : found.hit ? 'hit' : 'miss',
+        'docent.cache.reason': found.curated
+          ? "an admin's curated answer matches the question"
+          : 'looked up by the question as asked, before any model call',
+      });
+      return found;
+    });
   }
 
   /** A curated or cached answer, served as stored; the thread's memory takes the turn, so a follow-up builds on it. */
@@ -89,6 +126,21 @@ export class GraphAnswerer implements Answerer {
       };
     }
   }
+}
+
+/** The answer's figures on its span, and the trace's id in the answer (when a tracer records it). */
+function withTrace(span: Span, result: AnswerResult): AnswerResult {
+  span.setAttributes({
+    'docent.answer_id': result.id,
+    'docent.route': result.route,
+    'docent.model': result.model,
+    'docent.cached': result.cached,
+    'docent.tokens.input': result.tokens.input,
+    'docent.tokens.output': result.tokens.output,
+    'docent.cost_usd': result.cost_usd,
+  });
+  const context = span.spanContext();
+  return isSpanContextValid(context) ? { ...result, trace_id: context.traceId } : result;
 }
 
 function resultOf(state: Omit<AnswerStateType, 'history'>, started: number): AnswerResult {

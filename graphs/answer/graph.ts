@@ -2,7 +2,9 @@ import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { END, START, StateGraph } from '@langchain/langgraph';
 import type { AnswerGraphDeps } from './model-calls.js';
 import { createAnswerNodes } from './nodes.js';
+import { tracerOr } from './spans.js';
 import { AnswerState } from './state.js';
+import { tracedSteps } from './traced-steps.js';
 
 /**
  * (cache, for a thread's first question) → classify → smalltalk | out of scope | cache → retrieve
@@ -10,7 +12,7 @@ import { AnswerState } from './state.js';
  * to the thread's history.
  */
 export function buildAnswerGraph(deps: AnswerGraphDeps, checkpointer: BaseCheckpointSaver) {
-  const n = createAnswerNodes(deps);
+  const n = tracedSteps(createAnswerNodes(deps), tracerOr(deps.tracer));
   return new StateGraph(AnswerState)
     .addNode('classify', n.classify)
     .addNode('smalltalk', n.smalltalk)

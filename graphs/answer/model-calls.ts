@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { ModelPrice } from '../../src/config.js';
 import { NOT_IN_DOCUMENTS } from '../../src/core/ask.js';
 import type { TokenBudget } from '../../src/core/daily-token-budget.js';
@@ -27,6 +28,8 @@ export interface AnswerGraphDeps extends CacheStepDeps {
   prices: Record<string, ModelPrice>;
   historyTurns: number;
   onModelError?: (model: string, error: unknown) => void;
+  /** Each node runs in a span of this tracer, within the answer's. */
+  tracer?: Tracer;
 }
 
 export const usageOf = (deps: AnswerGraphDeps, model: string, usage: TokenUsage): Usage => ({

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import type { Tracer } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import Keyv from 'keyv';
 import { LRUCache } from 'lru-cache';
@@ -261,9 +262,10 @@ export function composeAnswerGraph(
     redis: Redis | undefined;
     logger: Logger;
     now?: () => Date;
+    tracer?: Tracer;
   },
 ) {
-  const { knowledgeBase, models, cache, versions, curated, redis, logger } = parts;
+  const { knowledgeBase, models, cache, versions, curated, redis, logger, tracer } = parts;
   return buildAnswerGraph(
     {
       knowledgeBase,
@@ -275,6 +277,7 @@ export function composeAnswerGraph(
       prices: config.llm.prices,
       historyTurns: config.threads.historyTurns,
       onModelError: (model, error) => logger.warn({ model, err: errorSummary(error) }, 'model call failed'),
+      tracer,
     },
     createThreadSaver(config, redis, logger),
   );

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import type { Tracer } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import { GraphAnswerer } from '../../graphs/answer/answerer.js';
+import { tracedAnswerCache, tracedModels } from '../../graphs/answer/traced-ports.js';
 import type { Config } from '../config.js';
 import { type Answerer, NOT_IN_DOCUMENTS } from '../core/ask.js';
 import type { CuratedAnswerBook } from '../core/curated-answers.js';
@@ -17,6 +19,7 @@ import type { AnswerCache } from '../core/ports/answer-cache.js';
 import type { Embedder } from '../core/ports/embedder.js';
 import type { HistoryStore } from '../core/ports/history-store.js';
 import type { ModelTiers } from '../core/ports/language-model.js';
+import type { TraceStore } from '../core/ports/trace-store.js';
 import type { VectorStore } from '../core/ports/vector-store.js';
 import { ThreadPreparer } from '../ingestion/thread-preparer.js';
 import { createOpenAIModels } from '../llm/openai-models.js';
@@ -40,6 +43,7 @@ import {
   errorSummary,
 } from './backends.js';
 import { openCuratedAnswers, openHistoryStore, openOperationalDatabase } from './history.js';
+import { openTracing } from './tracing.js';
 
 export interface Services {
   config: Config;
@@ -49,6 +53,8 @@ export interface Services {
   cache: AnswerCache;
   /** Answered questions and votes, kept across restarts: the admin's usage and coverage figures. */
   history: HistoryStore;
+  /** How each answer was made (GET /admin/traces/:id), kept as long as the history. */
+  traces: TraceStore;
   /** Admins' answers, served before the cache and the models; each write retires cached answers. */
   curated: CuratedAnswerBook;
   knowledgeBase: KnowledgeBase;
@@ -90,6 +96,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const operational = await openOperationalDatabase(config, logger, isService);
   const history = await openHistoryStore(config, logger, operational, isService);
   const curated = await openCuratedAnswers(config, logger, operational, versions, isService);
+  const { traces, tracing } = await openTracing(config, logger, operational, isService);
   const limits = await createThrottle(config, logger);
   // On the calling thread when there are no ingestion threads (createKnowledgeBase's default).
   const preparer =
@@ -105,12 +112,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     createReranking(config, logger),
   );
   const jobs = createIngestJobs(config, logger, dataDir, knowledgeBase);
-  const answerer = createAnswerer(
-    config,
-    logger,
-    { knowledgeBase, cache, versions, curated, redis },
-    overrides,
-  );
+  const parts = { knowledgeBase, cache, versions, curated, redis, tracer: tracing.tracer };
+  const answerer = createAnswerer(config, logger, parts, overrides);
   const handleMessage = createMessageHandler({
     answerer,
     jobs,
@@ -126,6 +129,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     embedder,
     cache,
     history,
+    traces,
     curated,
     knowledgeBase,
     jobs,
@@ -136,12 +140,15 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     async maintain() {
       await knowledgeBase.maintain();
       await history.prune();
+      await traces.prune();
     },
     async close() {
       await jobs.close();
       await preparer?.close();
       await cache.close();
       await history.close();
+      await tracing.close();
+      await traces.close();
       await operational.close();
       await versions.close();
       await limits.close();
@@ -159,17 +166,21 @@ function createAnswerer(
   parts: Pick<
     Parameters<typeof composeAnswerGraph>[1],
     'knowledgeBase' | 'cache' | 'versions' | 'curated' | 'redis'
-  >,
+  > & { tracer: Tracer },
   overrides: ServiceOverrides,
 ): Answerer {
-  const models = overrides.models ?? createOpenAIModels(config);
-  const graph = composeAnswerGraph(config, { ...parts, models, logger, now: overrides.now });
+  const { tracer } = parts;
+  // Model calls and cache writes say on their spans what they cost and decided.
+  const models = tracedModels(overrides.models ?? createOpenAIModels(config), tracer, config.llm.prices);
+  const cache = tracedAnswerCache(parts.cache);
+  const graph = composeAnswerGraph(config, { ...parts, cache, models, logger, now: overrides.now });
   return new GraphAnswerer({
     graph,
-    cache: parts.cache,
+    cache,
     versions: parts.versions,
     curated: parts.curated,
     models,
+    tracer,
     deadlineMs: config.llm.answerDeadlineMs,
     onError: (error) => logger.error({ err: error }, 'answer graph failed'),
   });
@@ -265,6 +276,7 @@ function historyObserver(history: HistoryStore): MessageObserver {
         latencyMs: result.latency_ms,
         covered: result.route !== 'no_passages' && result.answer !== NOT_IN_DOCUMENTS,
         sources: result.sources.map((s) => ({ docId: s.doc_id, title: s.title, source: s.source })),
+        traceId: result.trace_id,
       });
     },
   };

@@ -46,6 +46,7 @@ export const DEFAULTS = {
   JOB_QUEUE_PREFIX: 'docent',
   RATE_LIMIT_REDIS_TIMEOUT_MS: 50,
   DOCENT_API_TENANT: 'default',
+  OTEL_SERVICE_NAME: 'docent',
 } as const satisfies Record<string, string | number>;
 
 const optionalString = z
@@ -164,6 +165,10 @@ export const schema = z
     DISCORD_API_URL: z.url().optional(),
     DISCORD_REPLY_IN_THREAD: z.enum(['true', 'false']).default('true'),
     DISCORD_MESSAGE_CONTENT: z.enum(['true', 'false']).default('true'),
+    // OpenTelemetry's own names: spans go to an OTLP/HTTP collector when an endpoint is set.
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    OTEL_EXPORTER_OTLP_HEADERS: optionalString.pipe(z.string().transform(parseOtlpHeaders).optional()),
+    OTEL_SERVICE_NAME: z.string().trim().min(1).default(DEFAULTS.OTEL_SERVICE_NAME),
   })
   .refine((c) => c.CHUNK_OVERLAP < c.CHUNK_SIZE, {
     path: ['CHUNK_OVERLAP'],
@@ -235,6 +240,24 @@ function parseJson<T extends z.ZodType>(
   } catch {}
   ctx.addIssue({ code: 'custom', message });
   return z.NEVER;
+}
+
+/** `api-key=s3cret,x-team=docs`: names and values percent-encoded, as OpenTelemetry specifies. */
+function parseOtlpHeaders(text: string, ctx: z.RefinementCtx): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [index, entry] of text.split(',').entries()) {
+    const equals = entry.indexOf('=');
+    try {
+      const name = decodeURIComponent(entry.slice(0, Math.max(equals, 0)).trim());
+      if (equals < 1 || !/^[\w!#$%&'*+.^`|~-]+$/.test(name)) throw new Error('no header name');
+      headers[name] = decodeURIComponent(entry.slice(equals + 1).trim());
+    } catch {
+      // The entry itself is never repeated in the message: it may hold a key.
+      ctx.addIssue({ code: 'custom', message: `entry ${index + 1} is not name=value (e.g. api-key=s3cret)` });
+      return z.NEVER;
+    }
+  }
+  return headers;
 }
 
 /** A bearer token of the query API and the one tenant it reads. */

@@ -25,6 +25,8 @@ export interface AnswerResult {
   latency_ms: number;
   tokens: { input: number; output: number };
   cost_usd: number;
+  /** Where the steps that made this answer are recorded (GET /admin/traces/:id, an OpenTelemetry backend). */
+  trace_id?: string;
   /** Set when something degraded (a model failed, the daily token budget ran out) and the user should know. */
   note?: string;
 }

@@ -8,6 +8,7 @@ import { ZodError } from 'zod';
 import type { Services } from '../composition/services.js';
 import type { Metrics } from './metrics.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminTraceRoutes } from './routes/admin-traces.js';
 import { consoleRoutes } from './routes/console.js';
 import { healthRoutes } from './routes/health.js';
 import { queryRoutes } from './routes/query.js';
@@ -89,6 +90,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     isShuttingDown,
   });
   await app.register(adminRoutes, { services });
+  await app.register(adminTraceRoutes, { services });
   await app.register(consoleRoutes);
   for (const plugin of options.plugins ?? []) await app.register(plugin);
   return app;

@@ -63,8 +63,9 @@ describe('docent CLI', () => {
     expect(result.code).toBe(0);
     const answer = JSON.parse(result.stdout);
     expect(Object.keys(answer)).toEqual(
-      expect.arrayContaining(['answer', 'sources', 'route', 'model', 'cached', 'latency_ms']),
+      expect.arrayContaining(['answer', 'sources', 'route', 'model', 'cached', 'latency_ms', 'trace_id']),
     );
+    expect(answer.trace_id).toMatch(/^[0-9a-f]{32}$/);
     expect(answer.answer).toContain('press Rotate');
     expect(answer.answer).toMatch(/\[1\]/);
     expect(answer.sources[0]).toMatchObject({ n: 1, source: 'docs/runbooks/keys.md', title: 'API keys' });

@@ -168,7 +168,7 @@ describe.runIf(haveChromium)('the admin console in Chromium', () => {
   it('finds a question in the history, with its answer and sources', async () => {
     await open('questions', 'Questions');
     await page.getByLabel('Question contains').fill('flight');
-    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
     await page.getByRole('status').getByText('1 question found.').waitFor();
     const card = page.locator('article.question');
     expect(await card.count()).toBe(1);
@@ -176,6 +176,9 @@ describe.runIf(haveChromium)('the admin console in Chromium', () => {
       'How do I book a flight for work travel?',
     );
     expect(await card.getByRole('listitem').first().textContent()).toContain('travel-policy.md');
+    // Its trace: the steps that made the answer, with the passages it found.
+    await card.getByRole('button', { name: 'Show trace' }).click();
+    await card.locator('pre.trace').getByText('"retrieve"').waitFor();
     await screenshot('questions');
   });
 
