@@ -91,8 +91,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const embedder = await createEmbedder(config);
   const { redis, cache, versions } = await openSharedState(config, logger);
   const store = await openVectorStore(config, logger, embedder, redis);
-  // Only the service keeps the history on disk; commands beside it must not hold its file.
-  const isService = overrides.command === 'serve';
+  // The service (or Docent embedded in another program) keeps its records in DATA_DIR; the other
+  // commands (`docent ask`, `docent docs …`) keep them in memory, opened only if used.
+  const isService = overrides.command === undefined || overrides.command === 'serve';
   const operational = await openOperationalDatabase(config, logger, isService);
   const history = await openHistoryStore(config, logger, operational, isService);
   const curated = await openCuratedAnswers(config, logger, operational, versions, isService);
