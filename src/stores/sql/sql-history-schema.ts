@@ -85,3 +85,18 @@ export async function insertAnswers(sql: SqlClient, rows: unknown[][]): Promise<
     rows.flat(),
   );
 }
+
+/**
+ * Instances starting together race to create the tables, and PostgreSQL's `if not exists` does
+ * not stop the loser failing on its catalogue: it tries again once the winner is done.
+ */
+export async function createTablesOnce(sql: SqlClient): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createTables(sql);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
+    }
+  }
+}
