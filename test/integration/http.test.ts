@@ -310,6 +310,24 @@ describe('query API and admin API', () => {
     const feedback = await (await call('/admin/feedback?tenant=stats', { token: ADMIN })).json();
     expect(feedback).toEqual({ feedback: [] });
   });
+
+  it('flushes one tenant’s cached answers and keeps the other tenants’', async () => {
+    const parking = '# Bikes\n\nBikes are parked in the basement rack by the lifts.';
+    await upload('bikes.md', parking);
+    await upload('bikes.md', parking, '?tenant=stats');
+    const question = 'where are bikes parked?';
+    const cached = async (response: Promise<Response>) => (await (await response).json()).cached;
+    await ask(question);
+    await askStats(question);
+    expect(await cached(ask(question))).toBe(true);
+    expect(await cached(askStats(question))).toBe(true);
+    const flushed = await call('/admin/cache/flush?tenant=stats', { method: 'POST', token: ADMIN });
+    expect(await flushed.json()).toEqual({ flushed: true, tenant: 'stats' });
+    expect(await cached(askStats(question))).toBe(false);
+    expect(await cached(ask(question))).toBe(true);
+    const invalid = await call('/admin/cache/flush?tenant=no%20spaces', { method: 'POST', token: ADMIN });
+    expect(invalid.status).toBe(400);
+  });
 });
 
 describe('per-user limits', () => {
