@@ -191,6 +191,9 @@ describe.runIf(haveChromium)('the admin console in Chromium', () => {
   it('removes a document, which is then gone', async () => {
     await open('documents', 'Documents');
     await page.getByRole('cell', { name: 'Business Travel Policy', exact: true }).waitFor();
+    // Sizes as people read them: leave-policy.md is 4,156 bytes.
+    const leave = page.getByRole('row', { name: /Leave Policy/ });
+    expect(await leave.getByRole('cell', { name: '4.1 KB', exact: true }).count()).toBe(1);
     await page.getByRole('button', { name: 'Remove Business Travel Policy' }).click();
     await page.getByRole('status').getByText('Removed Business Travel Policy.').waitFor();
     expect(await page.getByRole('cell', { name: 'Business Travel Policy', exact: true }).count()).toBe(0);
