@@ -50,6 +50,21 @@ export const formatPercent = (ratio: number | null | undefined) =>
   ratio === null || ratio === undefined ? '–' : `${(ratio * 100).toFixed(1)}%`;
 export const formatTime = (iso: string) => new Date(iso).toLocaleString();
 
+const SIZE_UNITS = ['KB', 'MB', 'GB'];
+
+/** A size in bytes as people read it ("4.1 KB"); "—" when unknown. */
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null) return '—';
+  if (bytes < 1024) return `${bytes} B`;
+  let size = bytes / 1024;
+  let unit = 0;
+  while (size >= 1024 && unit < SIZE_UNITS.length - 1) {
+    size /= 1024;
+    unit++;
+  }
+  return `${size.toFixed(size < 10 ? 1 : 0)} ${SIZE_UNITS[unit]}`;
+}
+
 /** A table with a caption, its header row and body rows, scrollable sideways on a narrow screen. */
 export function table(caption: string, headers: string[], rows: Child[][]): HTMLElement {
   return h(

@@ -64,6 +64,8 @@ export interface DocumentView {
   added_in: string;
   platform: string;
   passages: number;
+  /** Null for a document stored before sizes were recorded. */
+  bytes: number | null;
   updated_at: string;
 }
 

@@ -70,18 +70,31 @@ export function modelsLabel(models: ModelTiers): string {
  */
 const ENTRY_FORMAT = '2';
 
+/** What an answer is cached under, besides its question. */
+export interface CacheKeyParts {
+  audience: Audience;
+  /** `versions[i]` is the knowledge version of `audience.scopes[i]`. */
+  versions: readonly string[];
+  /** The tenant's answer generation, renewed when an admin flushes the tenant's answers. */
+  generation: string;
+  models: string;
+}
+
 /**
- * The answer cache key: its format, tenant, scopes, the knowledge version of each scope (so any
- * ingestion in them retires old answers), the models and the standalone question's signature.
- * `versions[i]` is the version of `audience.scopes[i]`; the order of the scopes does not matter.
+ * The answer cache key: its format, tenant, the tenant's answer generation, scopes, the knowledge
+ * version of each scope (so any ingestion in them retires old answers), the models and the
+ * standalone question's signature. The order of the scopes does not matter.
  */
-export function answerCacheKey(
-  audience: Audience,
-  versions: readonly string[],
-  models: string,
-  question: string,
-): string {
+export function answerCacheKey(parts: CacheKeyParts, question: string): string {
+  const { audience, versions, generation, models } = parts;
   const scoped = audience.scopes.map((scope, i) => `${scope}=${versions[i]}`).sort();
-  const material = [ENTRY_FORMAT, audience.tenantId, scoped.join(','), models, questionSignature(question)];
+  const material = [
+    ENTRY_FORMAT,
+    audience.tenantId,
+    generation,
+    scoped.join(','),
+    models,
+    questionSignature(question),
+  ];
   return hash('sha256', material.join('\u0000'), 'hex');
 }

@@ -27,15 +27,19 @@ export interface Lookup {
 /**
  * Looks a question up among the curated answers its audience may read (by the question's
  * signature, as the cache matches rephrasings), then in the answer cache under the audience's
- * current knowledge versions and the models in use: a change to any of them is a miss. A key in
+ * current knowledge versions, the tenant's answer generation and the models in use: a change to
+ * any of them is a miss. A key in
  * `missed` is not read again.
  */
 export function cacheLookup(deps: CacheStepDeps) {
   const answeredBy = modelsLabel(deps.models);
   return async (audience: Audience, question: string, missed: readonly string[] = []): Promise<Lookup> => {
-    const versions = await deps.versions.read(audience.tenantId, audience.scopes);
+    const [versions, generation] = await Promise.all([
+      deps.versions.read(audience.tenantId, audience.scopes),
+      deps.versions.answerGeneration(audience.tenantId),
+    ]);
     const curated = await deps.curated?.find(audience, versions, questionSignature(question));
-    const key = answerCacheKey(audience, versions, answeredBy, question);
+    const key = answerCacheKey({ audience, versions, generation, models: answeredBy }, question);
     if (curated) return { key, versions, curated };
     return { key, versions, hit: missed.includes(key) ? undefined : await deps.cache.get(key) };
   };

@@ -18,6 +18,7 @@ import type { KnowledgeBase } from '../core/knowledge-base.js';
 import type { AnswerCache } from '../core/ports/answer-cache.js';
 import type { Embedder } from '../core/ports/embedder.js';
 import type { HistoryStore } from '../core/ports/history-store.js';
+import type { KnowledgeVersions } from '../core/ports/knowledge-versions.js';
 import type { ModelTiers } from '../core/ports/language-model.js';
 import type { TraceStore } from '../core/ports/trace-store.js';
 import type { VectorStore } from '../core/ports/vector-store.js';
@@ -51,6 +52,8 @@ export interface Services {
   store: VectorStore;
   embedder: Embedder;
   cache: AnswerCache;
+  /** Knowledge versions and each tenant's answer generation: renewing it flushes one tenant's answers. */
+  versions: KnowledgeVersions;
   /** Answered questions and votes, kept across restarts: the admin's usage and coverage figures. */
   history: HistoryStore;
   /** How each answer was made (GET /admin/traces/:id), kept as long as the history. */
@@ -129,6 +132,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     store,
     embedder,
     cache,
+    versions,
     history,
     traces,
     curated,

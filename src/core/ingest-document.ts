@@ -88,6 +88,7 @@ export async function ingestDocument(request: IngestRequest, deps: IngestionDeps
     passages: chunks.length,
     embedder: embedder.id,
     updatedAt: new Date().toISOString(),
+    bytes: bytes.length,
   };
   await store.replaceDocument(document, chunks);
   await deps.onChange?.(request.tenantId, request.scope);

@@ -54,6 +54,8 @@ export interface DocumentRecord extends DocumentRef {
   passages: number;
   embedder: string;
   updatedAt: string;
+  /** The size of the file as fetched; unknown for documents stored before sizes were recorded. */
+  bytes?: number;
 }
 
 export interface Chunk {
@@ -106,5 +108,6 @@ export function documentView(d: DocumentRecord) {
     passages: d.passages,
     content_hash: d.contentHash,
     updated_at: d.updatedAt,
+    bytes: d.bytes ?? null,
   };
 }

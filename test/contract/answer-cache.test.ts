@@ -3,10 +3,12 @@ import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 import { LRUCache } from 'lru-cache';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cacheLookup } from '../../graphs/answer/cache-step.js';
 import { createAnswerCache, createKnowledgeVersions } from '../../src/composition/backends.js';
 import { loadConfig } from '../../src/config.js';
 import type { AnswerCache, CachedAnswer } from '../../src/core/ports/answer-cache.js';
 import type { KnowledgeVersions } from '../../src/core/ports/knowledge-versions.js';
+import type { Audience } from '../../src/core/types.js';
 import { createLogger } from '../../src/logger.js';
 import { KeyvAnswerCache } from '../../src/stores/keyv/keyv-answer-cache.js';
 import { KeyvKnowledgeVersions } from '../../src/stores/keyv/keyv-knowledge-versions.js';
@@ -129,6 +131,46 @@ describe('the caches as the service builds them', () => {
     expect(await cache.get('answer-0')).toBeUndefined();
     expect(await cache.get('answer-11999')).toEqual(value);
     await cache.close();
+  });
+});
+
+describe('flushing one tenant’s answers', () => {
+  const stores: [string, () => { cache: AnswerCache; versions: KnowledgeVersions }][] = [
+    [
+      'in memory',
+      () => ({
+        cache: new KeyvAnswerCache(new Keyv({ store: new LRUCache<string, object>({ max: 100 }) }), {
+          ttlMs: 60_000,
+        }),
+        versions: new MemoryKnowledgeVersions(100),
+      }),
+    ],
+    [
+      'on Redis',
+      () => {
+        const prefix = `docent-test-${randomUUID()}`;
+        return {
+          cache: new KeyvAnswerCache(keyvOnRedis(prefix), { ttlMs: 60_000, timeoutMs: 500 }),
+          versions: new KeyvKnowledgeVersions(keyvOnRedis(`${prefix}-versions`), { timeoutMs: 500 }),
+        };
+      },
+    ],
+  ];
+
+  it.each(stores)('retires that tenant’s cached answers and keeps other tenants’ (%s)', async (_, open) => {
+    const { cache, versions } = open();
+    const lookUp = cacheLookup({ cache, versions, models: {} });
+    const acme: Audience = { tenantId: 'acme', scopes: ['tenant', 'channel:C1'] };
+    const globex: Audience = { tenantId: 'globex', scopes: ['tenant'] };
+    const question = 'How do I rotate the API key?';
+    for (const audience of [acme, globex]) await cache.set((await lookUp(audience, question)).key, value);
+    const hit = async (audience: Audience) => (await lookUp(audience, question)).hit;
+    expect(await hit(acme)).toEqual(value);
+    await versions.retireAnswers('acme');
+    expect(await hit(acme)).toBeUndefined();
+    expect(await hit(globex)).toEqual(value);
+    await cache.close();
+    await versions.close();
   });
 });
 

@@ -193,6 +193,15 @@ export function vectorStoreContract(
       expect((await store.listDocuments('t1')).map((d) => d.docId).sort()).toEqual(['fresh', 'policy']);
     });
 
+    it('keeps a document’s size in bytes, and knows none for a document stored without it', async () => {
+      await put(store, { ...doc('sized', 't1', 'tenant'), bytes: 3_000_000_123 }, ['A sized document.']);
+      await put(store, doc('unsized', 't1', 'tenant'), ['A document of unknown size.']);
+      expect((await store.getDocument('t1', 'sized'))?.bytes).toBe(3_000_000_123);
+      const listed = await store.listDocuments('t1');
+      expect(listed.find((d) => d.docId === 'sized')?.bytes).toBe(3_000_000_123);
+      expect(listed.find((d) => d.docId === 'unsized')).not.toHaveProperty('bytes');
+    });
+
     it('lists and deletes documents per tenant', async () => {
       await put(store, doc('one', 't1', 'tenant'), ['First document text.']);
       await put(store, doc('two', 't1', 'channel:C9'), ['Second document text.']);

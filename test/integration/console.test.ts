@@ -30,14 +30,14 @@ const adminCall = (route: string, init: RequestInit = {}) =>
     headers: { authorization: `Bearer ${ADMIN}`, ...(init.headers as Record<string, string>) },
   });
 
-async function ask(question: string): Promise<{ answer: string }> {
+async function ask(question: string): Promise<{ answer: string; cached: boolean }> {
   const response = await fetch(`${svc.url}/api/v1/query`, {
     method: 'POST',
     headers: { authorization: `Bearer ${API}`, 'content-type': 'application/json' },
     body: JSON.stringify({ question }),
   });
   expect(response.status).toBe(200);
-  return (await response.json()) as { answer: string };
+  return (await response.json()) as { answer: string; cached: boolean };
 }
 
 async function upload(file: string): Promise<void> {
@@ -191,6 +191,9 @@ describe.runIf(haveChromium)('the admin console in Chromium', () => {
   it('removes a document, which is then gone', async () => {
     await open('documents', 'Documents');
     await page.getByRole('cell', { name: 'Business Travel Policy', exact: true }).waitFor();
+    // Sizes as people read them: leave-policy.md is 4,156 bytes.
+    const leave = page.getByRole('row', { name: /Leave Policy/ });
+    expect(await leave.getByRole('cell', { name: '4.1 KB', exact: true }).count()).toBe(1);
     await page.getByRole('button', { name: 'Remove Business Travel Policy' }).click();
     await page.getByRole('status').getByText('Removed Business Travel Policy.').waitFor();
     expect(await page.getByRole('cell', { name: 'Business Travel Policy', exact: true }).count()).toBe(0);
@@ -214,11 +217,19 @@ describe.runIf(haveChromium)('the admin console in Chromium', () => {
     await screenshot('answers');
   });
 
-  it('shows failed jobs and empties the cache', async () => {
+  it('shows failed jobs, flushes the selected tenant’s answers, and empties the cache', async () => {
     await open('jobs', 'Ingestion jobs');
     await page.getByText('No failed ingestion jobs.').waitFor();
     await screenshot('jobs');
+    const question = 'How many days of paid annual leave does a full-time employee get?';
+    await ask(question);
+    expect((await ask(question)).cached).toBe(true);
     await open('cache', 'Answer cache');
+    await page.getByLabel('Tenant').fill('default');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByRole('button', { name: 'Flush default’s cached answers' }).click();
+    await page.getByRole('status').getByText('The cached answers of default are flushed').waitFor();
+    expect((await ask(question)).cached).toBe(false);
     await page.getByRole('button', { name: 'Empty the answer cache' }).click();
     await page.getByRole('status').getByText('The answer cache is empty').waitFor();
     await screenshot('cache');

@@ -202,10 +202,8 @@ describe('query API and admin API', () => {
   });
 
   it('uploads a file, answers from it, lists and deletes it', async () => {
-    const created = await upload(
-      'vpn.md',
-      '# VPN\n\nConnect with WireGuard using the profile from the IT portal.',
-    );
+    const vpn = '# VPN\n\nConnect with WireGuard using the profile from the IT portal.';
+    const created = await upload('vpn.md', vpn);
     expect(created.status).toBe(201);
     const [doc] = (await created.json()).results;
     expect(doc).toMatchObject({ status: 'indexed', source: 'vpn.md', title: 'VPN', passages: 1 });
@@ -214,7 +212,7 @@ describe('query API and admin API', () => {
     expect(answer.answer).toContain('WireGuard');
     expect(answer.sources[0]).toMatchObject({ n: 1, source: 'vpn.md' });
     const list = await (await call('/admin/documents', { token: ADMIN })).json();
-    expect(list.documents.map((d: { source: string }) => d.source)).toContain('vpn.md');
+    expect(list.documents).toContainEqual(expect.objectContaining({ source: 'vpn.md', bytes: vpn.length }));
     expect((await call(`/admin/documents/${doc.doc_id}`, { method: 'DELETE', token: ADMIN })).status).toBe(
       200,
     );
@@ -309,6 +307,24 @@ describe('query API and admin API', () => {
     expect((await (await askStats('how many days of paid leave?')).json()).cached).toBe(false);
     const feedback = await (await call('/admin/feedback?tenant=stats', { token: ADMIN })).json();
     expect(feedback).toEqual({ feedback: [] });
+  });
+
+  it('flushes one tenant’s cached answers and keeps the other tenants’', async () => {
+    const parking = '# Bikes\n\nBikes are parked in the basement rack by the lifts.';
+    await upload('bikes.md', parking);
+    await upload('bikes.md', parking, '?tenant=stats');
+    const question = 'where are bikes parked?';
+    const cached = async (response: Promise<Response>) => (await (await response).json()).cached;
+    await ask(question);
+    await askStats(question);
+    expect(await cached(ask(question))).toBe(true);
+    expect(await cached(askStats(question))).toBe(true);
+    const flushed = await call('/admin/cache/flush?tenant=stats', { method: 'POST', token: ADMIN });
+    expect(await flushed.json()).toEqual({ flushed: true, tenant: 'stats' });
+    expect(await cached(askStats(question))).toBe(false);
+    expect(await cached(ask(question))).toBe(true);
+    const invalid = await call('/admin/cache/flush?tenant=no%20spaces', { method: 'POST', token: ADMIN });
+    expect(invalid.status).toBe(400);
   });
 });
 

@@ -81,6 +81,8 @@ it('reads documents stored before origins were recorded as the admin’s, and ke
         origin: { addedBy: 'admin', addedIn: 'unrecorded', platform: 'admin' },
       }),
     ]);
+    // Its size was never recorded: unknown, not zero.
+    expect((await kb.listDocuments('acme'))[0]).not.toHaveProperty('bytes');
     const audience = { tenantId: 'acme', scopes: ['tenant' as const] };
     expect((await kb.search('days of paid leave', audience))[0]?.text).toBe(TEXT);
     // The operator ingesting the same path again finds the same document, unchanged.
@@ -93,15 +95,20 @@ it('reads documents stored before origins were recorded as the admin’s, and ke
     });
     expect(again).toMatchObject({ status: 'unchanged', document: { docId } });
     // Someone sharing a file of that name in a channel adds a second document.
+    const sharedText = 'Everyone gets 99 days of paid leave.';
     const shared = await kb.ingest({
       tenantId: 'acme',
       scope: 'tenant',
       source: 'handbook.md',
       origin: { addedBy: 'U2', addedIn: 'C_RANDOM', platform: 'slack' },
-      fetchData: async () => new TextEncoder().encode('Everyone gets 99 days of paid leave.'),
+      fetchData: async () => new TextEncoder().encode(sharedText),
     });
     expect(shared.document.docId).not.toBe(docId);
-    expect((await kb.listDocuments('acme')).map((d) => d.origin.addedBy).sort()).toEqual(['U2', 'admin']);
+    const listed = (await kb.listDocuments('acme')).map((d) => [d.origin.addedBy, d.bytes]);
+    expect(listed.sort()).toEqual([
+      ['U2', sharedText.length],
+      ['admin', undefined],
+    ]);
   } finally {
     await store.close();
   }

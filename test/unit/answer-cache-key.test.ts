@@ -15,7 +15,9 @@ async function keyFor(
   audience: Audience,
   models = 'extractive/extractive',
 ) {
-  return answerCacheKey(audience, await versions.read(audience.tenantId, audience.scopes), models, QUESTION);
+  const read = await versions.read(audience.tenantId, audience.scopes);
+  const generation = await versions.answerGeneration(audience.tenantId);
+  return answerCacheKey({ audience, versions: read, generation, models }, QUESTION);
 }
 
 describe('the answer cache key', () => {
@@ -51,8 +53,21 @@ describe('the answer cache key', () => {
 
   it('tells apart versions that belong to different scopes', () => {
     const audience = inChannel('acme', 'eng');
-    expect(answerCacheKey(audience, ['v1', 'v2'], 'm', QUESTION)).not.toBe(
-      answerCacheKey(audience, ['v2', 'v1'], 'm', QUESTION),
-    );
+    const key = (versions: string[]) =>
+      answerCacheKey({ audience, versions, generation: 'g', models: 'm' }, QUESTION);
+    expect(key(['v1', 'v2'])).not.toBe(key(['v2', 'v1']));
+  });
+
+  it('changes for every audience of a tenant whose answers are retired, and for no other tenant', async () => {
+    const versions = new MemoryKnowledgeVersions(100);
+    const audiences = [inChannel('acme', 'eng'), { tenantId: 'acme', scopes: ['user:U1'] } as Audience];
+    const before = await Promise.all(audiences.map((a) => keyFor(versions, a)));
+    const other = await keyFor(versions, inChannel('globex', 'eng'));
+    await versions.retireAnswers('acme');
+    const after = await Promise.all(audiences.map((a) => keyFor(versions, a)));
+    for (const key of after) expect(before).not.toContain(key);
+    expect(await keyFor(versions, inChannel('globex', 'eng'))).toBe(other);
+    // The knowledge versions themselves are untouched: searches still read the same documents.
+    expect(await versions.read('acme', ['tenant'])).toEqual(['0']);
   });
 });

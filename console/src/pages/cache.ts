@@ -1,27 +1,56 @@
-import { api, describe } from '../api.js';
+import { api, describe, query } from '../api.js';
 import { announce, h } from '../dom.js';
+import { filterForm, oneTenant } from '../filters.js';
 import type { Page } from '../main.js';
 
-async function render(main: HTMLElement): Promise<void> {
-  const flush = h('button', { type: 'button', class: 'danger' }, 'Empty the answer cache');
-  flush.addEventListener('click', async () => {
-    if (!window.confirm('Empty the answer cache for every tenant?')) return;
+/** A button that flushes, after asking, and says how it went. */
+function flushButton(label: string, question: string, path: string, done: string): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: 'danger' }, label);
+  button.addEventListener('click', async () => {
+    if (!window.confirm(question)) return;
     try {
-      await api('/admin/cache/flush', { method: 'POST' });
-      announce('The answer cache is empty: the next answers are made afresh.');
+      await api(path, { method: 'POST' });
+      announce(done);
     } catch (error) {
-      announce(`Not emptied: ${describe(error)}`, 'error');
+      announce(`Not flushed: ${describe(error)}`, 'error');
     }
   });
-  main.append(
+  return button;
+}
+
+function tenantFlush(tenant: string): HTMLElement[] {
+  return [
     h(
       'p',
       {},
-      'Emptying the cache makes every next answer afresh, for every tenant: the cache is one store, and ',
-      'it has no per-tenant flush. It is rarely needed: adding or removing a document already retires the ',
-      'cached answers of its tenant and scope.',
+      `Flushing ${tenant}’s answers makes its next answers afresh; other tenants keep theirs. `,
+      'It is rarely needed: adding or removing a document already retires the cached answers of its ',
+      'tenant and scope.',
     ),
-    flush,
+    flushButton(
+      `Flush ${tenant}’s cached answers`,
+      `Flush the cached answers of ${tenant}?`,
+      `/admin/cache/flush${query({ tenant })}`,
+      `The cached answers of ${tenant} are flushed: its next answers are made afresh.`,
+    ),
+  ];
+}
+
+async function render(main: HTMLElement): Promise<void> {
+  const oneTenantPart = h('div', {}, ...tenantFlush(oneTenant()));
+  const showTenant = () => oneTenantPart.replaceChildren(...tenantFlush(oneTenant()));
+  main.append(
+    h('h2', {}, 'One tenant'),
+    filterForm(['tenant'], showTenant),
+    oneTenantPart,
+    h('h2', {}, 'Every tenant'),
+    h('p', {}, 'Emptying the cache makes every next answer afresh, for every tenant.'),
+    flushButton(
+      'Empty the answer cache',
+      'Empty the answer cache for every tenant?',
+      '/admin/cache/flush',
+      'The answer cache is empty: the next answers are made afresh.',
+    ),
   );
 }
 

@@ -1,5 +1,5 @@
 import { api, describe, query } from '../api.js';
-import { announce, field, formatTime, h, table } from '../dom.js';
+import { announce, field, formatBytes, formatTime, h, table } from '../dom.js';
 import { filterForm, oneTenant } from '../filters.js';
 import type { Page } from '../main.js';
 import type { DocumentView } from '../types.js';
@@ -127,6 +127,7 @@ async function render(main: HTMLElement): Promise<void> {
       `${doc.added_by} (${doc.platform})`,
       doc.added_in,
       doc.passages,
+      formatBytes(doc.bytes),
       formatTime(doc.updated_at),
       documentActions(doc, load),
     ]);
@@ -135,7 +136,7 @@ async function render(main: HTMLElement): Promise<void> {
         ? h('p', {}, `No documents in ${tenant}.`)
         : table(
             `Documents of ${tenant}`,
-            ['Title', 'Source', 'Scope', 'Added by', 'Added in', 'Passages', 'Updated', 'Actions'],
+            ['Title', 'Source', 'Scope', 'Added by', 'Added in', 'Passages', 'Size', 'Updated', 'Actions'],
             rows,
           ),
     );

@@ -11,5 +11,14 @@ export const INITIAL_VERSION = '0';
 export interface KnowledgeVersions {
   read(tenantId: string, scopes: readonly Scope[]): Promise<string[]>;
   bump(tenantId: string, scope: Scope): Promise<void>;
+  /**
+   * The tenant's answer generation: part of every answer cache key of the tenant, so renewing it
+   * retires all of the tenant's cached answers at once, whatever their scopes. Cache keys are
+   * hashes that name no tenant, so finding a tenant's entries would mean storing an index beside
+   * them or scanning every key of a shared Redis; a token costs one read, made with the versions'.
+   */
+  answerGeneration(tenantId: string): Promise<string>;
+  /** Renews the tenant's answer generation: its cached answers stop matching; other tenants' stay. */
+  retireAnswers(tenantId: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -32,6 +32,8 @@ const anyTenantQuery = z.object({
   to: z.iso.date().optional(),
   q: z.string().trim().min(1).max(200).optional(),
 });
+const flushQuery = anyTenantQuery.pick({ tenant: true });
+type FlushQuery = { Querystring: z.infer<typeof flushQuery> };
 type AnyTenantQuery = { Querystring: z.infer<typeof anyTenantQuery> };
 const tenantSchema = { schema: { querystring: tenantQuery } };
 const anyTenantSchema = { schema: { querystring: anyTenantQuery } };
@@ -51,9 +53,15 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
   reportRoutes(app, services);
   curatedAnswerRoutes(app, services);
 
-  app.post('/admin/cache/flush', async () => {
-    await services.cache.flush();
-    return { flushed: true };
+  // With a tenant, its answer generation is renewed, so only its cached answers stop matching
+  // (see KnowledgeVersions.answerGeneration); without one, the whole cache is emptied.
+  app.post<FlushQuery>('/admin/cache/flush', { schema: { querystring: flushQuery } }, async ({ query }) => {
+    if (!query.tenant) {
+      await services.cache.flush();
+      return { flushed: true };
+    }
+    await services.versions.retireAnswers(query.tenant);
+    return { flushed: true, tenant: query.tenant };
   });
 }
 

@@ -26,9 +26,18 @@ export class KeyvKnowledgeVersions implements KnowledgeVersions {
     await this.bounded(() => this.keyv.set(versionKey(tenantId, scope), randomUUID()));
   }
 
+  async answerGeneration(tenantId: string): Promise<string> {
+    return (await this.bounded(() => this.keyv.get<string>(generationKey(tenantId)))) ?? INITIAL_VERSION;
+  }
+
+  async retireAnswers(tenantId: string): Promise<void> {
+    await this.bounded(() => this.keyv.set(generationKey(tenantId), randomUUID()));
+  }
+
   async close(): Promise<void> {
     await this.bounded(() => this.keyv.disconnect());
   }
 }
 
 const versionKey = (tenantId: string, scope: Scope) => `version:${tenantId}:${scope}`;
+const generationKey = (tenantId: string) => `answers:${tenantId}`;

@@ -7,12 +7,19 @@ import { type DocumentRecord, type Scope, UNRECORDED_ORIGIN } from '../../core/t
 // LanceDB loads apache-arrow through require(); importing it as ESM would give a second copy whose
 // classes fail LanceDB's instanceof checks. Share the CommonJS instance.
 const arrow = createRequire(import.meta.url)('apache-arrow') as typeof import('apache-arrow');
-const { Field, Float32, Int32, makeData, RecordBatch, Schema, Struct, Table, Utf8 } = arrow;
+const { Field, Float32, Int32, Int64, makeData, RecordBatch, Schema, Struct, Table, Utf8 } = arrow;
 type Schema = InstanceType<typeof Schema>;
 
 const text = (name: string) => new Field(name, new Utf8(), false);
-// Columns added after tables existed: LanceDB adds them as nullable, so new tables declare them so too.
-const addedText = (name: string) => new Field(name, new Utf8(), true);
+/** A column added after tables existed, and what it holds in the rows written before it. */
+interface AddedColumn {
+  name: string;
+  valueSql: string;
+  /** Text unless said otherwise. */
+  type?: InstanceType<typeof Int64>;
+}
+// LanceDB adds columns as nullable, so new tables declare them so too.
+const addedField = (c: AddedColumn) => new Field(c.name, c.type ?? new Utf8(), true);
 
 /**
  * A stored document and the generation of passages it points at. Passages of any other
@@ -29,16 +36,18 @@ export interface StoredDocument extends DocumentRecord {
 const TITLE_THEN_TEXT_SQL = `concat(${Array(CONTEXT_REPEATS).fill('title, chr(10)').join(', ')}, text)`;
 
 /** What columns added later hold in rows written before them: see UNRECORDED_ORIGIN. */
-const CHUNK_COLUMNS_ADDED = [
+const CHUNK_COLUMNS_ADDED: AddedColumn[] = [
   { name: 'generation', valueSql: 'content_hash' },
   { name: 'context', valueSql: 'title' },
   { name: 'search_text', valueSql: TITLE_THEN_TEXT_SQL },
 ];
-const DOCUMENT_COLUMNS_ADDED = [
+const DOCUMENT_COLUMNS_ADDED: AddedColumn[] = [
   { name: 'added_by', valueSql: `'${UNRECORDED_ORIGIN.addedBy}'` },
   { name: 'added_in', valueSql: `'${UNRECORDED_ORIGIN.addedIn}'` },
   { name: 'platform', valueSql: `'${UNRECORDED_ORIGIN.platform}'` },
   { name: 'generation', valueSql: 'content_hash' },
+  // The size of a document stored before sizes were recorded is unknown, not zero.
+  { name: 'bytes', valueSql: 'CAST(NULL AS BIGINT)', type: new Int64() },
 ];
 
 export function chunkSchema(dimension: number): Schema {
@@ -54,7 +63,7 @@ export function chunkSchema(dimension: number): Schema {
     text('text'),
     new Field('vector', new arrow.FixedSizeList(dimension, new Field('item', new Float32(), true)), false),
     text('created_at'),
-    ...CHUNK_COLUMNS_ADDED.map((c) => addedText(c.name)),
+    ...CHUNK_COLUMNS_ADDED.map(addedField),
   ]);
 }
 
@@ -68,7 +77,7 @@ export const documentSchema = new Schema([
   new Field('passages', new Int32(), false),
   text('embedder'),
   text('updated_at'),
-  ...DOCUMENT_COLUMNS_ADDED.map((c) => addedText(c.name)),
+  ...DOCUMENT_COLUMNS_ADDED.map(addedField),
 ]);
 
 export const upgradeChunkTable = (table: lancedb.Table) => addMissingColumns(table, CHUNK_COLUMNS_ADDED);
@@ -79,10 +88,7 @@ export const upgradeDocumentTable = (table: lancedb.Table) =>
  * Brings a table written by an older version up to the current schema. Another process may be
  * doing the same at once: when our commit loses, its commit is the upgrade.
  */
-async function addMissingColumns(
-  table: lancedb.Table,
-  columns: { name: string; valueSql: string }[],
-): Promise<void> {
+async function addMissingColumns(table: lancedb.Table, columns: AddedColumn[]): Promise<void> {
   const missing = async () => {
     const present = new Set((await table.schema()).fields.map((f) => f.name));
     return columns.filter((c) => !present.has(c.name));
@@ -90,7 +96,7 @@ async function addMissingColumns(
   const wanted = await missing();
   if (wanted.length === 0) return;
   try {
-    await table.addColumns(wanted);
+    await table.addColumns(wanted.map(({ name, valueSql }) => ({ name, valueSql })));
   } catch (error) {
     await table.checkoutLatest();
     if ((await missing()).length > 0) throw error;
@@ -114,6 +120,7 @@ export function fromDocument(d: StoredDocument): Record<string, unknown> {
     added_in: d.origin.addedIn,
     platform: d.origin.platform,
     generation: d.generation,
+    bytes: d.bytes ?? null,
   };
 }
 
@@ -130,6 +137,8 @@ export function toDocument(r: Record<string, unknown>): StoredDocument {
     passages: Number(r.passages),
     embedder: String(r.embedder),
     updatedAt: String(r.updated_at),
+    // Int64 arrives as a bigint; null for a document stored before sizes were recorded.
+    ...(r.bytes === null || r.bytes === undefined ? {} : { bytes: Number(r.bytes) }),
   };
 }
 
@@ -209,6 +218,21 @@ function int32Column(values: readonly number[]): Data {
   return makeData({ type: new Int32(), data: Int32Array.from(values) });
 }
 
+/** An Int64 column whose missing values are nulls. */
+function nullableInt64Column(values: readonly (number | undefined)[]): Data {
+  const valid = new Uint8Array(Math.ceil(values.length / 8));
+  values.forEach((v, i) => {
+    if (v !== undefined) valid[i >> 3] = (valid[i >> 3] as number) | (1 << (i & 7));
+  });
+  return makeData({
+    type: new Int64(),
+    length: values.length,
+    nullCount: values.filter((v) => v === undefined).length,
+    nullBitmap: valid,
+    data: BigInt64Array.from(values, (v) => BigInt(v ?? 0)),
+  });
+}
+
 /** One record batch of `schema` from its columns, by name. */
 function tableOf(schema: Schema, length: number, columns: Record<string, Data>): ArrowTable {
   const struct = makeData({
@@ -247,8 +271,11 @@ export function chunkRowsToArrow(rows: ChunkRow[], dimension: number): ArrowTabl
 /** Document records as an Arrow table of `documentSchema`. */
 export function documentsToArrow(docs: StoredDocument[]): ArrowTable {
   const rows = docs.map(fromDocument);
-  const columns: Record<string, Data> = { passages: int32Column(docs.map((d) => d.passages)) };
+  const columns: Record<string, Data> = {
+    passages: int32Column(docs.map((d) => d.passages)),
+    bytes: nullableInt64Column(docs.map((d) => d.bytes)),
+  };
   for (const field of documentSchema.fields)
-    if (field.name !== 'passages') columns[field.name] = utf8Column(rows.map((r) => String(r[field.name])));
+    columns[field.name] ??= utf8Column(rows.map((r) => String(r[field.name])));
   return tableOf(documentSchema, docs.length, columns);
 }
