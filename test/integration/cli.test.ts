@@ -114,6 +114,7 @@ describe('docent CLI', () => {
     expect(Object.keys(list[0]).sort()).toEqual([
       'added_by',
       'added_in',
+      'bytes',
       'content_hash',
       'doc_id',
       'passages',
@@ -124,6 +125,7 @@ describe('docent CLI', () => {
       'updated_at',
     ]);
     expect(list[0]).toMatchObject({ added_by: 'cli', added_in: 'docs/leave.txt', platform: 'cli' });
+    expect(list[0].bytes).toBeGreaterThan(0);
     const keys = list.find((d: { source: string }) => d.source === 'docs/runbooks/keys.md');
     const removed = await runCli(['docs', 'rm', keys.doc_id], { env });
     expect(removed.stdout).toContain(`removed ${keys.doc_id} (docs/runbooks/keys.md)`);
