@@ -42,14 +42,19 @@ const reports = async (service: ServeProcess) => ({
 describe('the question history in DATA_DIR', () => {
   let dir: string;
   let env: Record<string, string>;
+  let service: ServeProcess | undefined;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'docent-history-'));
     env = { DATA_DIR: dir, DOCENT_API_TOKEN: API, DOCENT_ADMIN_TOKEN: ADMIN, INGEST_THREADS: '0' };
   });
-  afterAll(async () => rm(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    // A failed run must not leave a service behind.
+    service?.child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('reports the same counts and gaps after a clean restart and after SIGKILL', async () => {
-    let service = await startServeProcess(env);
+    service = await startServeProcess(env);
     await upload(service, 'leave.md', '# Leave\n\nEveryone gets 25 days of paid leave a year.');
     await ask(service, 'how many days of paid leave?', 's1');
     await ask(service, 'how many days of paid leave?', 's2');
