@@ -10,3 +10,31 @@ export interface SqlClient {
   query(sql: string, params?: readonly unknown[]): Promise<SqlRow[]>;
   close(): Promise<void>;
 }
+
+/** One statement for the rows: all of them are stored, or none. */
+export async function insertRows(
+  sql: SqlClient,
+  table: string,
+  columns: readonly string[],
+  rows: unknown[][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const width = columns.length;
+  const tuples = rows.map((_, r) => `(${columns.map((__, c) => `$${r * width + c + 1}`).join(', ')})`);
+  await sql.query(`insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`, rows.flat());
+}
+
+/**
+ * What a store prepares once (its tables, say), on first use: every caller shares one attempt,
+ * and one that failed (a database that was away) is made again by the next caller.
+ */
+export function onFirstUse<T>(prepare: () => Promise<T>): () => Promise<T> {
+  let prepared: Promise<T> | undefined;
+  return () => {
+    prepared ??= prepare().catch((error: unknown) => {
+      prepared = undefined;
+      throw error;
+    });
+    return prepared;
+  };
+}

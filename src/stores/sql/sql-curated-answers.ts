@@ -6,7 +6,7 @@ import {
   DuplicateCuratedAnswerError,
 } from '../../core/ports/curated-answers.js';
 import type { Scope } from '../../core/types.js';
-import type { SqlClient, SqlRow } from './sql-client.js';
+import { onFirstUse, type SqlClient, type SqlRow } from './sql-client.js';
 
 export interface SqlCuratedAnswersOptions {
   /** What a question asks, as answers are matched by (questionSignature of the answer graph). */
@@ -23,7 +23,11 @@ const COLUMNS = 'id, tenant_id, scope, question, answer, created_ms, updated_ms'
  * how questions are matched applies to answers written before it.
  */
 export class SqlCuratedAnswers implements CuratedAnswers {
-  private prepared?: Promise<void>;
+  /** Every stored signature brought up to how questions are matched now. */
+  private readonly ready = onFirstUse(async () => {
+    await createTable(this.sql);
+    await this.resign();
+  });
 
   private constructor(
     private readonly sql: SqlClient,
@@ -122,19 +126,6 @@ export class SqlCuratedAnswers implements CuratedAnswers {
       [tenantId, signature, scope, except],
     );
     if (row) throw new DuplicateCuratedAnswerError(String(row.id));
-  }
-
-  /** Brings every stored signature up to how questions are matched now. */
-  private ready(): Promise<void> {
-    this.prepared ??= (async () => {
-      await createTable(this.sql);
-      await this.resign();
-    })().catch((error) => {
-      // A database that was away is tried again on the next use.
-      this.prepared = undefined;
-      throw error;
-    });
-    return this.prepared;
   }
 
   private async resign(): Promise<void> {

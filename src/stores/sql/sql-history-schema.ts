@@ -1,4 +1,4 @@
-import type { SqlClient } from './sql-client.js';
+import { insertRows, type SqlClient } from './sql-client.js';
 
 const ANSWER_COLUMNS = [
   'answer_id',
@@ -76,15 +76,8 @@ export async function createTables(sql: SqlClient): Promise<void> {
 }
 
 /** One statement for the batch: all of it is stored, or none. */
-export async function insertAnswers(sql: SqlClient, rows: unknown[][]): Promise<void> {
-  if (rows.length === 0) return;
-  const width = ANSWER_COLUMNS.length;
-  const tuples = rows.map((_, r) => `(${ANSWER_COLUMNS.map((__, c) => `$${r * width + c + 1}`).join(', ')})`);
-  await sql.query(
-    `insert into docent_answers (${ANSWER_COLUMNS.join(', ')}) values ${tuples.join(', ')}`,
-    rows.flat(),
-  );
-}
+export const insertAnswers = (sql: SqlClient, rows: unknown[][]) =>
+  insertRows(sql, 'docent_answers', ANSWER_COLUMNS, rows);
 
 /**
  * Instances starting together race to create the tables, and PostgreSQL's `if not exists` does

@@ -9,7 +9,8 @@ import type {
   VotedAnswer,
   VoteRecord,
 } from '../../core/ports/history-store.js';
-import type { SqlClient } from './sql-client.js';
+import { BatchedWrites } from './batched-writes.js';
+import { onFirstUse, type SqlClient } from './sql-client.js';
 import { createTablesOnce, insertAnswers } from './sql-history-schema.js';
 import { count, summarise, toQuestionView } from './sql-history-views.js';
 
@@ -38,16 +39,31 @@ const dayOf = (iso: string) => dayNumber(Date.parse(`${iso}T00:00:00Z`));
  * themselves, so each figure agrees with the others and with the per-day table.
  */
 export class SqlHistoryStore implements HistoryStore {
-  private pending: AnswerRecord[] = [];
-  private writing?: Promise<void>;
-
-  /** The key that hashes who asked, once the tables are ready. */
-  private prepared?: Promise<Buffer>;
+  private readonly writes: BatchedWrites<AnswerRecord>;
+  /** The tables, and the key that hashes who asked. */
+  private readonly ready = onFirstUse(async () => {
+    await createTablesOnce(this.sql);
+    // Random per installation, so a hash cannot be looked up by trying every user id.
+    await this.sql.query(
+      `insert into docent_history_meta (key, value) values ('hash_key', $1) on conflict (key) do nothing`,
+      [randomBytes(32).toString('hex')],
+    );
+    const [row] = await this.sql.query(`select value from docent_history_meta where key = 'hash_key'`);
+    return Buffer.from(String(row?.value), 'hex');
+  });
 
   private constructor(
     private readonly sql: SqlClient,
     private readonly options: SqlHistoryOptions,
-  ) {}
+  ) {
+    this.writes = new BatchedWrites({
+      what: 'history',
+      maxBatch: MAX_BATCH,
+      maxPending: MAX_PENDING,
+      write: async (batch) => insertAnswers(sql, await Promise.all(batch.map((r) => this.row(r)))),
+      onError: options.onError,
+    });
+  }
 
   /** Ready now: a database that cannot be reached fails here. */
   static async open(sql: SqlClient, options: SqlHistoryOptions): Promise<SqlHistoryStore> {
@@ -62,14 +78,7 @@ export class SqlHistoryStore implements HistoryStore {
   }
 
   recordAnswer(record: AnswerRecord): void {
-    if (this.pending.length >= MAX_PENDING) {
-      this.pending.shift();
-      this.options.onError(
-        new Error(`history writes are behind: dropped the oldest of ${MAX_PENDING} waiting`),
-      );
-    }
-    this.pending.push(record);
-    this.writing ??= this.writePending();
+    this.writes.add(record);
   }
 
   async findAnswer(answerId: string): Promise<VotedAnswer | undefined> {
@@ -194,21 +203,7 @@ export class SqlHistoryStore implements HistoryStore {
   /** Resolves once every answer recorded so far is stored (or its write failed and was logged). */
   private async written(): Promise<void> {
     await this.ready();
-    while (this.writing) await this.writing;
-  }
-
-  /** Writes what is pending, then whatever came in meanwhile: one statement per batch. */
-  private async writePending(): Promise<void> {
-    try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, MAX_BATCH);
-        await Promise.all(batch.map((r) => this.row(r)))
-          .then((rows) => insertAnswers(this.sql, rows))
-          .catch(this.options.onError);
-      }
-    } finally {
-      this.writing = undefined;
-    }
+    await this.writes.flushed();
   }
 
   private async row(r: AnswerRecord): Promise<unknown[]> {
@@ -251,24 +246,6 @@ export class SqlHistoryStore implements HistoryStore {
     if (range.from) add(`${alias}.day >= ?`, dayOf(range.from));
     if (range.to) add(`${alias}.day <= ?`, dayOf(range.to));
     return { where: clauses.join(' and '), params };
-  }
-
-  private ready(): Promise<Buffer> {
-    this.prepared ??= (async () => {
-      await createTablesOnce(this.sql);
-      // Random per installation, so a hash cannot be looked up by trying every user id.
-      await this.sql.query(
-        `insert into docent_history_meta (key, value) values ('hash_key', $1) on conflict (key) do nothing`,
-        [randomBytes(32).toString('hex')],
-      );
-      const [row] = await this.sql.query(`select value from docent_history_meta where key = 'hash_key'`);
-      return Buffer.from(String(row?.value), 'hex');
-    })().catch((error) => {
-      // A database that was away is tried again on the next use.
-      this.prepared = undefined;
-      throw error;
-    });
-    return this.prepared;
   }
 
   private async hash(value: string): Promise<string> {

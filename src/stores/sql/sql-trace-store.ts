@@ -1,5 +1,6 @@
 import type { TraceRecord, TraceStore, TraceView } from '../../core/ports/trace-store.js';
-import type { SqlClient } from './sql-client.js';
+import { BatchedWrites } from './batched-writes.js';
+import { insertRows, onFirstUse, type SqlClient } from './sql-client.js';
 
 const DAY_MS = 86_400_000;
 // Under load, traces recorded while a write runs go in the next one, this many at most.
@@ -19,15 +20,23 @@ export interface SqlTraceOptions {
 
 /** Answers' traces in their own table, one row each, the trace as JSON text. */
 export class SqlTraceStore implements TraceStore {
-  private pending: TraceRecord[] = [];
-  private writing?: Promise<void>;
-  private timer?: NodeJS.Timeout;
-  private table?: Promise<void>;
+  private readonly writes: BatchedWrites<TraceRecord>;
+  /** The table, created once. */
+  private readonly ready = onFirstUse(() => createTable(this.sql));
 
   private constructor(
     private readonly sql: SqlClient,
     private readonly options: SqlTraceOptions,
-  ) {}
+  ) {
+    this.writes = new BatchedWrites({
+      what: 'trace',
+      maxBatch: MAX_BATCH,
+      maxPending: MAX_PENDING,
+      delayMs: WRITE_DELAY_MS,
+      write: (batch) => this.insert(batch),
+      onError: options.onError,
+    });
+  }
 
   /** Ready now: a database that cannot be reached fails here. */
   static async open(sql: SqlClient, options: SqlTraceOptions): Promise<SqlTraceStore> {
@@ -42,16 +51,7 @@ export class SqlTraceStore implements TraceStore {
   }
 
   record(trace: TraceRecord): void {
-    if (this.pending.length >= MAX_PENDING) {
-      this.pending.shift();
-      this.options.onError(
-        new Error(`trace writes are behind: dropped the oldest of ${MAX_PENDING} waiting`),
-      );
-    }
-    this.pending.push(trace);
-    if (this.writing || this.timer) return;
-    this.timer = setTimeout(() => this.startWriting(), WRITE_DELAY_MS);
-    this.timer.unref();
+    this.writes.add(trace);
   }
 
   async find(tenantId: string, traceId: string): Promise<TraceView | undefined> {
@@ -78,48 +78,16 @@ export class SqlTraceStore implements TraceStore {
     await this.written();
   }
 
-  /** The table, created once; a failed attempt is tried again by the next caller. */
-  private ready(): Promise<void> {
-    this.table ??= createTable(this.sql).catch((error: unknown) => {
-      this.table = undefined;
-      throw error;
-    });
-    return this.table;
-  }
-
   /** Resolves once every trace recorded so far is stored (or its write failed and was logged). */
-  private async written(): Promise<void> {
-    if (this.timer) this.startWriting();
-    while (this.writing) await this.writing;
-  }
-
-  private startWriting(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.writing ??= this.writePending();
-  }
-
-  private async writePending(): Promise<void> {
-    try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, MAX_BATCH);
-        await this.insert(batch).catch(this.options.onError);
-      }
-    } finally {
-      this.writing = undefined;
-    }
+  private written(): Promise<void> {
+    return this.writes.flushed();
   }
 
   /** One statement for the batch: all of it is stored, or none. */
   private async insert(batch: TraceRecord[]): Promise<void> {
     await this.ready();
-    const width = COLUMNS.length;
-    const tuples = batch.map((_, r) => `(${COLUMNS.map((__, c) => `$${r * width + c + 1}`).join(', ')})`);
-    const values = batch.flatMap((t) => [t.traceId, t.tenantId, t.answeredMs, JSON.stringify(t.trace)]);
-    await this.sql.query(
-      `insert into docent_traces (${COLUMNS.join(', ')}) values ${tuples.join(', ')}`,
-      values,
-    );
+    const rows = batch.map((t) => [t.traceId, t.tenantId, t.answeredMs, JSON.stringify(t.trace)]);
+    await insertRows(this.sql, 'docent_traces', COLUMNS, rows);
   }
 }
 
