@@ -32,9 +32,12 @@ export class BatchedWrites<T> {
     }
     this.pending.push(record);
     if (this.writing || this.timer) return;
-    if (!delayMs) return this.start();
-    this.timer = setTimeout(() => this.start(), delayMs);
-    this.timer.unref();
+    if (delayMs) {
+      this.timer = setTimeout(() => this.start(), delayMs);
+      this.timer.unref();
+    } else {
+      this.start();
+    }
   }
 
   /** Resolves once every record added so far is stored (or its write failed and was logged). */
