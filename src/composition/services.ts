@@ -5,13 +5,12 @@ import type { Redis } from 'ioredis';
 import { GraphAnswerer } from '../../graphs/answer/answerer.js';
 import { tracedAnswerCache, tracedModels } from '../../graphs/answer/traced-ports.js';
 import type { Config } from '../config.js';
-import { type Answerer, NOT_IN_DOCUMENTS } from '../core/ask.js';
+import type { Answerer, } from '../core/ask.js';
 import type { CuratedAnswerBook } from '../core/curated-answers.js';
 import {
   createMessageHandler,
   type MessageHandler,
   type MessageObserver,
-  scopeForShare,
 } from '../core/handle-message.js';
 import { IngestJobs } from '../core/ingest-jobs.js';
 import type { KnowledgeBase } from '../core/knowledge-base.js';
@@ -44,6 +43,7 @@ import {
   errorSummary,
 } from './backends.js';
 import { openCuratedAnswers, openHistoryStore, openOperationalDatabase } from './history.js';
+import { everyObserver, historyObserver } from './observers.js';
 import { openTracing } from './tracing.js';
 
 export interface Services {
@@ -258,45 +258,4 @@ function readinessChecks(store: VectorStore, redis: Redis | undefined): Services
     };
   }
   return readiness;
-}
-
-/** Records every answer for the admin's usage, cost and coverage figures. */
-function historyObserver(history: HistoryStore): MessageObserver {
-  return {
-    answered(message, result) {
-      history.recordAnswer({
-        answerId: result.id,
-        atMs: Date.now(),
-        tenantId: message.tenantId,
-        platform: message.platform,
-        scope: scopeForShare(message),
-        askerId: message.userId,
-        question: message.text,
-        answer: result.answer,
-        route: result.route,
-        model: result.model,
-        cached: result.cached,
-        tokens: result.tokens,
-        costUsd: result.cost_usd,
-        latencyMs: result.latency_ms,
-        covered: result.route !== 'no_passages' && result.answer !== NOT_IN_DOCUMENTS,
-        sources: result.sources.map((s) => ({ docId: s.doc_id, title: s.title, source: s.source })),
-        traceId: result.trace_id,
-      });
-    },
-  };
-}
-
-function everyObserver(observers: MessageObserver[]): MessageObserver {
-  return {
-    answered: (m, r) => {
-      for (const o of observers) o.answered?.(m, r);
-    },
-    ingested: (m, f) => {
-      for (const o of observers) o.ingested?.(m, f);
-    },
-    throttled: (m, ms) => {
-      for (const o of observers) o.throttled?.(m, ms);
-    },
-  };
 }
