@@ -5,13 +5,9 @@ import type { Redis } from 'ioredis';
 import { GraphAnswerer } from '../../graphs/answer/answerer.js';
 import { tracedAnswerCache, tracedModels } from '../../graphs/answer/traced-ports.js';
 import type { Config } from '../config.js';
-import type { Answerer, } from '../core/ask.js';
+import type { Answerer } from '../core/ask.js';
 import type { CuratedAnswerBook } from '../core/curated-answers.js';
-import {
-  createMessageHandler,
-  type MessageHandler,
-  type MessageObserver,
-} from '../core/handle-message.js';
+import { createMessageHandler, type MessageHandler, type MessageObserver } from '../core/handle-message.js';
 import { IngestJobs } from '../core/ingest-jobs.js';
 import type { KnowledgeBase } from '../core/knowledge-base.js';
 import type { AnswerCache } from '../core/ports/answer-cache.js';
