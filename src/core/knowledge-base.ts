@@ -52,6 +52,20 @@ export class KnowledgeBase {
     return this.deps.store.listDocuments(tenantId);
   }
 
+  /**
+   * One document and its passages in reading order, when the audience may read it: a document of
+   * a scope outside the audience reads as absent, like one that does not exist.
+   */
+  async readDocument(
+    audience: Audience,
+    docId: string,
+  ): Promise<{ document: DocumentRecord; passages: Passage[] } | undefined> {
+    assertAudience(audience);
+    const document = await this.deps.store.getDocument(audience.tenantId, docId);
+    if (!document || !audience.scopes.includes(document.scope)) return undefined;
+    return { document, passages: await this.deps.store.documentPassages(audience.tenantId, docId) };
+  }
+
   async removeDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined> {
     assertTenant(tenantId);
     const removed = await this.deps.store.deleteDocument(tenantId, docId);

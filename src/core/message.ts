@@ -1,6 +1,6 @@
 import type { AnswerResult } from './ask.js';
 
-export type Platform = 'slack' | 'discord' | 'terminal' | 'http';
+export type Platform = 'slack' | 'discord' | 'terminal' | 'http' | 'mcp';
 
 /**
  * A file someone shared, as plain data: it is stored in an ingestion job, and the platform's

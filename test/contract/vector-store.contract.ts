@@ -216,6 +216,20 @@ export function vectorStoreContract(
       expect((await store.listDocuments('t1')).map((d) => d.docId)).toEqual(['two']);
     });
 
+    it('reads a document’s current passages in order, and nothing of another tenant’s', async () => {
+      await put(store, doc('guide', 't1', 'channel:C9'), ['Old first.', 'Old second.']);
+      await put(store, doc('guide', 't1', 'channel:C9'), ['Step one.', 'Step two.', 'Step three.'], 'v2');
+      const passages = await store.documentPassages('t1', 'guide');
+      expect(passages.map((p) => [p.position, p.text])).toEqual([
+        [0, 'Step one.'],
+        [1, 'Step two.'],
+        [2, 'Step three.'],
+      ]);
+      expect(passages[0]).toMatchObject({ docId: 'guide', title: 'guide', source: 'guide.md' });
+      expect(await store.documentPassages('t2', 'guide')).toEqual([]);
+      expect(await store.documentPassages('t1', 'absent')).toEqual([]);
+    });
+
     it('refuses a different embedder once bound', async () => {
       await expect(
         store.bindEmbedder({ id: 'openai:text-embedding-3-small', dimension: 1536 }),

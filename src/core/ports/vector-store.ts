@@ -21,6 +21,11 @@ export interface VectorStore {
   replaceDocument(doc: DocumentRecord, chunks: Chunk[]): Promise<void>;
   deleteDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined>;
   listDocuments(tenantId: string): Promise<DocumentRecord[]>;
+  /**
+   * The current passages of one of the tenant's documents, in reading order (score 0); none when
+   * the tenant has no such document.
+   */
+  documentPassages(tenantId: string, docId: string): Promise<Passage[]>;
   /** Pre-filtered to the request's audience; throws without one. */
   search(request: SearchRequest): Promise<Passage[]>;
   /** Throws, naming the problem, when the store cannot serve reads and writes. */

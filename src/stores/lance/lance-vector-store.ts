@@ -8,6 +8,7 @@ import { searchableText } from '../../core/searchable-text.js';
 import type { Chunk, DocumentRecord, Passage, SearchRequest } from '../../core/types.js';
 import { embedderMismatch } from '../memory/memory-vector-store.js';
 import { LanceDocumentIndex, withoutGeneration } from './lance-document-index.js';
+import { readDocumentPassages } from './lance-document-passages.js';
 import {
   type ChunkRow,
   chunkSchema,
@@ -174,6 +175,13 @@ export class LanceVectorStore implements VectorStore {
       .filter((d) => d.tenantId === tenantId)
       .map(withoutGeneration)
       .sort((a, b) => a.source.localeCompare(b.source));
+  }
+
+  async documentPassages(tenantId: string, docId: string): Promise<Passage[]> {
+    assertTenant(tenantId);
+    const doc = (await this.documentIndex.get(0)).get(docId);
+    if (doc?.tenantId !== tenantId) return [];
+    return readDocumentPassages(this.db, `${CHUNKS_PREFIX}${tenantId}`, doc);
   }
 
   async search(request: SearchRequest): Promise<Passage[]> {

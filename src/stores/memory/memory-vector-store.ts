@@ -106,6 +106,15 @@ export class MemoryVectorStore implements VectorStore {
     return [...this.documents.values()].filter((d) => d.tenantId === tenantId).map(copy);
   }
 
+  async documentPassages(tenantId: string, docId: string): Promise<Passage[]> {
+    const doc = this.documents.get(docId);
+    if (doc?.tenantId !== tenantId) return [];
+    return (this.chunks.get(docId) ?? [])
+      .filter((c) => c.generation === doc.generation)
+      .sort((a, b) => a.position - b.position)
+      .map((c) => toPassage(c, 0));
+  }
+
   async search(request: SearchRequest): Promise<Passage[]> {
     assertAudience(request.audience);
     const { tenantId, scopes } = request.audience;
