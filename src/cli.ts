@@ -137,6 +137,12 @@ program
   );
 
 program
+  .command('mcp')
+  .description('serve the knowledge base to an AI assistant over MCP on standard input and output')
+  .addOption(tenant())
+  .action(run('mcp', async (s, opts) => (await import('./cli/mcp-command.js')).mcpCommand(s, opts)));
+
+program
   .command('eval')
   .description('measure retrieval on a labelled JSONL file')
   .argument('<file>')

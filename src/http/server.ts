@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin.js';
 import { adminTraceRoutes } from './routes/admin-traces.js';
 import { consoleRoutes } from './routes/console.js';
 import { healthRoutes } from './routes/health.js';
+import { mcpRoutes } from './routes/mcp.js';
 import { queryRoutes } from './routes/query.js';
 import { invalidRequest, zodValidator } from './validation.js';
 
@@ -86,6 +87,11 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   });
   await app.register(queryRoutes, {
     handleMessage: services.handleMessage,
+    apiTokens: services.config.http.apiTokens,
+    isShuttingDown,
+  });
+  await app.register(mcpRoutes, {
+    deps: services,
     apiTokens: services.config.http.apiTokens,
     isShuttingDown,
   });

@@ -77,6 +77,12 @@ describe('the dependency rule', () => {
     expect(violations(['adapters'], allowed)).toEqual([]);
   });
 
+  it('the MCP server imports only core, its own files and the shared types', () => {
+    const allowed = (to: string, s: ImportStatement) =>
+      within(to, 'src/core') || within(to, 'src/mcp') || sharedType(to, s);
+    expect(violations(['src/mcp'], allowed)).toEqual([]);
+  });
+
   it('reads every kind of import statement, so a breach cannot hide', () => {
     const source = [
       "import { a } from '../stores/a.js';",
