@@ -25,7 +25,11 @@ const INITIALIZE = {
 const post = (svc: RunningService, body: string, headers: Record<string, string> = {}) =>
   fetch(`${svc.url}/mcp`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...headers,
+    },
     body,
   });
 
@@ -47,9 +51,24 @@ describe('/mcp on docent serve', () => {
     svc = await startHttpService({ DOCENT_API_TOKENS: `acme:${ACME_TOKEN},globex:${GLOBEX_TOKEN}` });
     const add = (tenantId: string, source: string, text: string, scope: 'tenant' | `channel:${string}`) =>
       svc.services.knowledgeBase.ingest({ tenantId, scope, source, fetchData: bytesOf(text) });
-    await add('acme', 'handbook/leave.md', '# Leave\n\nEvery employee gets 25 days of paid leave per year.', 'tenant');
-    await add('acme', 'board/merger.md', '# Merger\n\nThe Initech merger closes on the ninth of May.', 'channel:C1');
-    await add('globex', 'ops/pager.md', '# Pager\n\nThe pager rotation changes every Tuesday at noon.', 'tenant');
+    await add(
+      'acme',
+      'handbook/leave.md',
+      '# Leave\n\nEvery employee gets 25 days of paid leave per year.',
+      'tenant',
+    );
+    await add(
+      'acme',
+      'board/merger.md',
+      '# Merger\n\nThe Initech merger closes on the ninth of May.',
+      'channel:C1',
+    );
+    await add(
+      'globex',
+      'ops/pager.md',
+      '# Pager\n\nThe pager rotation changes every Tuesday at noon.',
+      'tenant',
+    );
   });
 
   afterAll(async () => {
@@ -61,12 +80,18 @@ describe('/mcp on docent serve', () => {
     const acme = await connect(ACME_TOKEN);
     expect((await acme.listTools()).tools.map((t) => t.name).sort()).toEqual(['ask', 'search_documents']);
 
-    const search = await acme.callTool({ name: 'search_documents', arguments: { query: 'paid leave', limit: 3 } });
+    const search = await acme.callTool({
+      name: 'search_documents',
+      arguments: { query: 'paid leave', limit: 3 },
+    });
     expect(textOf(search)).toContain('25 days of paid leave');
     const { passages } = search.structuredContent as { passages: { source: string }[] };
     expect(passages[0]?.source).toBe('handbook/leave.md');
 
-    const asked = await acme.callTool({ name: 'ask', arguments: { question: 'how many days of paid leave?' } });
+    const asked = await acme.callTool({
+      name: 'ask',
+      arguments: { question: 'how many days of paid leave?' },
+    });
     expect(asked.isError).toBeFalsy();
     expect(textOf(asked)).toContain('25 days');
     expect(textOf(asked)).toContain('Sources:');
@@ -96,21 +121,31 @@ describe('/mcp on docent serve', () => {
     const globex = await connect(GLOBEX_TOKEN);
     expect((await globex.listResources()).resources.map((r) => r.title)).toEqual(['Pager']);
     await expect(globex.readResource({ uri: leaveUri })).rejects.toThrow(/no document/);
-    const search = await globex.callTool({ name: 'search_documents', arguments: { query: 'paid leave days' } });
+    const search = await globex.callTool({
+      name: 'search_documents',
+      arguments: { query: 'paid leave days' },
+    });
     expect(textOf(search)).not.toContain('paid leave');
-    const asked = await globex.callTool({ name: 'ask', arguments: { question: 'how many days of paid leave?' } });
+    const asked = await globex.callTool({
+      name: 'ask',
+      arguments: { question: 'how many days of paid leave?' },
+    });
     expect(textOf(asked)).not.toContain('25 days');
   });
 
   it('refuses a request without a token, or with a wrong one, before reading it as MCP', async () => {
     const missing = await post(svc, JSON.stringify(INITIALIZE));
     expect(missing.status).toBe(401);
-    const wrong = await post(svc, JSON.stringify(INITIALIZE), { authorization: 'Bearer not-a-real-token-000000' });
+    const wrong = await post(svc, JSON.stringify(INITIALIZE), {
+      authorization: 'Bearer not-a-real-token-000000',
+    });
     expect(wrong.status).toBe(401);
     // Not even well-formed MCP: the token is what is looked at first.
     expect((await post(svc, 'not json at all')).status).toBe(401);
     const client = new Client({ name: 'docent-test', version: '1.0.0' });
-    await expect(client.connect(new StreamableHTTPClientTransport(new URL(`${svc.url}/mcp`)))).rejects.toThrow();
+    await expect(
+      client.connect(new StreamableHTTPClientTransport(new URL(`${svc.url}/mcp`))),
+    ).rejects.toThrow();
   });
 
   it('bounds the body like the rest of the API and answers GET with 405', async () => {
@@ -120,5 +155,31 @@ describe('/mcp on docent serve', () => {
     const get = await fetch(`${svc.url}/mcp`, { headers: { ...auth, accept: 'text/event-stream' } });
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
+  });
+});
+
+describe('/mcp within the per-user limits', () => {
+  it('answers a question past the token’s allowance with a tool error saying when to ask again', async () => {
+    const svc = await startHttpService({
+      DOCENT_API_TOKENS: `acme:${ACME_TOKEN}`,
+      RATE_LIMIT_PER_MINUTE: '1',
+      RATE_LIMIT_QUEUE: '0',
+    });
+    const client = new Client({ name: 'docent-test', version: '1.0.0' });
+    try {
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${svc.url}/mcp`), {
+          requestInit: { headers: { authorization: `Bearer ${ACME_TOKEN}` } },
+        }),
+      );
+      const first = await client.callTool({ name: 'ask', arguments: { question: 'who runs payroll?' } });
+      expect(first.isError).toBeFalsy();
+      const second = await client.callTool({ name: 'ask', arguments: { question: 'where do I park?' } });
+      expect(second.isError).toBe(true);
+      expect(textOf(second)).toMatch(/^Too many questions; ask again in \d+ s\.$/);
+    } finally {
+      await client.close();
+      await svc.stop();
+    }
   });
 });

@@ -76,7 +76,10 @@ describe('docent mcp over standard input and output', () => {
   });
 
   it('finds passages with their title, source and score', async () => {
-    const result = await client.callTool({ name: 'search_documents', arguments: { query: 'paid leave days' } });
+    const result = await client.callTool({
+      name: 'search_documents',
+      arguments: { query: 'paid leave days' },
+    });
     expect(result.isError).toBeFalsy();
     expect(textOf(result)).toContain('25 days of paid leave');
     const { passages } = result.structuredContent as { passages: Record<string, unknown>[] };
@@ -85,7 +88,10 @@ describe('docent mcp over standard input and output', () => {
   });
 
   it('answers with sources, as docent ask does, and keeps the private channel’s document out', async () => {
-    const result = await client.callTool({ name: 'ask', arguments: { question: 'how do I rotate the API key?' } });
+    const result = await client.callTool({
+      name: 'ask',
+      arguments: { question: 'how do I rotate the API key?' },
+    });
     expect(result.isError).toBeFalsy();
     expect(textOf(result)).toContain('press Rotate');
     const answer = result.structuredContent as Record<string, unknown> & { sources: { source: string }[] };
@@ -94,7 +100,10 @@ describe('docent mcp over standard input and output', () => {
     expect(answer.trace_id).toMatch(/^[0-9a-f]{32}$/);
     expect(answer.session_id).toEqual(expect.any(String));
 
-    const merger = await client.callTool({ name: 'search_documents', arguments: { query: 'merger ninth of May' } });
+    const merger = await client.callTool({
+      name: 'search_documents',
+      arguments: { query: 'merger ninth of May' },
+    });
     expect(textOf(merger)).not.toContain('ninth of May');
   });
 
@@ -111,13 +120,19 @@ describe('docent mcp over standard input and output', () => {
   });
 
   it('turns bad input into a tool error of one sentence and keeps serving', async () => {
-    const tooMany = await client.callTool({ name: 'search_documents', arguments: { query: 'leave', limit: 50 } });
+    const tooMany = await client.callTool({
+      name: 'search_documents',
+      arguments: { query: 'leave', limit: 50 },
+    });
     expect(tooMany.isError).toBe(true);
     expect(textOf(tooMany)).toContain('The limit must be at most 10.');
     const empty = await client.callTool({ name: 'ask', arguments: { question: '   ' } });
     expect(empty.isError).toBe(true);
     expect(textOf(empty)).toContain('The question must not be empty.');
-    const again = await client.callTool({ name: 'search_documents', arguments: { query: 'leave', limit: 1 } });
+    const again = await client.callTool({
+      name: 'search_documents',
+      arguments: { query: 'leave', limit: 1 },
+    });
     expect((again.structuredContent as { passages: unknown[] }).passages).toHaveLength(1);
   });
 
