@@ -35,6 +35,7 @@ async function slackPlatform(
     handleMessage: services.handleMessage,
     history: services.history,
     logger: services.logger,
+    autoAnswer: services.autoAnswer,
   });
   const fetchSlackFile = slackFileFetcher(slack.botToken, {
     apiUrl: slack.apiUrl,
