@@ -16,7 +16,8 @@ export async function threadOfMention(message: Message, logger: Logger): Promise
     return null;
   };
   const [starter, earlier, repliedTo] = await Promise.all([
-    channel.isThread() ? channel.fetchStarterMessage().catch(onError) : null,
+    // A thread opened without a message (a private thread, say) has no starter message: not an error.
+    channel.isThread() ? channel.fetchStarterMessage().catch(() => null) : null,
     channel.isThread()
       ? channel.messages.fetch({ limit: THREAD_LIMITS.messages, before: message.id }).catch(onError)
       : null,
