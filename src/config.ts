@@ -92,6 +92,11 @@ export interface Config {
   };
   /** Channels whose shared files are ingested: every channel, none, or the listed ids (DMs count as channels). */
   ingestChannels: 'all' | 'none' | string[];
+  /**
+   * Channels whose top-level questions are answered without a mention when the documents cover
+   * them (for every tenant; admins add their tenant's own), and what an uncovered one gets.
+   */
+  autoAnswer: { channels: string[]; uncovered: 'silent' | 'react' };
   /** Each answer's trace: always kept for the admin; also sent to `otlp.url` when an endpoint is set. */
   telemetry: { serviceName: string; otlp?: { url: string; headers: Record<string, string> } };
   /** Ingestion jobs for shared files: retries, parallelism, and (with Redis) the shared queue's keys. */
@@ -155,6 +160,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : e.INGEST_CHANNELS.split(',')
             .map((c) => c.trim())
             .filter(Boolean),
+    autoAnswer: {
+      channels: (e.AUTO_ANSWER_CHANNELS ?? '')
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+      uncovered: e.AUTO_ANSWER_UNCOVERED,
+    },
     jobs: {
       attempts: e.INGEST_JOB_ATTEMPTS,
       backoffMs: e.INGEST_JOB_BACKOFF_MS,

@@ -8,6 +8,7 @@ import {
   Partials,
 } from 'discord.js';
 import type { Config } from '../../src/config.js';
+import type { AutoAnswerPolicy } from '../../src/core/auto-answer.js';
 import {
   describeFileOutcome,
   type MessageHandler,
@@ -17,15 +18,19 @@ import type { FileOutcome, InboundMessage, MessageOutcome, SharedFile } from '..
 import { type HistoryStore, VOTE_NOT_COUNTED } from '../../src/core/ports/history-store.js';
 import type { IngestJob } from '../../src/core/ports/job-queue.js';
 import type { Logger } from '../../src/logger.js';
+import { autoAnswer, isTopLevelQuestion } from './auto-answer.js';
 import { registerDiscordCommands } from './commands.js';
 import { fromInteraction, fromMessage } from './mappers.js';
 import { answerPayloads, FEEDBACK_PREFIX, plainPayload } from './render.js';
+import { threadOfMention } from './thread-context.js';
 
 /** The Discord settings of the configuration, and what the bot calls. */
 export interface DiscordBotOptions extends NonNullable<Config['discord']> {
   handleMessage: MessageHandler;
   history: HistoryStore;
   logger: Logger;
+  /** Channels whose top-level questions are answered unasked, when covered. */
+  autoAnswer?: AutoAnswerPolicy;
 }
 
 /** Docent in Discord through discord.js: /ask, mentions, DMs, threads, attachments and feedback. */
@@ -126,11 +131,15 @@ export class DiscordBot {
     const files = [...message.attachments.values()].map(
       (a): SharedFile => ({ name: a.name, size: a.size, url: a.url }),
     );
-    if (!isDm && !mentioned && !inOurThread && files.length === 0) return;
+    if (!isDm && !mentioned && !inOurThread && files.length === 0) {
+      if (this.options.autoAnswer && isTopLevelQuestion(message)) await this.autoAnswer(message);
+      return;
+    }
     const text = message.content.replace(new RegExp(`<@!?${this.client.user.id}>`, 'g'), '').trim();
     // In channels, attachments are ingested; the text is a question only when Docent is addressed.
     const question = isDm || mentioned || inOurThread ? text : '';
     const inbound = fromMessage(this.client, message, question, files);
+    if (mentioned) inbound.thread = await threadOfMention(message, this.options.logger);
     let target: ReplyTarget | undefined;
     let stopTyping = () => {};
     try {
@@ -198,6 +207,14 @@ export class DiscordBot {
         return sent;
       },
     };
+  }
+
+  private autoAnswer(message: Message): Promise<void> {
+    const { client, options } = this;
+    if (!options.autoAnswer || !client.isReady()) return Promise.resolve();
+    const handle = (inbound: InboundMessage, hooks?: MessageHooks) => this.handle(inbound, hooks);
+    const replyTarget = (m: Message) => this.replyTarget(m, false);
+    return autoAnswer({ client, policy: options.autoAnswer, handle, replyTarget }, message);
   }
 
   private async handle(message: InboundMessage, hooks?: MessageHooks): Promise<MessageOutcome> {

@@ -1,8 +1,10 @@
+import type { WebClient } from '@slack/web-api';
 import { IngestError } from '../../src/core/errors.js';
 import { tooLarge } from '../../src/core/ingest-document.js';
 import type { SharedFile } from '../../src/core/message.js';
 import type { FileFetcher } from '../../src/core/ports/job-queue.js';
 import type { UrlDownload } from '../../src/core/ports/url-download.js';
+import type { SlackWhere } from './origins.js';
 
 export interface SlackFile {
   id: string;
@@ -18,6 +20,29 @@ const looksLikeHtml = (bytes: Uint8Array) =>
   /^\s*<(!doctype html|html)/i.test(new TextDecoder().decode(bytes.subarray(0, 200)));
 
 /** A Slack file as a shared file: plain data, stored with its ingestion job. */
+/**
+ * The file a `file_shared` event names (files.info), the ts of its share in the event's channel
+ * (the message it was shared with, which its outcome answers in the thread of), and who shared it where.
+ */
+export async function fileSharedIn(
+  client: WebClient,
+  event: { file_id: string; channel_id: string; user_id: string; event_ts: string },
+  body: { is_ext_shared_channel?: boolean },
+): Promise<{ file: SlackFile; ts: string; where: SlackWhere } | undefined> {
+  const info = await client.files.info({ file: event.file_id });
+  const file = info.file as
+    | (SlackFile & { shares?: Record<string, Record<string, { ts: string }[]>> })
+    | undefined;
+  if (!file) return undefined;
+  const share = file.shares?.public?.[event.channel_id]?.[0] ?? file.shares?.private?.[event.channel_id]?.[0];
+  const where = {
+    channelId: event.channel_id,
+    userId: event.user_id,
+    extSharedChannel: body.is_ext_shared_channel,
+  };
+  return { file, ts: share?.ts ?? event.event_ts, where };
+}
+
 export function slackSharedFile(file: SlackFile): SharedFile {
   return {
     name: file.name ?? file.title ?? file.id,

@@ -1,4 +1,5 @@
 import type { InboundMessage, SharedFile } from '../../src/core/message.js';
+import type { ThreadMessage } from '../../src/core/thread-context.js';
 
 /** Who and where, from Bolt's verified context and the event: never from message text. */
 export interface SlackOrigin {
@@ -52,6 +53,8 @@ export function messageToInbound(
   origin: SlackOrigin,
   text: string,
   files: SharedFile[] = [],
+  /** The earlier messages of the people's thread it was written in, when read. */
+  thread?: ThreadMessage[],
 ): InboundMessage {
   return {
     platform: 'slack',
@@ -68,6 +71,7 @@ export function messageToInbound(
     opensThread: !origin.isDirectMessage && !event.thread_ts,
     text,
     files,
+    ...(thread?.length ? { thread } : {}),
   };
 }
 

@@ -2,15 +2,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, HTTPReceiver, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../src/config.js';
+import type { AutoAnswerPolicy } from '../../src/core/auto-answer.js';
 import type { MessageHandler, MessageHooks } from '../../src/core/handle-message.js';
 import type { FileOutcome, InboundMessage, MessageOutcome } from '../../src/core/message.js';
 import type { HistoryStore } from '../../src/core/ports/history-store.js';
 import type { IngestJob } from '../../src/core/ports/job-queue.js';
+import type { ThreadMessage } from '../../src/core/thread-context.js';
 import type { Logger } from '../../src/logger.js';
+import { registerAutoAnswer } from './auto-answer.js';
 import { createBoltApp } from './bolt-app.js';
 import { ChannelKinds } from './channel-kinds.js';
 import { registerFeedback } from './feedback.js';
-import { type SlackFile, slackSharedFile } from './files.js';
+import { fileSharedIn, type SlackFile, slackSharedFile } from './files.js';
 import {
   commandToInbound,
   messageToInbound,
@@ -28,12 +31,15 @@ import {
 } from './origins.js';
 import { ChannelPoster } from './poster.js';
 import { deliver, failureResult, fileOutcomeText, replyEphemeral } from './replies.js';
+import { threadOfMention } from './thread-context.js';
 
 /** The Slack settings of the configuration (Socket Mode when `appToken` is set), and what the bot calls. */
 export interface SlackBotOptions extends SlackConfig {
   handleMessage: MessageHandler;
   history: HistoryStore;
   logger: Logger;
+  /** Channels whose top-level questions are answered unasked, when covered. */
+  autoAnswer?: AutoAnswerPolicy;
 }
 
 type SlackConfig = NonNullable<Config['slack']>;
@@ -95,6 +101,15 @@ export class SlackBot {
     this.listenForQuestions();
     this.listenForChannelChanges();
     registerFeedback(this.app, this.options.history);
+    if (!this.options.autoAnswer) return;
+    registerAutoAnswer(this.app, {
+      policy: this.options.autoAnswer,
+      poster: this.poster,
+      origin: (context, where) => this.origin(context, where),
+      handle: (message, hooks) => this.handle(message, hooks),
+      rememberThread: (threadId) => this.rememberThread(threadId),
+      detach: (work) => this.detach(work),
+    });
   }
 
   /** Slash command, mentions, DMs and follow-ups in Docent's threads; files shared in a message. */
@@ -115,7 +130,8 @@ export class SlackBot {
       if (e.bot_id || !user) return;
       this.detach(async () => {
         const origin = await this.origin(context, whereOf(e, user, body));
-        await this.answerInThread(client, origin, e, stripBotMention(e.text ?? '', this.botUserId));
+        const thread = await threadOfMention(client, e, this.botUserId, this.options.logger);
+        await this.answerInThread(client, origin, e, stripBotMention(e.text ?? '', this.botUserId), thread);
       });
     });
 
@@ -153,26 +169,10 @@ export class SlackBot {
     app.event('channel_unshared', async ({ event }) => this.channels.forget(event.channel));
 
     app.event('file_shared', async ({ event, body, context, client }) => {
-      const info = await client.files.info({ file: event.file_id });
-      const file = info.file as
-        | (SlackFile & { shares?: Record<string, Record<string, { ts: string }[]>> })
-        | undefined;
-      if (!file) return;
-      const origin = await this.origin(context, {
-        channelId: event.channel_id,
-        userId: event.user_id,
-        extSharedChannel: body.is_ext_shared_channel,
-      });
-      const share =
-        file.shares?.public?.[event.channel_id]?.[0] ?? file.shares?.private?.[event.channel_id]?.[0];
-      const ts = share?.ts ?? event.event_ts;
-      await this.ingestShare(
-        client,
-        origin,
-        { ts, channel: event.channel_id, files: [{ id: file.id }] },
-        '',
-        [file],
-      );
+      const shared = await fileSharedIn(client, event, body);
+      if (!shared) return;
+      const share = { ts: shared.ts, channel: event.channel_id, files: [{ id: shared.file.id }] };
+      await this.ingestShare(client, await this.origin(context, shared.where), share, '', [shared.file]);
     });
   }
 
@@ -215,12 +215,13 @@ export class SlackBot {
     origin: SlackOrigin,
     e: SlackMessageEvent,
     text: string,
+    thread?: ThreadMessage[],
   ): Promise<void> {
     if (!text) return;
     const threadTs = origin.isDirectMessage && !e.thread_ts ? undefined : (e.thread_ts ?? e.ts);
     let placeholderTs: string | undefined;
     // The placeholder appears only once the event is known to be new: a Slack retry shows nothing twice.
-    const outcome = await this.handle(messageToInbound(e, origin, text), {
+    const outcome = await this.handle(messageToInbound(e, origin, text, [], thread), {
       onAdmitted: async () => {
         const placeholder = await this.poster.post({
           channel: e.channel,

@@ -50,7 +50,9 @@ export class GraphAnswerer implements Answerer {
 
   private async answerFor(request: AnswerRequest, audience: Audience): Promise<AnswerResult> {
     const start = request.start ?? startAtOnce;
-    const opening = request.threadId === undefined || request.opensThread === true;
+    // A question read with its thread's messages ("can you answer this?") does not stand alone.
+    const opening =
+      (request.threadId === undefined || request.opensThread === true) && !request.thread?.length;
     const found = await this.firstLookup(audience, request.question, opening);
     const ready = found?.curated ? fromCurated(found.curated) : found?.hit && fromCache(found.hit);
     if (ready) return start(false, () => this.serveReady(request, audience, ready));
@@ -105,6 +107,7 @@ export class GraphAnswerer implements Answerer {
           ...freshTurn(),
           question: request.question,
           audience,
+          thread: request.thread ?? [],
           // Counted from when answering starts, after any wait for the asker's limits.
           deadline: this.deps.deadlineMs ? Date.now() + this.deps.deadlineMs : 0,
         },

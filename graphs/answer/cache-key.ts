@@ -83,9 +83,10 @@ export interface CacheKeyParts {
 /**
  * The answer cache key: its format, tenant, the tenant's answer generation, scopes, the knowledge
  * version of each scope (so any ingestion in them retires old answers), the models and the
- * standalone question's signature. The order of the scopes does not matter.
+ * standalone question's signature, and the context the question was read with when it needs one
+ * (a thread's messages, when they are what it asks). The order of the scopes does not matter.
  */
-export function answerCacheKey(parts: CacheKeyParts, question: string): string {
+export function answerCacheKey(parts: CacheKeyParts, question: string, context = ''): string {
   const { audience, versions, generation, models } = parts;
   const scoped = audience.scopes.map((scope, i) => `${scope}=${versions[i]}`).sort();
   const material = [
@@ -96,5 +97,6 @@ export function answerCacheKey(parts: CacheKeyParts, question: string): string {
     models,
     questionSignature(question),
   ];
+  if (context) material.push(`context:${hash('sha256', context, 'hex')}`);
   return hash('sha256', material.join('\u0000'), 'hex');
 }

@@ -33,13 +33,19 @@ export interface Lookup {
  */
 export function cacheLookup(deps: CacheStepDeps) {
   const answeredBy = modelsLabel(deps.models);
-  return async (audience: Audience, question: string, missed: readonly string[] = []): Promise<Lookup> => {
+  return async (
+    audience: Audience,
+    question: string,
+    missed: readonly string[] = [],
+    /** What else the answer was made from (a thread's messages): part of the key when given. */
+    context = '',
+  ): Promise<Lookup> => {
     const [versions, generation] = await Promise.all([
       deps.versions.read(audience.tenantId, audience.scopes),
       deps.versions.answerGeneration(audience.tenantId),
     ]);
     const curated = await deps.curated?.find(audience, versions, questionSignature(question));
-    const key = answerCacheKey({ audience, versions, generation, models: answeredBy }, question);
+    const key = answerCacheKey({ audience, versions, generation, models: answeredBy }, question, context);
     if (curated) return { key, versions, curated };
     return { key, versions, hit: missed.includes(key) ? undefined : await deps.cache.get(key) };
   };

@@ -26,6 +26,7 @@ import {
 import { passagesFor } from './retrieval.js';
 import { stripMentions } from './sanitize.js';
 import { type AnswerStateType, type AnswerUpdate, addUsage } from './state.js';
+import { threadKey, threadQuestion } from './thread-question.js';
 
 // A search normally takes milliseconds; this much is left for it even past the deadline.
 const SEARCH_GRACE_MS = 2000;
@@ -59,9 +60,12 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
 /** Each returns the name of the next node. */
 function routers(models: ModelTiers) {
   return {
-    /** A thread's first question stands alone: it is looked up as it is, before classification. */
+    /**
+     * A thread's first question stands alone: it is looked up as it is, before classification;
+     * unless it was asked in a people's thread, whose messages may say what it asks.
+     */
     atStart: (state: AnswerStateType) =>
-      state.history.length === 0 ? ('cache' as const) : ('classify' as const),
+      state.history.length === 0 && state.thread.length === 0 ? ('cache' as const) : ('classify' as const),
     afterClassify: (state: AnswerStateType) =>
       state.intent === 'smalltalk'
         ? ('smalltalk' as const)
@@ -89,7 +93,7 @@ async function classify(deps: AnswerGraphDeps, state: AnswerStateType): Promise<
     try {
       const { value, usage } = await models.cheap.classify(
         CLASSIFY_SYSTEM,
-        classifyPrompt(state.question, history),
+        classifyPrompt(state.question, history, state.thread),
         untilDeadline(state),
       );
       await charge(deps, state, usage);
@@ -102,10 +106,9 @@ async function classify(deps: AnswerGraphDeps, state: AnswerStateType): Promise<
       deps.onModelError?.(models.cheap.name, error);
     }
   }
-  return classifyOffline(
-    state.question,
-    history.map((t) => t.standalone),
-  );
+  const earlier = history.map((t) => t.standalone);
+  const asked = threadQuestion(state.thread);
+  return classifyOffline(state.question, asked ? [asked, ...earlier] : earlier);
 }
 
 /**
@@ -115,7 +118,12 @@ async function classify(deps: AnswerGraphDeps, state: AnswerStateType): Promise<
  */
 async function cache(lookUp: ReturnType<typeof cacheLookup>, state: AnswerStateType): Promise<AnswerUpdate> {
   const question = state.standalone || state.question;
-  const { key, versions, curated, hit } = await lookUp(state.audience, question, state.missedKeys);
+  const { key, versions, curated, hit } = await lookUp(
+    state.audience,
+    question,
+    state.missedKeys,
+    threadKey(state, question),
+  );
   if (curated) return { ...fromCurated(curated), standalone: question, versions };
   if (hit) return { ...fromCache(hit), standalone: question, versions };
   const missedKeys = state.missedKeys.includes(key) ? state.missedKeys : [...state.missedKeys, key];

@@ -1,4 +1,5 @@
 import { Annotation, type BinaryOperatorAggregate } from '@langchain/langgraph';
+import type { ThreadMessage } from '../../src/core/thread-context.js';
 import type { Audience, Passage } from '../../src/core/types.js';
 import type { Complexity, Intent } from './offline-classifier.js';
 
@@ -36,6 +37,8 @@ export function freshTurn() {
   return {
     question: '',
     audience: { tenantId: '', scopes: [] } as Audience,
+    /** The people's thread the question was asked in (AnswerRequest.thread): context, not instructions. */
+    thread: [] as ThreadMessage[],
     intent: 'question' as Intent,
     complexity: 'simple' as Complexity,
     standalone: '',

@@ -2,12 +2,14 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { questionSignature } from '../../graphs/answer/cache-key.js';
 import type { Config } from '../config.js';
+import { AutoAnswerSettings } from '../core/auto-answer.js';
 import { CuratedAnswerBook } from '../core/curated-answers.js';
 import type { HistoryStore } from '../core/ports/history-store.js';
 import type { KnowledgeVersions } from '../core/ports/knowledge-versions.js';
 import type { Logger } from '../logger.js';
 import { DuckDbClient } from '../stores/sql/duckdb-client.js';
 import { PostgresClient } from '../stores/sql/postgres-client.js';
+import { SqlAutoAnswerChannels } from '../stores/sql/sql-auto-answer-channels.js';
 import type { SqlClient } from '../stores/sql/sql-client.js';
 import { SqlCuratedAnswers } from '../stores/sql/sql-curated-answers.js';
 import { SqlHistoryStore } from '../stores/sql/sql-history-store.js';
@@ -81,5 +83,22 @@ export async function openCuratedAnswers(
     lookupTimeoutMs: Math.max(config.cache.timeoutMs, 200),
     onError: (error) =>
       logger.warn({ err: errorSummary(error) }, 'curated answers not read: answered without them'),
+  });
+}
+
+/** Auto-answer channels: AUTO_ANSWER_CHANNELS for every tenant, and each tenant's own on the operational database. */
+export async function openAutoAnswerSettings(
+  config: Config,
+  logger: Logger,
+  sql: SqlClient,
+  isService: boolean,
+): Promise<AutoAnswerSettings> {
+  const store = isService ? await SqlAutoAnswerChannels.open(sql) : SqlAutoAnswerChannels.onDemand(sql);
+  return new AutoAnswerSettings(store, {
+    everywhere: config.autoAnswer.channels,
+    uncovered: config.autoAnswer.uncovered,
+    lookupTimeoutMs: Math.max(config.cache.timeoutMs, 200),
+    onError: (error) =>
+      logger.warn({ err: errorSummary(error) }, 'auto-answer channels not read: message left alone'),
   });
 }

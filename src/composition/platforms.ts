@@ -35,6 +35,7 @@ async function slackPlatform(
     handleMessage: services.handleMessage,
     history: services.history,
     logger: services.logger,
+    autoAnswer: services.autoAnswer,
   });
   const fetchSlackFile = slackFileFetcher(slack.botToken, {
     apiUrl: slack.apiUrl,
@@ -72,6 +73,7 @@ async function discordPlatform(
     handleMessage: services.handleMessage,
     history: services.history,
     logger: services.logger,
+    autoAnswer: services.autoAnswer,
   });
   // Attachment links come from Discord; DISCORD_API_URL's origin (a proxy, or a fake) is trusted as configured.
   const attachmentFetch = {

@@ -6,6 +6,7 @@ import { GraphAnswerer } from '../../graphs/answer/answerer.js';
 import { tracedAnswerCache, tracedModels } from '../../graphs/answer/traced-ports.js';
 import type { Config } from '../config.js';
 import type { Answerer } from '../core/ask.js';
+import type { AutoAnswerSettings } from '../core/auto-answer.js';
 import type { CuratedAnswerBook } from '../core/curated-answers.js';
 import { createMessageHandler, type MessageHandler, type MessageObserver } from '../core/handle-message.js';
 import { IngestJobs } from '../core/ingest-jobs.js';
@@ -38,7 +39,12 @@ import {
   type DataDirClaim,
   errorSummary,
 } from './backends.js';
-import { openCuratedAnswers, openHistoryStore, openOperationalDatabase } from './history.js';
+import {
+  openAutoAnswerSettings,
+  openCuratedAnswers,
+  openHistoryStore,
+  openOperationalDatabase,
+} from './history.js';
 import { everyObserver, historyObserver } from './observers.js';
 import { openTracing } from './tracing.js';
 
@@ -56,6 +62,8 @@ export interface Services {
   traces: TraceStore;
   /** Admins' answers, served before the cache and the models; each write retires cached answers. */
   curated: CuratedAnswerBook;
+  /** Channels answered without a mention: configured for all, and set per tenant by admins. */
+  autoAnswer: AutoAnswerSettings;
   knowledgeBase: KnowledgeBase;
   /** Shared files as durable jobs; platforms register how to fetch their files. */
   jobs: IngestJobs;
@@ -96,6 +104,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const operational = await openOperationalDatabase(config, logger, isService);
   const history = await openHistoryStore(config, logger, operational, isService);
   const curated = await openCuratedAnswers(config, logger, operational, versions, isService);
+  const autoAnswer = await openAutoAnswerSettings(config, logger, operational, isService);
   const { traces, tracing } = await openTracing(config, logger, operational, isService);
   const limits = await createThrottle(config, logger);
   // On the calling thread when there are no ingestion threads (createKnowledgeBase's default).
@@ -132,6 +141,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     history,
     traces,
     curated,
+    autoAnswer,
     knowledgeBase,
     jobs,
     answerer,

@@ -110,6 +110,13 @@ export const schema = z
     THREAD_HISTORY_TURNS: z.coerce.number().int().min(0).max(50).default(DEFAULTS.THREAD_HISTORY_TURNS),
     THREAD_TTL_SECONDS: z.coerce.number().int().min(60).default(DEFAULTS.THREAD_TTL_SECONDS),
     INGEST_CHANNELS: z.string().trim().min(1).default(DEFAULTS.INGEST_CHANNELS),
+    AUTO_ANSWER_CHANNELS: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[\w.-]{1,64}(\s*,\s*[\w.-]{1,64})*$/, 'a comma-separated list of channel ids')
+        .optional(),
+    ),
+    AUTO_ANSWER_UNCOVERED: z.enum(['silent', 'react']).default('silent'),
     PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.PORT),
     HOST: z.string().min(1).default(DEFAULTS.HOST),
     DOCENT_API_TOKEN: optionalString,

@@ -1,4 +1,5 @@
 import type { AskContext } from './scope.js';
+import type { ThreadMessage } from './thread-context.js';
 import type { Passage } from './types.js';
 
 /** The answer when the documents hold nothing about the question. */
@@ -42,6 +43,11 @@ export interface AnswerRequest {
   threadId?: string;
   /** The question starts its thread (a slash command, a new session): it has no history yet. */
   opensThread?: boolean;
+  /**
+   * Earlier messages of the people's thread the question was asked in: what "can you answer this?"
+   * refers to. Context for understanding the question only; the audience comes from `context`.
+   */
+  thread?: ThreadMessage[];
   /**
    * How answering starts: `answer` runs once the caller lets it, which may first wait for the
    * asker's limits and show progress, or throw ThrottledError. `needsModels` is false for a

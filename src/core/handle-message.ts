@@ -193,6 +193,7 @@ function answerRequest(
       return `${message.platform}:${message.tenantId}:${message.threadId}`;
     },
     opensThread: message.opensThread,
+    thread: message.thread,
     context: {
       tenantId: message.tenantId,
       channelId: message.channelId,

@@ -1,4 +1,5 @@
 import type { AnswerResult } from './ask.js';
+import type { ThreadMessage } from './thread-context.js';
 
 export type Platform = 'slack' | 'discord' | 'terminal' | 'http' | 'mcp';
 
@@ -41,6 +42,8 @@ export interface InboundMessage {
   isExternallyShared?: boolean;
   text: string;
   files: SharedFile[];
+  /** Earlier messages of the thread it was written in, when the adapter read them (bounded, bots left out). */
+  thread?: ThreadMessage[];
 }
 
 export interface FileOutcome {

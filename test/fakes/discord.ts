@@ -44,6 +44,12 @@ export async function startFakeDiscord() {
   const calls: RestCall[] = [];
   const attachments = new Map<string, Uint8Array | string>();
   const sockets = new Set<WebSocket>();
+  // Every message sent in each channel (people's and the bot's), oldest first, for reading back.
+  const messages = new Map<string, Record<string, unknown>[]>();
+  const remember = (channelId: string, message: Record<string, unknown>) => {
+    messages.set(channelId, [...(messages.get(channelId) ?? []), message]);
+    return message;
+  };
   let seq = 0;
   let rateLimited = 0;
   let identifies = 0;
@@ -111,12 +117,28 @@ export async function startFakeDiscord() {
     if (m) return json(200, message(PUBLIC_CHANNEL));
     m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path);
     if (m) {
-      const thread = threadPayload(nextId(), m[1] as string, 11, String(body.name), BOT.id);
+      // As on Discord, a thread started on a message has the message's id.
+      const thread = threadPayload(m[2] as string, m[1] as string, 11, String(body.name), BOT.id);
       dispatch('THREAD_CREATE', { ...thread, newly_created: true });
       return json(201, thread);
     }
+    if (/^\/channels\/\d+\/messages\/\d+\/reactions\/[^/]+\/@me$/.test(path))
+      return void res.writeHead(204).end();
+    m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path);
+    if (m && req.method === 'GET') {
+      const found = messages.get(m[1] as string)?.find((x) => x.id === m?.[2]);
+      return found ? json(200, found) : json(404, { message: 'Unknown Message', code: 10008 });
+    }
     m = /^\/channels\/(\d+)\/messages$/.exec(path);
-    if (m) return json(200, message(m[1] as string));
+    if (m && req.method === 'GET') {
+      // Newest first, before a message id when given, as Discord lists them.
+      const before = url.searchParams.get('before');
+      const older = (messages.get(m[1] as string) ?? []).filter(
+        (x) => !before || BigInt(String(x.id)) < BigInt(before),
+      );
+      return json(200, older.reverse().slice(0, Number(url.searchParams.get('limit') ?? 50)));
+    }
+    if (m) return json(200, remember(m[1] as string, message(m[1] as string)));
     if (/^\/channels\/\d+\/typing$/.test(path)) return void res.writeHead(204).end();
     return json(404, { message: 'Unknown route', code: 0 });
   });
@@ -224,10 +246,25 @@ export async function startFakeDiscord() {
       dm?: boolean;
       mentionBot?: boolean;
       files?: { name: string; content: string | Uint8Array }[];
+      /** Another bot wrote it. */
+      fromBot?: boolean;
+      /** The id of the message it replies to, in the same channel. */
+      replyTo?: string;
     }) {
       const id = nextId();
       for (const f of options.files ?? []) attachments.set(`${id}/${f.name}`, f.content);
-      dispatch('MESSAGE_CREATE', {
+      const author = { ...user(options.authorId), bot: options.fromBot === true };
+      const reply = options.replyTo
+        ? {
+            type: 19,
+            message_reference: {
+              message_id: options.replyTo,
+              channel_id: options.channelId,
+              guild_id: GUILD,
+            },
+          }
+        : { type: 0 };
+      const payload = {
         id,
         channel_id: options.channelId,
         ...(options.dm
@@ -236,7 +273,7 @@ export async function startFakeDiscord() {
               guild_id: GUILD,
               member: { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 },
             }),
-        author: user(options.authorId),
+        author,
         content: options.content,
         timestamp: new Date().toISOString(),
         edited_timestamp: null,
@@ -253,8 +290,10 @@ export async function startFakeDiscord() {
         })),
         embeds: [],
         pinned: false,
-        type: 0,
-      });
+        ...reply,
+      };
+      remember(options.channelId, payload);
+      dispatch('MESSAGE_CREATE', payload);
       return id;
     },
     /** Opens a thread under a guild channel over the gateway: 11 is public, 12 private (members only). */

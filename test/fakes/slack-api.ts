@@ -40,6 +40,8 @@ export async function startFakeSlack() {
     { is_private?: boolean; is_im?: boolean; is_shared?: boolean; is_ext_shared?: boolean }
   >();
   const files = new Map<string, FakeSlackFile>();
+  // A thread's messages by "channel:thread_ts", its parent first, as conversations.replies serves them.
+  const threads = new Map<string, Record<string, unknown>[]>();
   let ts = 1_700_000_000;
   let rateLimited = 0;
   // While set, file downloads start but never finish: a process can be killed mid-ingestion.
@@ -108,6 +110,23 @@ export async function startFakeSlack() {
         const info = channels.get(String(args.channel)) ?? {};
         return reply({ ok: true, channel: { id: args.channel, is_private: false, is_im: false, ...info } });
       }
+      case 'conversations.replies': {
+        // Oldest first, up to `latest` (exclusive unless `inclusive`), a page of `limit` per cursor.
+        const latest = args.latest === undefined ? Number.POSITIVE_INFINITY : Number(args.latest);
+        const inclusive = args.inclusive === true || args.inclusive === 'true';
+        const all = (threads.get(`${args.channel}:${args.ts}`) ?? []).filter(
+          (m) => Number(m.ts) < latest || (inclusive && Number(m.ts) === latest),
+        );
+        const start = Number(args.cursor ?? 0);
+        const end = start + Number(args.limit ?? 1000);
+        const next = end < all.length ? String(end) : '';
+        return reply({
+          ok: true,
+          messages: all.slice(start, end),
+          has_more: next !== '',
+          response_metadata: { next_cursor: next },
+        });
+      }
       case 'files.info': {
         const file = files.get(String(args.file));
         if (!file) return reply({ ok: false, error: 'file_not_found' });
@@ -164,6 +183,7 @@ export async function startFakeSlack() {
     calls,
     channels,
     files,
+    threads,
     /** The next `n` chat.postMessage calls answer 429 with Retry-After: 1. */
     rateLimitNext(n: number) {
       rateLimited = n;

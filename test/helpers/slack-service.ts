@@ -70,6 +70,7 @@ export async function startSlackService(env: Record<string, string> = {}, overri
   return {
     url,
     slack,
+    openai,
     services,
     platforms,
     signedPost,
