@@ -23,6 +23,7 @@ import { registerDiscordCommands } from './commands.js';
 import { fromInteraction, fromMessage } from './mappers.js';
 import { answerPayloads, FEEDBACK_PREFIX, plainPayload } from './render.js';
 import { threadOfMention } from './thread-context.js';
+import { interactionOutlet, StreamedDiscordReply } from './streamed-reply.js';
 
 /** The Discord settings of the configuration, and what the bot calls. */
 export interface DiscordBotOptions extends NonNullable<Config['discord']> {
@@ -109,7 +110,9 @@ export class DiscordBot {
     if (!interaction.isChatInputCommand() || interaction.commandName !== 'ask') return;
     // Discord allows 3 s to answer an interaction; deferring buys 15 minutes.
     await interaction.deferReply();
-    const outcome = await this.handle(fromInteraction(this.client, interaction));
+    const outlet = interactionOutlet(interaction);
+    const streamed = new StreamedDiscordReply(() => outlet, this.options.logger);
+    const outcome = await this.handle(fromInteraction(this.client, interaction), { stream: streamed });
     if (outcome.kind === 'throttled') {
       await interaction.editReply(plainPayload(throttledText(outcome.retryAfterMs)));
       return;
@@ -118,9 +121,7 @@ export class DiscordBot {
       await interaction.deleteReply().catch(() => undefined);
       return;
     }
-    const [first, ...rest] = answerPayloads(outcome.result);
-    if (first) await interaction.editReply(first);
-    for (const payload of rest) await interaction.followUp(payload);
+    await streamed.finish(answerPayloads(outcome.result));
   }
 
   private async onMessage(message: Message): Promise<void> {
@@ -142,8 +143,11 @@ export class DiscordBot {
     if (mentioned) inbound.thread = await threadOfMention(message, this.options.logger);
     let target: ReplyTarget | undefined;
     let stopTyping = () => {};
+    const streamed = new StreamedDiscordReply(() => (target as ReplyTarget).send, this.options.logger);
     try {
       const outcome = await this.handle(inbound, {
+        // With files, their outcomes come first: the answer is sent whole after them.
+        ...(files.length === 0 && { stream: streamed }),
         // Once the message is known to be new and admitted: "Docent is typing…" until the reply.
         onAdmitted: async () => {
           if ('sendTyping' in message.channel) stopTyping = keepTyping(message.channel);
@@ -171,7 +175,7 @@ export class DiscordBot {
       }
       const result = outcome.kind === 'answer' ? outcome.result : outcome.answer;
       if (!result) return;
-      for (const payload of answerPayloads(result)) await target.send(payload);
+      await streamed.finish(answerPayloads(result));
     } finally {
       stopTyping();
     }

@@ -10,7 +10,7 @@ import { answeredBy } from '../shared/answered-by.js';
 import { splitText } from '../shared/split-text.js';
 
 // Discord's limits: 2,000 characters of content, 4,096 in an embed description.
-const CONTENT_LIMIT = 2000;
+export const CONTENT_LIMIT = 2000;
 const EMBED_LIMIT = 4096;
 export const FEEDBACK_PREFIX = 'docent_feedback';
 

@@ -30,7 +30,8 @@ import {
   whereOf,
 } from './origins.js';
 import { ChannelPoster } from './poster.js';
-import { deliver, failureResult, fileOutcomeText, replyEphemeral } from './replies.js';
+import { deliver, failureResult, notifyIngest, replyEphemeral } from './replies.js';
+import { streamedReply, THINKING } from './streamed-reply.js';
 import { threadOfMention } from './thread-context.js';
 
 /** The Slack settings of the configuration (Socket Mode when `appToken` is set), and what the bot calls. */
@@ -44,7 +45,6 @@ export interface SlackBotOptions extends SlackConfig {
 
 type SlackConfig = NonNullable<Config['slack']>;
 
-const THINKING = '_Looking through your documents…_';
 const ACKNOWLEDGED = 'Looking into it…';
 const MAX_KNOWN_THREADS = 50_000;
 
@@ -194,20 +194,21 @@ export class SlackBot {
     // When the question's turn comes, a placeholder gives the answer a thread to live in (its ts
     // names the conversation, so replies there are follow-ups) and the channel something to see.
     const inbound = commandToInbound(command, origin, command.trigger_id);
-    let placeholderTs: string | undefined;
+    const streamed = streamedReply(client, origin, { channel: command.channel_id }, this.options.logger);
     const outcome = await this.handle(inbound, {
+      stream: streamed,
       onStart: async () => {
         const placeholder = await this.poster.post({
           channel: command.channel_id,
           // The question is quoted as typed, escaped: /ask must not ping a channel on someone's behalf.
           text: `> ${escapeMrkdwn(command.text)}\n${THINKING}`,
         });
-        placeholderTs = placeholder.ts as string;
-        inbound.threadId = `${command.channel_id}:${placeholderTs}`;
+        streamed.placeholderTs = placeholder.ts as string;
+        inbound.threadId = `${command.channel_id}:${placeholder.ts}`;
         this.rememberThread(inbound.threadId);
       },
     });
-    await deliver(client, this.poster, origin, outcome, { channel: command.channel_id, placeholderTs });
+    await deliver(client, this.poster, origin, outcome, { channel: command.channel_id, streamed });
   }
 
   private async answerInThread(
@@ -219,20 +220,21 @@ export class SlackBot {
   ): Promise<void> {
     if (!text) return;
     const threadTs = origin.isDirectMessage && !e.thread_ts ? undefined : (e.thread_ts ?? e.ts);
-    let placeholderTs: string | undefined;
+    const streamed = streamedReply(client, origin, { channel: e.channel, threadTs }, this.options.logger);
     // The placeholder appears only once the event is known to be new: a Slack retry shows nothing twice.
     const outcome = await this.handle(messageToInbound(e, origin, text, [], thread), {
+      stream: streamed,
       onAdmitted: async () => {
         const placeholder = await this.poster.post({
           channel: e.channel,
           thread_ts: threadTs,
           text: THINKING,
         });
-        placeholderTs = placeholder.ts as string;
+        streamed.placeholderTs = placeholder.ts as string;
         if (threadTs) this.rememberThread(`${e.channel}:${threadTs}`);
       },
     });
-    await deliver(client, this.poster, origin, outcome, { channel: e.channel, threadTs, placeholderTs });
+    await deliver(client, this.poster, origin, outcome, { channel: e.channel, threadTs, streamed });
   }
 
   private async ingestShare(
@@ -260,11 +262,8 @@ export class SlackBot {
   }
 
   /** Says how a file went when its job resumed after a restart and no conversation waits for it. */
-  async notifyIngest(job: IngestJob, outcome: FileOutcome): Promise<void> {
-    const { channelId, threadId } = job.replyTo;
-    const ts = threadId?.slice(channelId.length + 1);
-    const threadTs = ts && ts !== 'dm' ? ts : undefined;
-    await this.poster.post({ channel: channelId, thread_ts: threadTs, text: fileOutcomeText(outcome) });
+  notifyIngest(job: IngestJob, outcome: FileOutcome): Promise<void> {
+    return notifyIngest(this.poster, job, outcome);
   }
 
   /** Runs the rest of a listener after Slack is acknowledged; shutdown waits for it. */

@@ -4,7 +4,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { AnswerResult } from '../../src/core/ask.js';
 import type { MessageHandler } from '../../src/core/handle-message.js';
 import type { FileOutcome, InboundMessage, MessageOutcome, SharedFile } from '../../src/core/message.js';
-import { renderAnswer, renderFilesAdded, renderSources } from './render.js';
+import { answerFooter, renderAnswer, renderFilesAdded, renderSources } from './render.js';
+import { TerminalAnswerStream } from './streamed-answer.js';
 
 /** The files a path names (a file, or every document under a folder), and why others could not be read. */
 export type FileCollector = (
@@ -39,10 +40,12 @@ export async function runChat(options: ChatOptions): Promise<void> {
   let threadId = randomUUID();
   let turn = 0;
   let last: AnswerResult | undefined;
-  const send = (label: string, text: string, files: SharedFile[] = []) =>
-    withProgress(interactive, output, label, () =>
-      options.handleMessage(terminalMessage(options.tenantId, threadId, turn++, text, files)),
-    );
+  const send = (label: string, text: string, files: SharedFile[] = [], stream?: TerminalAnswerStream) =>
+    withProgress(interactive, output, label, (stopProgress) => {
+      const message = terminalMessage(options.tenantId, threadId, turn++, text, files);
+      stream?.setBeforeText(stopProgress);
+      return options.handleMessage(message, stream ? { stream } : {});
+    });
 
   say(options.greeting ?? HELP);
   const prompt = () => {
@@ -76,10 +79,13 @@ export async function runChat(options: ChatOptions): Promise<void> {
         );
     } else if (line.startsWith('/')) say(`Unknown command ${line.split(' ')[0]}. ${HELP}`);
     else {
-      const outcome = await send('thinking', line);
+      // A script reading the output gets whole answers; a person watches them form.
+      const stream = interactive ? new TerminalAnswerStream(output) : undefined;
+      const outcome = await send('thinking', line, [], stream);
       if (outcome.kind === 'answer') {
         last = outcome.result;
-        say(`docent › ${renderAnswer(outcome.result)}`);
+        if (stream?.showed(outcome.result.answer)) say(['', ...answerFooter(outcome.result)].join('\n'));
+        else say(`docent › ${renderAnswer(outcome.result)}`);
       } else if (outcome.kind === 'throttled')
         say(`Too many questions at once; try again in ${Math.ceil(outcome.retryAfterMs / 1000)} s.`);
     }
@@ -128,15 +134,24 @@ async function withProgress<T>(
   interactive: boolean,
   output: Writable,
   label: string,
-  work: () => Promise<T>,
+  work: (stopProgress: () => void) => Promise<T>,
 ): Promise<T> {
-  if (!interactive) return work();
+  if (!interactive) return work(() => {});
   let frame = 0;
-  const timer = setInterval(() => output.write(`\r${SPINNER[frame++ % SPINNER.length]} ${label}…`), 80);
-  try {
-    return await work();
-  } finally {
+  let timer: NodeJS.Timeout | undefined = setInterval(
+    () => output.write(`\r${SPINNER[frame++ % SPINNER.length]} ${label}…`),
+    80,
+  );
+  // Once text shows, the spinner's line is where it goes.
+  const stop = () => {
+    if (timer === undefined) return;
     clearInterval(timer);
+    timer = undefined;
     output.write('\r\x1b[2K');
+  };
+  try {
+    return await work(stop);
+  } finally {
+    stop();
   }
 }

@@ -14,7 +14,12 @@ const excerpt = (text: string, max: number) => {
  * (with a line of each passage when asked), and what answered it.
  */
 export function renderAnswer(result: AnswerResult, options: { excerpts?: boolean } = {}): string {
-  const lines = [result.answer];
+  return [result.answer, ...answerFooter(result, options)].join('\n');
+}
+
+/** What follows an answer's text: the note, the sources and what answered it. */
+export function answerFooter(result: AnswerResult, options: { excerpts?: boolean } = {}): string[] {
+  const lines: string[] = [];
   if (result.note) lines.push(`(${result.note})`);
   if (result.sources.length > 0) {
     lines.push('', 'Sources:');
@@ -25,7 +30,7 @@ export function renderAnswer(result: AnswerResult, options: { excerpts?: boolean
   }
   const cost = result.cost_usd > 0 ? `, $${result.cost_usd.toFixed(5)}` : '';
   lines.push(`  — ${answeredBy(result, ', cached')}, ${result.latency_ms} ms${cost}`);
-  return lines.join('\n');
+  return lines;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Answerer, AnswerRequest, AnswerResult } from '../../src/core/ask.j
 import { toSources } from '../../src/core/ask.js';
 import { audienceFor } from '../../src/core/scope.js';
 import type { Audience } from '../../src/core/types.js';
+import { type AnswerRunContext, AnswerTextRelay } from './answer-stream.js';
 import { type CacheStepDeps, cacheLookup, fromCache, type Lookup } from './cache-step.js';
 import { fromCurated } from './curated-step.js';
 import type { AnswerGraph } from './graph.js';
@@ -101,6 +102,18 @@ export class GraphAnswerer implements Answerer {
 
   private async viaGraph(request: AnswerRequest, audience: Audience): Promise<AnswerResult> {
     const started = performance.now();
+    const relay = request.stream && new AnswerTextRelay(request.stream);
+    const result = await this.runGraph(request, audience, started, relay);
+    relay?.finish(result.answer);
+    return result;
+  }
+
+  private async runGraph(
+    request: AnswerRequest,
+    audience: Audience,
+    started: number,
+    relay: AnswerTextRelay | undefined,
+  ): Promise<AnswerResult> {
     try {
       const state = await this.deps.graph.invoke(
         {
@@ -111,7 +124,12 @@ export class GraphAnswerer implements Answerer {
           // Counted from when answering starts, after any wait for the asker's limits.
           deadline: this.deps.deadlineMs ? Date.now() + this.deps.deadlineMs : 0,
         },
-        { configurable: { thread_id: request.threadId ?? `once:${randomUUID()}` }, durability: 'exit' },
+        {
+          configurable: { thread_id: request.threadId ?? `once:${randomUUID()}` },
+          durability: 'exit',
+          // Per answer, beside the state: never stored with the thread.
+          context: { relay } satisfies AnswerRunContext,
+        },
       );
       return resultOf(state, started);
     } catch (error) {

@@ -11,6 +11,7 @@ import type {
   TokenUsage,
 } from '../../src/core/ports/language-model.js';
 import type { Passage } from '../../src/core/types.js';
+import { type AnswerTextRelay, whenCovered, whenCoveredAndSure } from './answer-stream.js';
 import { EXTRACTIVE } from './cache-key.js';
 import type { CacheStepDeps } from './cache-step.js';
 import { expired, untilDeadline } from './deadline.js';
@@ -42,16 +43,27 @@ export const withinBudget = (deps: AnswerGraphDeps, state: AnswerStateType) =>
 export const charge = (deps: AnswerGraphDeps, state: AnswerStateType, usage: TokenUsage) =>
   deps.budget.spend(state.audience.tenantId, usage.input + usage.output);
 
-export async function callModel(deps: AnswerGraphDeps, model: LanguageModel, state: AnswerStateType) {
+/**
+ * One answering call; with a relay, the answer's text streams to the asker as `showWhen` allows,
+ * and is withdrawn if the call fails.
+ */
+export async function callModel(
+  deps: AnswerGraphDeps,
+  model: LanguageModel,
+  state: AnswerStateType,
+  relay?: AnswerTextRelay,
+) {
+  const showWhen = model === deps.models.cheap && deps.models.strong ? whenCoveredAndSure : whenCovered;
   try {
     const reply: ModelReply<AnswerOutput> = await model.answer(
       ANSWER_SYSTEM,
       answerPrompt(state.standalone, state.passages),
-      untilDeadline(state),
+      { ...untilDeadline(state), ...(relay ? { onPartial: relay.forCall(showWhen) } : {}) },
     );
     await charge(deps, state, reply.usage);
     return { ok: true as const, reply };
   } catch (error) {
+    relay?.withdraw();
     deps.onModelError?.(model.name, error);
     return { ok: false as const };
   }

@@ -1,6 +1,7 @@
 import { NOT_IN_DOCUMENTS, toSources } from '../../src/core/ask.js';
 import type { CachedAnswer } from '../../src/core/ports/answer-cache.js';
 import type { LanguageModel, ModelTiers } from '../../src/core/ports/language-model.js';
+import { type AnswerTextRelay, relayOf } from './answer-stream.js';
 import { cacheLookup, fromCache } from './cache-step.js';
 import { fromCurated } from './curated-step.js';
 import { beforeDeadline, expired, LATE, untilDeadline } from './deadline.js';
@@ -28,6 +29,9 @@ import { stripMentions } from './sanitize.js';
 import { type AnswerStateType, type AnswerUpdate, addUsage } from './state.js';
 import { threadKey, threadQuestion } from './thread-question.js';
 
+/** How LangGraph calls a node: the state, and the run's config with its context. */
+type RunConfig = { context?: unknown };
+
 // A search normally takes milliseconds; this much is left for it even past the deadline.
 const SEARCH_GRACE_MS = 2000;
 
@@ -49,8 +53,8 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
     }),
     cache: (state: AnswerStateType) => cache(lookUp, state),
     retrieve: (state: AnswerStateType) => retrieve(deps, state),
-    answer: (state: AnswerStateType) => answer(deps, state),
-    escalate: (state: AnswerStateType) => escalate(deps, state),
+    answer: (state: AnswerStateType, config?: RunConfig) => answer(deps, state, relayOf(config)),
+    escalate: (state: AnswerStateType, config?: RunConfig) => escalate(deps, state, relayOf(config)),
     cacheWrite: (state: AnswerStateType) => cacheWrite(deps, state),
     remember,
     ...routers(deps.models),
@@ -148,7 +152,11 @@ async function retrieve(deps: AnswerGraphDeps, state: AnswerStateType): Promise<
   };
 }
 
-async function answer(deps: AnswerGraphDeps, state: AnswerStateType): Promise<AnswerUpdate> {
+async function answer(
+  deps: AnswerGraphDeps,
+  state: AnswerStateType,
+  relay?: AnswerTextRelay,
+): Promise<AnswerUpdate> {
   const { models } = deps;
   const { passages } = state;
   if (!models.cheap && !models.strong) return { ...extractive(state), route: 'extractive' };
@@ -161,7 +169,7 @@ async function answer(deps: AnswerGraphDeps, state: AnswerStateType): Promise<An
   );
   // Strong first for complex questions, falling back to cheap; cheap first otherwise (escalation decides later).
   const first = order[0] as LanguageModel;
-  const attempt = await callModel(deps, first, state);
+  const attempt = await callModel(deps, first, state, relay);
   if (attempt.ok)
     return {
       ...fromModel(deps, first, attempt.reply, passages, state.usage),
@@ -169,7 +177,7 @@ async function answer(deps: AnswerGraphDeps, state: AnswerStateType): Promise<An
     };
   const second = order[1];
   if (second && second !== first && !expired(state)) {
-    const retry = await callModel(deps, second, state);
+    const retry = await callModel(deps, second, state, relay);
     if (retry.ok)
       return {
         ...fromModel(deps, second, retry.reply, passages, state.usage),
@@ -179,15 +187,21 @@ async function answer(deps: AnswerGraphDeps, state: AnswerStateType): Promise<An
   return quoted(state);
 }
 
-async function escalate(deps: AnswerGraphDeps, state: AnswerStateType): Promise<AnswerUpdate> {
+async function escalate(
+  deps: AnswerGraphDeps,
+  state: AnswerStateType,
+  relay?: AnswerTextRelay,
+): Promise<AnswerUpdate> {
   const { models } = deps;
+  // The cheap answer shown so far is not kept as it is.
+  relay?.withdraw();
   const usable = state.covered && state.cited.length > 0;
   // Past the deadline or the budget, as when the strong model fails, a usable cheap answer stands.
   if (expired(state)) return usable ? {} : quoted(state);
   if (!(await withinBudget(deps, state)))
     return usable ? {} : { ...extractive(state, BUDGET_SPENT_NOTE), route: 'over_budget' };
   const strong = models.strong as LanguageModel;
-  const attempt = await callModel(deps, strong, state);
+  const attempt = await callModel(deps, strong, state, relay);
   if (attempt.ok)
     return { ...fromModel(deps, strong, attempt.reply, state.passages, state.usage), route: 'escalated' };
   // The cheap answer stands when it is usable; otherwise quote the passages.

@@ -32,6 +32,21 @@ export interface AnswerResult {
   note?: string;
 }
 
+/**
+ * Told of an answer's text while a model writes it, so a person sees it forming. Only text the
+ * final answer keeps is told (after the same clean-up); cached, curated and quoted answers come
+ * whole in the result, with nothing told here.
+ */
+export interface AnswerStream {
+  /** More of the answer's text, to show after what came before. */
+  onText(delta: string): void;
+  /**
+   * What was told so far will not be the answer (it went up to the stronger model, or the model
+   * failed): clear it. Text told after this starts afresh.
+   */
+  onReset(): void;
+}
+
 export interface AnswerRequest {
   question: string;
   context: AskContext;
@@ -55,6 +70,8 @@ export interface AnswerRequest {
    * guards them need hold it up. Without this, answering starts at once.
    */
   start?: <T>(needsModels: boolean, answer: () => Promise<T>) => Promise<T>;
+  /** Told of the answer's text as it is written; the result still carries the whole answer. */
+  stream?: AnswerStream;
 }
 
 /** The port every surface asks through; the answer graph implements it. */

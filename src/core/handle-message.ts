@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Answerer, AnswerRequest, AnswerResult } from './ask.js';
+import type { Answerer, AnswerRequest, AnswerResult, AnswerStream } from './ask.js';
 import { ThrottledError } from './errors.js';
 import { type IngestJobs, ingestJobId } from './ingest-jobs.js';
 import type { FileOutcome, InboundMessage, MessageOutcome } from './message.js';
@@ -52,6 +52,8 @@ export interface MessageHooks {
   onStart?: () => Promise<void>;
   /** Called once its shared files are recorded as durable jobs: the platform may be acknowledged now. */
   onRecorded?: () => void;
+  /** Shows the answer's text as the model writes it (see AnswerStream). */
+  stream?: AnswerStream;
 }
 
 /**
@@ -81,8 +83,11 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       const question = message.text.trim();
       if (!question) return files ? { kind: 'ingested', files } : { kind: 'ignored' };
       const result = await deps.answerer.answer(
-        answerRequest(message, question, (needsModels, answer) =>
-          startAnswering(deps, message, hooks, needsModels, answer),
+        answerRequest(
+          message,
+          question,
+          (needsModels, answer) => startAnswering(deps, message, hooks, needsModels, answer),
+          hooks.stream,
         ),
       );
       return answered(deps, message, files, result);
@@ -184,10 +189,12 @@ function answerRequest(
   message: InboundMessage,
   question: string,
   start: AnswerRequest['start'],
+  stream: AnswerStream | undefined,
 ): AnswerRequest {
   return {
     question,
     start,
+    ...(stream ? { stream } : {}),
     // Showing progress may move a new conversation into a thread of its own (see MessageHooks.onStart).
     get threadId() {
       return `${message.platform}:${message.tenantId}:${message.threadId}`;

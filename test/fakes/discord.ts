@@ -110,7 +110,13 @@ export async function startFakeDiscord() {
     }
     if (req.method === 'PUT' && path.includes('/commands')) return json(200, []);
     if (/^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return void res.writeHead(204).end();
-    let m = /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.exec(path);
+    // Edits and deletions of a message sent before: the interaction's reply, a follow-up, a message.
+    let m = /^\/(?:webhooks\/\d+\/[^/]+|channels\/(\d+))\/messages\/(\d+)$/.exec(path);
+    if (m && (req.method === 'PATCH' || req.method === 'DELETE'))
+      return req.method === 'DELETE'
+        ? void res.writeHead(204).end()
+        : json(200, { ...message(m[1] ?? PUBLIC_CHANNEL), id: m[2] });
+    m = /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.exec(path);
     if (m)
       return req.method === 'DELETE' ? void res.writeHead(204).end() : json(200, message(PUBLIC_CHANNEL));
     m = /^\/webhooks\/\d+\/[^/]+$/.exec(path);

@@ -159,7 +159,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (!stream) return sendJson(res, 200, completionBody(chatRequest, reply));
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    for (const chunk of streamChunks(chatRequest, reply)) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+    const pace = 'chunkDelayMs' in reply ? (reply.chunkDelayMs ?? 0) : 0;
+    for (const chunk of streamChunks(chatRequest, reply)) {
+      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      if (pace > 0 && !(await wait(pace, res))) return;
+    }
     res.end('data: [DONE]\n\n');
   }
 

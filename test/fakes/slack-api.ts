@@ -43,7 +43,9 @@ export async function startFakeSlack() {
   // A thread's messages by "channel:thread_ts", its parent first, as conversations.replies serves them.
   const threads = new Map<string, Record<string, unknown>[]>();
   let ts = 1_700_000_000;
-  let rateLimited = 0;
+  // Calls to answer 429 with Retry-After: 1, by method, and errors to answer with, in turn.
+  const rateLimited = new Map<string, number>();
+  const failures = new Map<string, string[]>();
   // While set, file downloads start but never finish: a process can be killed mid-ingestion.
   let holdDownloads = false;
   const heldDownloads = new Set<ServerResponse>();
@@ -78,16 +80,21 @@ export async function startFakeSlack() {
     const args: Record<string, unknown> = (req.headers['content-type'] ?? '').includes('json')
       ? JSON.parse(raw || '{}')
       : Object.fromEntries(new URLSearchParams(raw));
-    for (const key of ['blocks', 'attachments'])
+    for (const key of ['blocks', 'attachments', 'chunks'])
       if (typeof args[key] === 'string') args[key] = JSON.parse(args[key] as string);
     const reply = (body: Record<string, unknown>, status = 200, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
-    if (method === 'chat.postMessage' && rateLimited > 0) {
-      rateLimited--;
+    if ((rateLimited.get(method) ?? 0) > 0) {
+      rateLimited.set(method, (rateLimited.get(method) ?? 0) - 1);
       calls.push({ method: `${method}:429`, args, at: Date.now() });
       return reply({ ok: false, error: 'ratelimited' }, 429, { 'retry-after': '1' });
+    }
+    const failure = failures.get(method)?.shift();
+    if (failure) {
+      calls.push({ method: `${method}:${failure}`, args, at: Date.now() });
+      return reply({ ok: false, error: failure });
     }
     calls.push({ method, args, at: Date.now() });
     switch (method) {
@@ -105,6 +112,12 @@ export async function startFakeSlack() {
       case 'chat.postMessage':
         return reply({ ok: true, channel: args.channel, ts: `${++ts}.000100`, message: { text: args.text } });
       case 'chat.update':
+        return reply({ ok: true, channel: args.channel, ts: args.ts });
+      // Native streaming: a message in a thread that grows with each append until stopped.
+      case 'chat.startStream':
+        return reply({ ok: true, channel: args.channel, ts: `${++ts}.000200` });
+      case 'chat.appendStream':
+      case 'chat.stopStream':
         return reply({ ok: true, channel: args.channel, ts: args.ts });
       case 'conversations.info': {
         const info = channels.get(String(args.channel)) ?? {};
@@ -184,9 +197,13 @@ export async function startFakeSlack() {
     channels,
     files,
     threads,
-    /** The next `n` chat.postMessage calls answer 429 with Retry-After: 1. */
-    rateLimitNext(n: number) {
-      rateLimited = n;
+    /** The next `n` calls to `method` answer 429 with Retry-After: 1. */
+    rateLimitNext(n: number, method = 'chat.postMessage') {
+      rateLimited.set(method, n);
+    },
+    /** The next calls to `method` fail with these errors, one each (`message_not_found`, `not_allowed`…). */
+    failNext(method: string, ...errors: string[]) {
+      failures.set(method, [...(failures.get(method) ?? []), ...errors]);
     },
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     /** While held, downloads start and hang; releasing cuts the hanging ones off, as a dropped link would. */

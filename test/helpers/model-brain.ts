@@ -49,10 +49,11 @@ export const grounded = (
   cited = [1],
   confidence: AnswerOutput['confidence'] = 'high',
 ): AnswerOutput => ({
-  answer,
-  cited,
+  // In the schema's order, as a model writes them.
   covered: true,
   confidence,
+  answer,
+  cited,
 });
 
 export const requestsFor = (server: FakeOpenAI, model: string, schema: string) =>
@@ -72,10 +73,10 @@ export function scriptQuotingModel(server: FakeOpenAI) {
     answer: (prompt) => {
       const passage = /<passage n="1"[^>]*>\n([\s\S]*?)\n<\/passage>/.exec(prompt)?.[1] ?? '';
       const reply = {
-        answer: `${passage.replace(/^#.*$/gm, '').replace(/\s+/g, ' ').trim()} [1]`,
-        cited: [1],
         covered: true,
         confidence: 'high' as const,
+        answer: `${passage.replace(/^#.*$/gm, '').replace(/\s+/g, ' ').trim()} [1]`,
+        cited: [1],
       };
       if (/Question: .*glacially/.test(prompt)) return { structured: reply, delayMs: 30_000 };
       if (/Question: .*haltingly/.test(prompt)) return { structured: reply, delayMs: 9000 };

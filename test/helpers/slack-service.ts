@@ -25,7 +25,7 @@ export async function startSlackService(env: Record<string, string> = {}, overri
     answer: (prompt) => {
       const passage = /<passage n="1"[^\n]*\n([\s\S]*?)\n<\/passage>/.exec(prompt)?.[1] ?? '';
       const answer = `${passage.replace(/^#.*$/gm, '').replace(/\s+/g, ' ').trim()} [1]`;
-      return { answer, cited: [1], covered: true, confidence: 'high' };
+      return { covered: true, confidence: 'high', answer, cited: [1] };
     },
   });
   const dir = await mkdtemp(path.join(tmpdir(), 'docent-slack-service-'));
@@ -103,7 +103,7 @@ export function textsSentTo(slack: FakeSlack, channel: string): string[] {
         : value && typeof value === 'object'
           ? Object.values(value).flatMap(strings)
           : [];
-  return ['chat.postMessage', 'chat.update', 'chat.postEphemeral']
+  return ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'chat.startStream', 'chat.appendStream']
     .flatMap((m) => slack.callsTo(m))
     .filter((c) => c.args.channel === channel)
     .flatMap((c) => [...strings(c.args.text), ...strings(c.args.blocks)]);

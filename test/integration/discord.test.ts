@@ -89,8 +89,11 @@ describe('Discord through discord.js', () => {
       userId: '1',
       question: 'how do I rotate the API key?',
     });
+    // The answer's text shows as it is written; the final edit brings sources and buttons.
     const edit = await until(() =>
-      discord.calls.find((c) => c.method === 'PATCH' && c.path.includes('/messages/@original')),
+      discord.calls.find(
+        (c) => c.method === 'PATCH' && c.path.includes('/messages/@original') && Boolean(c.body.embeds),
+      ),
     );
     const defer = discord.calls.find((c) => c.path.startsWith(`/interactions/${id}/`));
     expect(defer?.body).toMatchObject({ type: 5 });

@@ -151,8 +151,10 @@ describe('Slack through Bolt over HTTP', () => {
       slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'CSLOW'),
     );
     expect(placeholder.at - started).toBeLessThan(2000);
+    // The answer's text shows as it is written; the final answer replaces it.
     const update = await until(
-      () => slack.callsTo('chat.update').find((c) => c.args.channel === 'CSLOW'),
+      () =>
+        slack.callsTo('chat.update').find((c) => c.args.channel === 'CSLOW' && Array.isArray(c.args.blocks)),
       40_000,
     );
     expect(update.at - started).toBeGreaterThanOrEqual(30_000);

@@ -6,11 +6,13 @@ export const classificationSchema = z.object({
   standalone: z.string().describe('the question rewritten to stand alone'),
 });
 
+// Models write the fields in this order: `covered` and `confidence` come before the text, so a
+// streamed answer is known to be kept (or not) before any of it is shown.
 export const answerSchema = z.object({
-  answer: z.string().describe('the answer, citing passages like [1]'),
-  cited: z.array(z.number().int()).describe('numbers of the passages the answer relies on'),
   covered: z.boolean().describe('false when the passages do not contain the answer'),
   confidence: z.enum(['high', 'medium', 'low']),
+  answer: z.string().describe('the answer, citing passages like [1]'),
+  cited: z.array(z.number().int()).describe('numbers of the passages the answer relies on'),
 });
 
 export type ClassificationOutput = z.infer<typeof classificationSchema>;
@@ -31,11 +33,22 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** The answer as parsed so far while the model writes it: fields appear in the schema's order. */
+export type PartialAnswer = Partial<AnswerOutput>;
+
+export interface AnswerCallOptions extends CallOptions {
+  /**
+   * Given, the answer is streamed: called with the answer parsed so far as it grows. The reply
+   * resolves with the whole answer and its token usage, as without it.
+   */
+  onPartial?: (partial: PartialAnswer) => void;
+}
+
 /** What the answer graph needs from a language model, whatever serves it. */
 export interface LanguageModel {
   readonly name: string;
   classify(system: string, prompt: string, options?: CallOptions): Promise<ModelReply<ClassificationOutput>>;
-  answer(system: string, prompt: string, options?: CallOptions): Promise<ModelReply<AnswerOutput>>;
+  answer(system: string, prompt: string, options?: AnswerCallOptions): Promise<ModelReply<AnswerOutput>>;
 }
 
 export interface ModelTiers {

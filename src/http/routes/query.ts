@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ApiToken } from '../../config.js';
 import type { MessageHandler } from '../../core/handle-message.js';
+import type { InboundMessage } from '../../core/message.js';
 import { bearerGuard, type Caller } from '../auth.js';
+import { openEventStream } from '../event-stream.js';
 
 const MIN_TOKEN_LENGTH = 16;
 
@@ -14,7 +16,13 @@ const querySchema = z.object({
     .string()
     .regex(/^[\w.-]{1,128}$/, 'letters, digits, ".", "_" or "-"')
     .optional(),
+  /** Answer as Server-Sent Events (as does `Accept: text/event-stream`). */
+  stream: z.boolean().optional(),
 });
+
+const INTERNAL_ERROR = 'Something went wrong while answering. Please try again in a moment.';
+
+const wantsEventStream = (accept: string | undefined) => /\btext\/event-stream\b/i.test(accept ?? '');
 
 export interface QueryRouteOptions {
   handleMessage: MessageHandler;
@@ -59,7 +67,7 @@ export async function queryRoutes(app: FastifyInstance, options: QueryRouteOptio
           message: `This token reads tenant "${caller.tenant}" only; leave "tenant" out or send "${caller.tenant}".`,
         });
       const session = query.session_id ?? randomUUID();
-      const outcome = await handleMessage({
+      const message: InboundMessage = {
         platform: 'http',
         tenantId: caller.tenant,
         channelId: 'api',
@@ -73,7 +81,10 @@ export async function queryRoutes(app: FastifyInstance, options: QueryRouteOptio
         isPrivateChannel: false,
         text: query.question,
         files: [],
-      });
+      };
+      if (query.stream === true || wantsEventStream(request.headers.accept))
+        return streamAnswer(reply, handleMessage, message, session);
+      const outcome = await handleMessage(message);
       if (outcome.kind === 'throttled')
         return reply
           .code(429)
@@ -83,4 +94,39 @@ export async function queryRoutes(app: FastifyInstance, options: QueryRouteOptio
       return { ...outcome.result, session_id: session };
     },
   );
+}
+
+/**
+ * The answer as Server-Sent Events: `delta` events with its text as the model writes it (`reset`
+ * when that text is withdrawn), then `done` with the same document a plain request returns, or
+ * `error`. A client that hangs up stops nothing: the answer completes, is cached and remembered.
+ */
+async function streamAnswer(
+  reply: FastifyReply,
+  handleMessage: MessageHandler,
+  message: InboundMessage,
+  session: string,
+): Promise<void> {
+  const events = openEventStream(reply);
+  try {
+    const outcome = await handleMessage(message, {
+      stream: {
+        onText: (text) => events.send('delta', { text }),
+        onReset: () => events.send('reset', {}),
+      },
+    });
+    if (outcome.kind === 'answer') events.send('done', { ...outcome.result, session_id: session });
+    else if (outcome.kind === 'throttled')
+      events.send('error', {
+        error: 'throttled',
+        message: `Too many questions; try again in ${Math.ceil(outcome.retryAfterMs / 1000)} s.`,
+        retry_after_ms: outcome.retryAfterMs,
+      });
+    else events.send('error', { error: 'no_answer', message: INTERNAL_ERROR });
+  } catch (error) {
+    reply.log.error({ err: error }, 'streamed answer failed');
+    events.send('error', { error: 'internal', message: INTERNAL_ERROR });
+  } finally {
+    events.end();
+  }
 }

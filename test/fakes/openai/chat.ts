@@ -30,6 +30,8 @@ export interface ChatRequest {
 interface Timing {
   /** Milliseconds to wait before answering; lets tests trip client timeouts. */
   delayMs?: number;
+  /** Milliseconds between streamed chunks: a model producing its answer at a steady pace. */
+  chunkDelayMs?: number;
 }
 
 export type TextReply = Timing & { text: string; usage?: Partial<Usage> };
