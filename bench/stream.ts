@@ -71,7 +71,14 @@ async function hookFirstText(i: number): Promise<number> {
       text: `where is the API key rotated? (${i})`,
       files: [],
     },
-    { stream: { onText: () => void (first ||= performance.now() - started), onReset: () => {} } },
+    {
+      stream: {
+        onText: () => {
+          first ||= performance.now() - started;
+        },
+        onReset: () => {},
+      },
+    },
   );
   return first;
 }

@@ -22,8 +22,8 @@ import { autoAnswer, isTopLevelQuestion } from './auto-answer.js';
 import { registerDiscordCommands } from './commands.js';
 import { fromInteraction, fromMessage } from './mappers.js';
 import { answerPayloads, FEEDBACK_PREFIX, plainPayload } from './render.js';
-import { threadOfMention } from './thread-context.js';
 import { interactionOutlet, StreamedDiscordReply } from './streamed-reply.js';
+import { threadOfMention } from './thread-context.js';
 
 /** The Discord settings of the configuration, and what the bot calls. */
 export interface DiscordBotOptions extends NonNullable<Config['discord']> {

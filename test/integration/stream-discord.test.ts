@@ -75,13 +75,13 @@ describe('answers streamed into Discord', { timeout: 40_000 }, () => {
     const original = edits.filter((c) => c.path.endsWith('/messages/@original'));
     const previews = original.filter((c) => !hasEmbed(c)).map((c) => String(c.body.content));
     expect(previews.length).toBeGreaterThan(1);
-    previews.forEach(
-      (text, i) => i > 0 && expect(text.length).toBeGreaterThanOrEqual(String(previews[i - 1]).length),
-    );
+    for (let i = 1; i < previews.length; i++)
+      expect(String(previews[i]).length).toBeGreaterThanOrEqual(String(previews[i - 1]).length);
     // One edit a second per message at most, the final one included (less a little for the clock's grain).
-    original.forEach(
-      (c, i) => i > 0 && expect(c.at - (original[i - 1] as { at: number }).at).toBeGreaterThan(900),
-    );
+    for (let i = 1; i < original.length; i++)
+      expect(
+        (original[i] as (typeof original)[number]).at - (original[i - 1] as { at: number }).at,
+      ).toBeGreaterThan(900);
 
     // Past 2,000 characters the text went on in a follow-up, which the final answer's end replaced.
     const followUp = discord.calls.find((c) => ofReply(c) && c.method === 'POST');

@@ -75,13 +75,13 @@ describe('answers streamed into Slack', () => {
     expect(previews.length).toBeGreaterThan(0);
     expect(previews.every((c) => c.args.ts === final.args.ts)).toBe(true);
     const texts = previews.map((c) => String(c.args.text));
-    texts.forEach(
-      (text, i) => i > 0 && expect(text.length).toBeGreaterThanOrEqual(String(texts[i - 1]).length),
-    );
+    for (let i = 1; i < texts.length; i++)
+      expect(String(texts[i]).length).toBeGreaterThanOrEqual(String(texts[i - 1]).length);
     // A second apart at least (less a little for the clock's grain).
-    previews.forEach(
-      (c, i) => i > 0 && expect(c.at - (previews[i - 1] as SlackCall).at).toBeGreaterThan(900),
-    );
+    for (let i = 1; i < previews.length; i++)
+      expect(
+        (previews[i] as (typeof previews)[number]).at - (previews[i - 1] as SlackCall).at,
+      ).toBeGreaterThan(900);
   });
 
   it('posts the answer anew when the streamed message is deleted midway', async () => {
