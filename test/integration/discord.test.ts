@@ -291,7 +291,14 @@ describe('Discord through discord.js', () => {
   });
 
   it('records feedback from the buttons', async () => {
-    const edit = discord.calls.find((c) => c.method === 'PATCH' && c.path.includes('/messages/@original'));
+    // The answer's final edit carries the buttons; the edits before it show the text as it forms.
+    const edit = discord.calls.find(
+      (c) =>
+        c.method === 'PATCH' &&
+        c.path.includes('/messages/@original') &&
+        Array.isArray(c.body.components) &&
+        c.body.components.length > 0,
+    );
     const customId = ((edit?.body.components ?? []) as { components: { custom_id: string }[] }[])[0]
       ?.components[1]?.custom_id as string;
     discord.pressButton({ channelId: PUBLIC_CHANNEL, userId: '1', customId });
