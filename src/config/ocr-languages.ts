@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { z } from 'zod';
 
 // OCR language data comes from npm packages (@tesseract.js-data/<code>), installed with Docent:
 // nothing is downloaded while it runs.
@@ -24,4 +25,15 @@ export function ocrLanguageDir(code: string): string | undefined {
 export function parseOcrLanguages(text: string): { languages: string[]; missing: string[] } {
   const languages = [...new Set(text.split(/[,+\s]+/).filter(Boolean))];
   return { languages, missing: languages.filter((code) => ocrLanguageDir(code) === undefined) };
+}
+
+/** `eng,deu`: each language must be installed as @tesseract.js-data/<code>, or Docent does not start. */
+export function installedOcrLanguages(text: string, ctx: z.RefinementCtx): string[] {
+  const { languages, missing } = parseOcrLanguages(text);
+  if (missing.length === 0) return languages;
+  ctx.addIssue({
+    code: 'custom',
+    message: `${missing.map((m) => JSON.stringify(m)).join(', ')} not installed: OCR reads the languages installed as npm packages (npm install @tesseract.js-data/${missing[0]}), or set OCR=false`,
+  });
+  return z.NEVER;
 }

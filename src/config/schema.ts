@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseOcrLanguages } from './ocr-languages.js';
+import { installedOcrLanguages } from './ocr-languages.js';
 import { parseOtlpHeaders } from './otlp-headers.js';
 
 // The environment Docent reads, as a zod schema: every variable, its default and its bounds.
@@ -207,17 +207,6 @@ export const schema = z
   });
 
 export type Env = z.infer<typeof schema>;
-
-/** `eng,deu`: each language must be installed as @tesseract.js-data/<code>, or Docent does not start. */
-function installedOcrLanguages(text: string, ctx: z.RefinementCtx): string[] {
-  const { languages, missing } = parseOcrLanguages(text);
-  if (missing.length === 0) return languages;
-  ctx.addIssue({
-    code: 'custom',
-    message: `${missing.map((m) => JSON.stringify(m)).join(', ')} not installed: OCR reads the languages installed as npm packages (npm install @tesseract.js-data/${missing[0]}), or set OCR=false`,
-  });
-  return z.NEVER;
-}
 
 export interface ModelPrice {
   /** USD per million input tokens. */
