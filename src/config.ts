@@ -28,6 +28,8 @@ export interface Config {
     candidates: number;
   };
   logLevel: Env['LOG_LEVEL'];
+  /** Images and scanned PDF pages read with OCR, within these limits; undefined when OCR=false. */
+  ocr?: { languages: string[]; maxPages: number; maxPixels: number; timeoutMs: number };
   /** Worker threads that extract, split and embed documents; 0 prepares them on the calling thread. */
   ingestThreads: number;
   llm: {
@@ -139,6 +141,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     topK: e.TOP_K,
     rerank: rerankConfig(e),
     logLevel: e.LOG_LEVEL,
+    ocr:
+      e.OCR === 'true'
+        ? {
+            languages: e.OCR_LANGUAGES,
+            maxPages: e.OCR_MAX_PAGES,
+            maxPixels: e.OCR_MAX_PIXELS,
+            timeoutMs: e.OCR_TIMEOUT_MS,
+          }
+        : undefined,
     ingestThreads: e.INGEST_THREADS ?? availableParallelism(),
     llm: llmConfig(e),
     budget: e.DAILY_TOKEN_BUDGET > 0 ? { tokensPerDay: e.DAILY_TOKEN_BUDGET } : undefined,

@@ -236,7 +236,7 @@ export function createKnowledgeBase(
   store: VectorStore,
   embedder: Embedder,
   onChange?: KnowledgeBaseDeps['onChange'],
-  preparer: DocumentPreparer = new InlinePreparer(config.chunking, embedder),
+  preparer: DocumentPreparer = new InlinePreparer(config.chunking, embedder, config.ocr),
   reranking?: Reranking,
 ): KnowledgeBase {
   return new KnowledgeBase({

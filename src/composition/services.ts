@@ -110,7 +110,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   // On the calling thread when there are no ingestion threads (createKnowledgeBase's default).
   const preparer =
     config.ingestThreads > 0
-      ? new ThreadPreparer(config.chunking, embedder, config.ingestThreads)
+      ? new ThreadPreparer(config.chunking, embedder, config.ingestThreads, config.ocr)
       : undefined;
   const knowledgeBase = createKnowledgeBase(
     config,

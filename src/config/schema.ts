@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { installedOcrLanguages } from './ocr-languages.js';
 import { parseOtlpHeaders } from './otlp-headers.js';
 
 // The environment Docent reads, as a zod schema: every variable, its default and its bounds.
@@ -48,6 +49,10 @@ export const DEFAULTS = {
   RATE_LIMIT_REDIS_TIMEOUT_MS: 50,
   DOCENT_API_TENANT: 'default',
   OTEL_SERVICE_NAME: 'docent',
+  OCR_LANGUAGES: 'eng',
+  OCR_MAX_PAGES: 20,
+  OCR_MAX_PIXELS: 25_000_000,
+  OCR_TIMEOUT_MS: 120_000,
 } as const satisfies Record<string, string | number>;
 
 const optionalString = z
@@ -87,6 +92,11 @@ export const schema = z
     RERANK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULTS.RERANK_TIMEOUT_MS),
     RERANK_CANDIDATES: z.coerce.number().int().min(2).max(200).default(DEFAULTS.RERANK_CANDIDATES),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    OCR: z.enum(['true', 'false']).default('true'),
+    OCR_LANGUAGES: z.string().trim().min(1).default(DEFAULTS.OCR_LANGUAGES).transform(installedOcrLanguages),
+    OCR_MAX_PAGES: z.coerce.number().int().min(1).max(10_000).default(DEFAULTS.OCR_MAX_PAGES),
+    OCR_MAX_PIXELS: z.coerce.number().int().min(10_000).max(500_000_000).default(DEFAULTS.OCR_MAX_PIXELS),
+    OCR_TIMEOUT_MS: z.coerce.number().int().min(1000).default(DEFAULTS.OCR_TIMEOUT_MS),
     // Absent: one thread per core.
     INGEST_THREADS: z.coerce.number().int().min(0).max(64).optional(),
     CHEAP_MODEL: z.string().min(1).default(DEFAULTS.CHEAP_MODEL),

@@ -1,23 +1,26 @@
 import path from 'node:path';
 import { IngestError } from '../core/errors.js';
+import { imageKind } from './ocr/image-size.js';
 import { listZipEntries } from './zip-entries.js';
 
-export type DocumentType = 'pdf' | 'docx' | 'html' | 'markdown' | 'csv' | 'json' | 'text';
+export type DocumentType = 'pdf' | 'docx' | 'image' | 'html' | 'markdown' | 'csv' | 'json' | 'text';
 
 const startsWith = (bytes: Uint8Array, signature: number[]) => signature.every((b, i) => bytes[i] === b);
 
 // Formats people commonly drop into a channel that we recognise but cannot read, with what to do instead.
 const KNOWN_UNSUPPORTED: { signature: number[]; what: string }[] = [
-  { signature: [0x89, 0x50, 0x4e, 0x47], what: 'a PNG image' },
-  { signature: [0xff, 0xd8, 0xff], what: 'a JPEG image' },
   { signature: [0x47, 0x49, 0x46, 0x38], what: 'a GIF image' },
   { signature: [0xd0, 0xcf, 0x11, 0xe0], what: 'a legacy Office file (.doc/.xls); save it as .docx' },
   { signature: [0x1f, 0x8b], what: 'a gzip archive' },
 ];
 
-/** PDF and ZIP files are read as bytes; decoding them as text would be wasted work. */
+/** PDF, ZIP, PNG and JPEG files are read as bytes; decoding them as text would be wasted work. */
 export function isBinaryContainer(bytes: Uint8Array): boolean {
-  return startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d]) || startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]);
+  return (
+    startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d]) ||
+    startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) ||
+    imageKind(bytes) !== undefined
+  );
 }
 
 /** Detects the type from the bytes; the extension only breaks ties between text formats. */
@@ -32,6 +35,8 @@ export function detectType(bytes: Uint8Array, fileName: string, text?: string): 
       `${fileName}: a ZIP archive that is not a Word document (.docx).`,
     );
   }
+  // PNG and JPEG are read with OCR (or refused by extraction when it is off).
+  if (imageKind(bytes)) return 'image';
   for (const { signature, what } of KNOWN_UNSUPPORTED) {
     if (startsWith(bytes, signature))
       throw new IngestError('unsupported_type', `${fileName}: ${what}, which has no text to index.`);

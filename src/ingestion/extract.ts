@@ -8,6 +8,9 @@ import { csvToText, jsonToText } from './extractors/structured.js';
 import { limitsFor, type PreparationLimits, TextBudget, tooMuchText } from './limits.js';
 import { normalizeMarkdown } from './normalize/markdown.js';
 import { joinWrappedLines } from './normalize/plain-text.js';
+import { imageKind } from './ocr/image-size.js';
+import type { OcrReader } from './ocr/ocr-reader.js';
+import { noReadableText, readImage } from './ocr/read-image.js';
 
 export interface ExtractedDocument {
   type: DocumentType;
@@ -26,12 +29,14 @@ const DEFAULT_LIMITS = limitsFor({ size: 500, overlap: 50 });
 
 /**
  * The file's text, refused with one sentence when it cannot be read or when it would give more
- * text than `limits` allow (counted while it is produced, before the text exists in full).
+ * text than `limits` allow (counted while it is produced, before the text exists in full). With
+ * `ocr`, images and the pages of a PDF that have no text layer are read with OCR.
  */
 export async function extractDocument(
   bytes: Uint8Array,
   fileName: string,
   limits: PreparationLimits = DEFAULT_LIMITS,
+  ocr?: OcrReader,
 ): Promise<ExtractedDocument> {
   if (bytes.length === 0) throw new IngestError('no_text', `${fileName}: the file is empty.`);
   const ext = path.extname(fileName).toLowerCase();
@@ -45,10 +50,11 @@ export async function extractDocument(
   const decoded = isBinaryContainer(bytes) ? undefined : decodeText(bytes);
   const type = detectType(bytes, fileName, decoded);
   const fallbackTitle = path.basename(fileName, ext) || fileName;
-  const result = await extractByType(type, bytes, decoded ?? '', fileName, limits);
+  const result = await extractByType(type, bytes, decoded ?? '', fileName, limits, ocr);
   const text = normalizeWhitespace(result.text);
   if (text.length > limits.maxTextChars) throw tooMuchText(fileName, limits);
   if (text.replace(/[\W_]+/gu, '').length < 3) {
+    if (type === 'image' || (type === 'pdf' && ocr)) throw noReadableText(fileName);
     const why = type === 'pdf' ? ' (a scanned PDF without a text layer? run OCR first)' : '';
     throw new IngestError('no_text', `${fileName}: no text to index${why}.`);
   }
@@ -62,11 +68,23 @@ async function extractByType(
   text: string,
   fileName: string,
   limits: PreparationLimits,
+  ocr: OcrReader | undefined,
 ): Promise<{ text: string; title?: string; structured: boolean }> {
   const budget = new TextBudget(fileName, limits);
   switch (type) {
     case 'pdf':
-      return { text: joinWrappedLines(await extractPdf(bytes, fileName, budget)), structured: false };
+      return { text: joinWrappedLines(await extractPdf(bytes, fileName, budget, ocr)), structured: false };
+    case 'image': {
+      const kind = imageKind(bytes) ?? 'png';
+      if (!ocr)
+        throw new IngestError(
+          'unsupported_type',
+          `${fileName}: a ${kind.toUpperCase()} image, which has no text to index.`,
+        );
+      const read = await readImage(bytes, kind, fileName, ocr);
+      budget.spend(read.length);
+      return { text: joinWrappedLines(read), structured: false };
+    }
     case 'docx': {
       const { markdown, title } = await extractDocx(bytes, fileName, limits.maxInflatedBytes);
       return { text: normalizeMarkdown(markdown), title, structured: true };

@@ -4,6 +4,8 @@ import type { Embedder } from '../core/ports/embedder.js';
 import { extractDocument } from './extract.js';
 import { contextLabel } from './heading-paths.js';
 import { limitsFor, tooMuchText } from './limits.js';
+import type { OcrReader, OcrSettings } from './ocr/ocr-reader.js';
+import { TesseractOcr } from './ocr/tesseract-ocr.js';
 import { type ChunkingOptions, splitPassages } from './split.js';
 
 const EMBED_BATCH = 128;
@@ -19,9 +21,10 @@ export async function prepareDocument(
   source: string,
   chunking: ChunkingOptions,
   embedder?: Embedder,
+  ocr?: OcrReader,
 ): Promise<PreparedDocument> {
   const limits = limitsFor(chunking);
-  const extracted = await extractDocument(bytes, source, limits);
+  const extracted = await extractDocument(bytes, source, limits, ocr);
   // The text is already within limits, so splitting it makes a bounded number of strings.
   const passages = await splitPassages(extracted.text, extracted.structured, chunking);
   if (passages.length === 0)
@@ -48,16 +51,26 @@ export async function embedPassages(
   return vectors;
 }
 
-/** Prepares on the calling thread: for one-off work, tests, and remote embedders. */
+/**
+ * Prepares on the calling thread: for one-off work, tests, and remote embedders. `ocr` is its
+ * settings (a Tesseract worker is then started on the first scan) or a reader of its own.
+ */
 export class InlinePreparer implements DocumentPreparer {
+  private readonly ocr?: OcrReader;
+
   constructor(
     private readonly chunking: ChunkingOptions,
     private readonly embedder: Embedder,
-  ) {}
-
-  prepare(bytes: Uint8Array, source: string): Promise<PreparedDocument> {
-    return prepareDocument(bytes, source, this.chunking, this.embedder);
+    ocr?: OcrSettings | OcrReader,
+  ) {
+    this.ocr = ocr && ('recognize' in ocr ? ocr : new TesseractOcr(ocr));
   }
 
-  async close(): Promise<void> {}
+  prepare(bytes: Uint8Array, source: string): Promise<PreparedDocument> {
+    return prepareDocument(bytes, source, this.chunking, this.embedder, this.ocr);
+  }
+
+  async close(): Promise<void> {
+    await this.ocr?.close();
+  }
 }

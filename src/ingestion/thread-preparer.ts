@@ -5,6 +5,7 @@ import type { Embedder } from '../core/ports/embedder.js';
 import { type RemoteError, type RpcLink, rpcLink } from '../threads/rpc.js';
 import { startThread } from '../threads/start-thread.js';
 import { LocalEmbedder } from './local-embedder.js';
+import type { OcrReader, OcrSettings } from './ocr/ocr-reader.js';
 import { embedPassages, InlinePreparer } from './prepare.js';
 import type { PreparedOnThread, PrepareThreadData } from './prepare-thread/protocol.js';
 import type { ChunkingOptions } from './split.js';
@@ -16,6 +17,20 @@ const THREAD_YOUNG_MB = 64;
 
 /** Why a document's preparation ended: its thread stopped while holding it. */
 class ThreadStopped extends Error {}
+
+/** Raised on the calling thread by a document that needs OCR, which only the threads run. */
+class NeedsOcrThread extends Error {}
+
+/** The calling thread's stand-in for OCR: a scan found there is handed to a thread instead. */
+class OcrOnThreads implements OcrReader {
+  constructor(readonly settings: OcrSettings) {}
+
+  recognize(): Promise<string> {
+    throw new NeedsOcrThread('this document is read with OCR on an ingestion thread');
+  }
+
+  async close(): Promise<void> {}
+}
 
 /** One preparation thread and the documents it holds. */
 class PrepareThread {
@@ -83,11 +98,12 @@ export class ThreadPreparer implements DocumentPreparer {
     chunking: ChunkingOptions,
     private readonly embedder: Embedder,
     threads: number,
+    ocr?: OcrSettings,
   ) {
     this.threads = new Array(Math.max(1, threads)).fill(undefined);
-    this.inline = new InlinePreparer(chunking, embedder);
+    this.inline = new InlinePreparer(chunking, embedder, ocr && new OcrOnThreads(ocr));
     // The local embedder is deterministic, so the threads' copies give the very vectors it would.
-    this.data = { chunking, embedLocally: embedder.id === new LocalEmbedder().id };
+    this.data = { chunking, embedLocally: embedder.id === new LocalEmbedder().id, ocr };
   }
 
   /** Starts the threads now (a service does, so its first shared file finds them ready). */
@@ -112,9 +128,21 @@ export class ThreadPreparer implements DocumentPreparer {
 
   async prepare(bytes: Uint8Array, source: string): Promise<PreparedDocument> {
     this.start();
-    const ready = this.threads.filter((t): t is PrepareThread => t?.ready === true && !t.exited);
-    if (ready.length === 0) return this.inline.prepare(bytes, source);
-    const thread = ready.reduce((best, t) => (t.load < best.load ? t : best));
+    let ready = this.readyThreads();
+    if (ready.length === 0) {
+      try {
+        return await this.inline.prepare(bytes, source);
+      } catch (error) {
+        if (!(error instanceof NeedsOcrThread)) throw error;
+      }
+      await this.ready();
+      ready = this.readyThreads();
+    }
+    const thread = ready.reduce<PrepareThread | undefined>(
+      (best, t) => (best && best.load <= t.load ? best : t),
+      undefined,
+    );
+    if (!thread) throw new IngestError('unreadable', `${source}: no ingestion thread is running to read it.`);
     let prepared: PreparedOnThread;
     try {
       // The buffer moves to the thread: a copy keeps the caller's bytes (and any view sharing them) intact.
@@ -133,6 +161,10 @@ export class ThreadPreparer implements DocumentPreparer {
 
   async close(): Promise<void> {
     await Promise.all(this.threads.map((t) => t?.terminate()));
+  }
+
+  private readyThreads(): PrepareThread[] {
+    return this.threads.filter((t): t is PrepareThread => t?.ready === true && !t.exited);
   }
 }
 
