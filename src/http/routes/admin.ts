@@ -11,6 +11,7 @@ import { fetchUrl } from '../../ingestion/fetch-url.js';
 import { bearerGuard } from '../auth.js';
 import { parseOr400 } from '../validation.js';
 import { curatedAnswerRoutes } from './admin-answers.js';
+import { adminSourceRoutes } from './admin-sources.js';
 
 const tenantQuery = z.object({
   tenant: z
@@ -52,6 +53,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
   documentRoutes(app, services);
   reportRoutes(app, services);
   curatedAnswerRoutes(app, services);
+  adminSourceRoutes(app, services);
 
   // With a tenant, its answer generation is renewed, so only its cached answers stop matching
   // (see KnowledgeVersions.answerGeneration); without one, the whole cache is emptied.
