@@ -16,6 +16,8 @@ export interface SyncDeps {
 
 // Items are remembered in batches: one lost to a crash only costs that page a full download next time.
 const ITEM_BATCH = 100;
+// Documents being ingested while the reader goes on: enough for the store to commit them in groups.
+const INGESTS_IN_FLIGHT = 16;
 
 /** A source's documents are its own: their identity names the source, never the operator's. */
 export const sourceOrigin = (source: Source): DocumentOrigin => ({
@@ -49,6 +51,26 @@ export async function syncSource(source: Source, deps: SyncDeps, options: { full
     if (pending.length >= ITEM_BATCH) return flush();
   };
 
+  const inFlight = new Set<Promise<void>>();
+  const ingest = async (entry: Extract<SourceEntry, { status: 'fetched' }>) => {
+    try {
+      const outcome = await knowledgeBase.ingest({
+        tenantId: source.tenantId,
+        scope: source.scope,
+        source: entry.key,
+        origin: sourceOrigin(source),
+        fetchData: async () => entry.bytes,
+      });
+      if (outcome.status === 'unchanged') counts.unchanged++;
+      else if (outcome.replaced) counts.updated++;
+      else counts.added++;
+      await remember({ ...entry.item, key: entry.key, docId: outcome.document.docId });
+    } catch (error) {
+      counts.failed++;
+      errors.push(describeError(error));
+    }
+  };
+
   const emit = async (entry: SourceEntry) => {
     if (seen.has(entry.key)) return;
     seen.add(entry.key);
@@ -61,25 +83,11 @@ export async function syncSource(source: Source, deps: SyncDeps, options: { full
     } else if (entry.status === 'unchanged') {
       counts.unchanged++;
     } else {
-      try {
-        const outcome = await knowledgeBase.ingest({
-          tenantId: source.tenantId,
-          scope: source.scope,
-          source: entry.key,
-          origin: sourceOrigin(source),
-          fetchData: async () => entry.bytes,
-        });
-        if (outcome.status === 'unchanged') counts.unchanged++;
-        else if (outcome.replaced) counts.updated++;
-        else counts.added++;
-        await remember({ ...entry.item, key: entry.key, docId: outcome.document.docId });
-      } catch (error) {
-        counts.failed++;
-        errors.push(describeError(error));
-      }
+      const ingesting: Promise<void> = ingest(entry).finally(() => inFlight.delete(ingesting));
+      inFlight.add(ingesting);
+      if (inFlight.size >= INGESTS_IN_FLIGHT) await Promise.race(inFlight);
     }
   };
-
   let listingError: string | undefined;
   try {
     const known = options.full ? new Map<string, SourceItem>() : previous;
@@ -87,6 +95,7 @@ export async function syncSource(source: Source, deps: SyncDeps, options: { full
   } catch (error) {
     listingError = describeError(error);
   }
+  await Promise.all(inFlight);
   await flush();
   if (listingError === undefined) {
     for (const key of previous.keys()) if (!seen.has(key)) gone.add(key);

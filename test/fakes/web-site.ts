@@ -25,6 +25,8 @@ export class FakeWebSite {
   readonly failing = new Set<string>();
   readonly requests: SiteRequest[] = [];
   robots = 'User-agent: *\nAllow: /\n';
+  /** Every page's menu links to every page; a large site turns it off, or each page would list them all. */
+  menuLinksAll = true;
   private server?: Server;
   private origin = '';
 
@@ -74,7 +76,8 @@ export class FakeWebSite {
   }
 
   private render(page: FakePage): string {
-    const links = [...this.pages.keys()].map((p) => `<li><a href="${p}">${p}</a></li>`).join('');
+    const linked = this.menuLinksAll ? [...this.pages.keys()] : [];
+    const links = linked.map((p) => `<li><a href="${p}">${p}</a></li>`).join('');
     return `<!doctype html><html><head><title>${page.title}</title></head><body>
 <nav><ul><li><a href="/docs/">Home</a></li>${links}</ul><p>Site menu: Products Pricing Careers</p></nav>
 <main><article><h1>${page.title}</h1>${page.body
