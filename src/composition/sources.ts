@@ -38,6 +38,7 @@ export async function createSourceScheduler(config: Config, logger: Logger): Pro
     prefix: config.jobs.prefix,
     retryMs: config.sources.retryMs,
     attempts: config.jobs.attempts,
+    checkMs: config.sources.checkMs,
     onError: (error) => {
       // Sync failures are logged by the sync; connection trouble at most once a minute.
       if (Date.now() - lastWarnedAt < 60_000) return;

@@ -31,7 +31,14 @@ describe('scheduled syncs on Redis', () => {
         runs.push(`${name}:${id}`);
       },
     });
-    const options = { redisUrl: REDIS_URL, prefix, retryMs: 100, attempts: 2, onError: () => {} };
+    const options = {
+      redisUrl: REDIS_URL,
+      prefix,
+      retryMs: 100,
+      attempts: 2,
+      checkMs: 60_000,
+      onError: () => {},
+    };
     const first = new BullSourceScheduler(options);
     const second = new BullSourceScheduler(options);
     const startedAt = Date.now();

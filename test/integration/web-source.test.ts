@@ -59,6 +59,7 @@ describe('a web source', () => {
     expect(docs.map((d) => d.source).sort()).toEqual(
       ['/docs/keys', '/docs/leave', '/docs/vpn'].map((p) => `${site.url}${p}`),
     );
+    expect(docs[0]?.origin).toEqual({ addedBy: source.id, addedIn: 'web', platform: 'source' });
     const hit = await search('how do I rotate an API key?');
     expect(hit?.source).toBe(`${site.url}/docs/keys`);
     expect(hit?.title).toBe('API keys');

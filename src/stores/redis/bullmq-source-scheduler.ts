@@ -10,6 +10,8 @@ export interface BullSourceSchedulerOptions {
   /** The first retry's wait after a sync that did not complete; doubled for each further attempt. */
   retryMs: number;
   attempts: number;
+  /** How often the schedules are matched to the stored sources (ones a command added or removed). */
+  checkMs: number;
   onError: (error: Error) => void;
 }
 
@@ -25,6 +27,7 @@ export class BullSourceScheduler implements SourceScheduler {
   private readonly connections: Redis[] = [];
   private readonly queue: Queue;
   private worker?: Worker;
+  private timer?: NodeJS.Timeout;
 
   constructor(private readonly options: BullSourceSchedulerOptions) {
     this.queue = new Queue(QUEUE, { connection: this.connect(), prefix: options.prefix });
@@ -38,13 +41,25 @@ export class BullSourceScheduler implements SourceScheduler {
       concurrency: 1,
     });
     this.worker.on('error', this.options.onError);
+    await this.reconcile(sync);
+    this.timer = setInterval(() => {
+      this.reconcile(sync).catch((error: Error) => this.options.onError(error));
+    }, this.options.checkMs);
+    this.timer.unref();
+  }
+
+  /**
+   * Declares a scheduler for each source that has none (or another period), and drops those of
+   * sources that are gone: `docent source add` and `rm` write the database only.
+   */
+  private async reconcile(sync: ScheduledSync): Promise<void> {
     const sources = await sync.list();
-    for (const source of sources) await this.schedule(source);
-    // Sources removed while no instance was running leave schedulers behind.
+    const declared = new Map(
+      (await this.queue.getJobSchedulers()).map((scheduler) => [scheduler.key, Number(scheduler.every)]),
+    );
+    for (const source of sources) if (declared.get(source.id) !== source.everyMs) await this.schedule(source);
     const known = new Set(sources.map((s) => s.id));
-    for (const scheduler of await this.queue.getJobSchedulers()) {
-      if (!known.has(scheduler.key)) await this.queue.removeJobScheduler(scheduler.key);
-    }
+    for (const key of declared.keys()) if (!known.has(key)) await this.queue.removeJobScheduler(key);
   }
 
   async schedule(source: Source): Promise<void> {
@@ -69,6 +84,7 @@ export class BullSourceScheduler implements SourceScheduler {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.timer);
     await this.worker?.close();
     await this.queue.close();
     for (const connection of this.connections) await connection.quit().catch(() => connection.disconnect());
