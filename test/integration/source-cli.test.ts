@@ -57,7 +57,6 @@ describe('docent source', () => {
     const listed = await cli('source', 'list', '--json');
     expect(JSON.parse(listed.stdout)).toMatchObject([
       { id, every_ms: 7_200_000, secret: 'env:WIKI_TOKEN', status: 'ok', counts: { added: 1 } },
-    ]);source: `${site.url}/docs/keys`, platform: 'source', added_by: id ,
     ]);
 
     const removed = await cli('source', 'rm', id);
