@@ -46,6 +46,8 @@ export class FakeWebSite {
       if (path === '/robots.txt') return send(200, this.robots, { 'content-type': 'text/plain' });
       if (path === '/docs/sitemap.xml')
         return send(200, this.sitemap(), { 'content-type': 'application/xml' });
+      if (path === '/docs/sitemap-index.xml')
+        return send(200, this.sitemapIndex(), { 'content-type': 'application/xml' });
       const page = this.pages.get(path);
       if (!page) return send(404, 'not found');
       const html = this.render(page);
@@ -73,6 +75,13 @@ export class FakeWebSite {
       .filter(([, page]) => !page.unlisted)
       .map(([path]) => `<url><loc>${this.origin}${path}</loc></url>`);
     return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.join('')}</urlset>`;
+  }
+
+  /** An index naming the sitemap, and one on another site that must not be followed. */
+  private sitemapIndex(): string {
+    const sitemaps = [`${this.origin}/docs/sitemap.xml`, 'http://elsewhere.invalid/sitemap.xml'];
+    const entries = sitemaps.map((loc) => `<sitemap><loc>${loc}</loc></sitemap>`).join('');
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${entries}</sitemapindex>`;
   }
 
   private render(page: FakePage): string {

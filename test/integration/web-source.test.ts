@@ -131,6 +131,19 @@ describe('a web source', () => {
     expect((await kb.kb.listDocuments('T1')).map((d) => d.source)).not.toContain(`${site.url}/docs/keys`);
   });
 
+  it('follows a sitemap index to its sitemaps on the same site only', async () => {
+    const indexed = await sources.add({
+      tenantId: 'T1',
+      kind: 'web',
+      target: `${site.url}/docs/sitemap-index.xml`,
+      scope: 'channel:C1',
+    });
+    const state = (await sources.sync(indexed.id))?.state;
+    expect(state).toMatchObject({ status: 'ok', counts: { added: 3 } });
+    const docs = (await kb.kb.listDocuments('T1')).filter((d) => d.scope === 'channel:C1');
+    expect(docs).toHaveLength(3);
+  });
+
   it('crawls from a start page within its path, up to the page limit, sending the named token', async () => {
     site.pages.set('/docs/', { ...pageAbout('Handbook', 'The handbook starts here.'), unlisted: true });
     site.pages.set('/docs/hidden', {
