@@ -14,6 +14,8 @@ export interface SiteRequest {
   status: number;
   conditional: boolean;
   authorization?: string;
+  /** When the request arrived (ms since the epoch). */
+  at: number;
 }
 
 /**
@@ -39,7 +41,13 @@ export class FakeWebSite {
       const path = new URL(request.url ?? '/', 'http://x').pathname;
       const conditional = request.headers['if-none-match'] !== undefined;
       const send = (status: number, body = '', headers: Record<string, string> = {}) => {
-        this.requests.push({ path, status, conditional, authorization: request.headers.authorization });
+        this.requests.push({
+          path,
+          status,
+          conditional,
+          authorization: request.headers.authorization,
+          at: Date.now(),
+        });
         response.writeHead(status, headers).end(body);
       };
       if (this.failing.has(path)) return send(500, 'boom');

@@ -131,6 +131,19 @@ describe('a web source', () => {
     expect((await kb.kb.listDocuments('T1')).map((d) => d.source)).not.toContain(`${site.url}/docs/keys`);
   });
 
+  it('spaces its requests as robots.txt asks with Crawl-delay', async () => {
+    site.robots = 'User-agent: *\nCrawl-delay: 0.2\n';
+    expect((await sync())?.status).toBe('ok');
+    const starts = site
+      .takePageRequests()
+      .map((r) => r.at)
+      .sort((a, b) => a - b);
+    expect(starts).toHaveLength(3);
+    // Starts are at least the delay apart, however loaded the machine (a margin for timer rounding).
+    for (let i = 1; i < starts.length; i++)
+      expect((starts[i] as number) - (starts[i - 1] as number)).toBeGreaterThanOrEqual(180);
+  });
+
   it('follows a sitemap index to its sitemaps on the same site only', async () => {
     const indexed = await sources.add({
       tenantId: 'T1',
