@@ -74,22 +74,19 @@ export class Sources {
       throw new DocentError('invalid_input', 'A source is synced at most once a minute.');
     if (input.secret?.env !== undefined && !SECRET_NAME.test(input.secret.env))
       throw new DocentError('invalid_input', `Invalid environment variable name "${input.secret.env}".`);
-    return this.deps.store
-      .create({
-        id: `src_${randomBytes(6).toString('hex')}`,
-        tenantId: input.tenantId,
-        kind: kind.kind,
-        target: kind.checkTarget(input.target),
-        scope,
-        everyMs,
-        settings: input.settings ?? {},
-        secret: input.secret?.env || input.secret?.file ? input.secret : undefined,
-        createdAt: new Date(this.now()).toISOString(),
-      })
-      .then(async (source) => {
-        await this.scheduler?.schedule(source);
-        return source;
-      });
+    const source = await this.deps.store.create({
+      id: `src_${randomBytes(6).toString('hex')}`,
+      tenantId: input.tenantId,
+      kind: kind.kind,
+      target: kind.checkTarget(input.target),
+      scope,
+      everyMs,
+      settings: input.settings ?? {},
+      secret: input.secret?.env || input.secret?.file ? input.secret : undefined,
+      createdAt: new Date(this.now()).toISOString(),
+    });
+    this.scheduled(source);
+    return source;
   }
 
   list(tenantId?: string): Promise<Source[]> {
@@ -120,7 +117,8 @@ export class Sources {
   async remove(id: string): Promise<{ source: Source; documentsRemoved: number } | undefined> {
     const source = await this.deps.store.get(id);
     if (!source) return undefined;
-    await this.scheduler?.unschedule(id);
+    this.scheduler?.unschedule(id).catch(() => undefined);
+    // A sync of it under way finishes before its documents are removed.
     await this.running.get(id)?.catch(() => undefined);
     const { knowledgeBase } = this.deps;
     // By origin, not only by what was remembered: a page ingested just before a crash goes too.
@@ -177,6 +175,14 @@ export class Sources {
       { store, kind, knowledgeBase, secret, retryBaseMs, now: () => this.now() },
       options,
     );
+  }
+
+  /**
+   * Told to the scheduler without waiting: a shared scheduler whose Redis is away must not hold
+   * the request, and it matches its schedules to the stored sources again on its own.
+   */
+  private scheduled(source: Source): void {
+    this.scheduler?.schedule(source).catch(() => undefined);
   }
 
   private kindOf(name: string): SourceKind {

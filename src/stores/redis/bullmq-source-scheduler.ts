@@ -28,6 +28,7 @@ export class BullSourceScheduler implements SourceScheduler {
   private readonly queue: Queue;
   private worker?: Worker;
   private timer?: NodeJS.Timeout;
+  private reconciling = false;
 
   constructor(private readonly options: BullSourceSchedulerOptions) {
     this.queue = new Queue(QUEUE, { connection: this.connect(), prefix: options.prefix });
@@ -41,10 +42,18 @@ export class BullSourceScheduler implements SourceScheduler {
       concurrency: 1,
     });
     this.worker.on('error', this.options.onError);
-    await this.reconcile(sync);
-    this.timer = setInterval(() => {
-      this.reconcile(sync).catch((error: Error) => this.options.onError(error));
-    }, this.options.checkMs);
+    // Not awaited: BullMQ waits for Redis, and a service starting while Redis is away must not.
+    const reconcile = () => {
+      if (this.reconciling) return;
+      this.reconciling = true;
+      this.reconcile(sync)
+        .catch((error: Error) => this.options.onError(error))
+        .finally(() => {
+          this.reconciling = false;
+        });
+    };
+    reconcile();
+    this.timer = setInterval(reconcile, this.options.checkMs);
     this.timer.unref();
   }
 
