@@ -42,6 +42,7 @@ describe('sources through the admin API', () => {
       DOCENT_API_TOKEN: API,
       ALLOW_PRIVATE_URLS: 'true',
       INGEST_THREADS: '0',
+      SOURCE_CHECK_MS: '100',
     });
   });
   afterAll(async () => {
@@ -101,5 +102,20 @@ describe('sources through the admin API', () => {
     expect(removed.documents_removed).toBe(1);
     expect((await (await admin('/admin/sources')).json()).sources).toEqual([]);
     expect((await admin(`/admin/sources/${source.id}/sync`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('syncs a new source on its schedule once the service schedules them', async () => {
+    await service.services.scheduleSources();
+    const created = await admin('/admin/sources', {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'web', target: `${site.url}/docs/sitemap.xml`, tenant: 'scheduled' }),
+    });
+    const { source } = await created.json();
+    let listed: { status: string; counts: { added: number } } | undefined;
+    for (let tries = 0; tries < 200 && listed?.status !== 'ok'; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      listed = (await (await admin('/admin/sources?tenant=scheduled')).json()).sources[0];
+    }
+    expect(listed).toMatchObject({ id: source.id, status: 'ok', counts: { added: 1 } });
   });
 });
