@@ -6,6 +6,12 @@ import { demoCommand, inDemoDataDir } from './cli/demo-command.js';
 import { listDocsCommand, removeDocsCommand } from './cli/docs-command.js';
 import { evalCommand } from './cli/eval-command.js';
 import { ingestCommand } from './cli/ingest-command.js';
+import {
+  addSourceCommand,
+  listSourcesCommand,
+  removeSourceCommand,
+  syncSourcesCommand,
+} from './cli/source-command.js';
 import type { Services } from './composition/services.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { describeError } from './core/errors.js';
@@ -78,6 +84,49 @@ docs
   .addOption(tenant())
   .addOption(json())
   .action(run('docs rm', (s, ids: string[], opts) => removeDocsCommand(s, ids, opts), { writes: true }));
+
+// Every source command writes the operational database, so each claims DATA_DIR.
+const source = program.command('source').description('sites and wikis synced on a schedule');
+source
+  .command('add')
+  .description('add a source: docent source add web https://docs.example.com/sitemap.xml')
+  .argument('<kind>')
+  .argument('<target>')
+  .addOption(tenant())
+  .option('--every <period>', 'how often it is synced: 30m, 6h, 1d', '6h')
+  .option('--scope <scope>', 'who may read its documents: tenant or channel:<id>', 'tenant')
+  .option('--token-env <name>', 'environment variable holding its access token')
+  .option('--token-file <path>', 'file holding its access token')
+  .option('--max-pages <n>', 'the most pages read (web)')
+  .addOption(json())
+  .action(
+    run('source add', (s, kind: string, target: string, opts) => addSourceCommand(s, kind, target, opts), {
+      writes: true,
+    }),
+  );
+source
+  .command('list')
+  .option('--tenant <id>', 'one tenant only')
+  .addOption(json())
+  .action(run('source list', (s, opts) => listSourcesCommand(s, opts), { writes: true }));
+source
+  .command('sync')
+  .description('sync one source now, or every source')
+  .argument('[id]')
+  .option('--tenant <id>', 'without an id: one tenant only')
+  .option('--full', 'download every page again, without conditional requests')
+  .addOption(json())
+  .action(
+    run('source sync', (s, id: string | undefined, opts) => syncSourcesCommand(s, id, opts), {
+      writes: true,
+    }),
+  );
+source
+  .command('rm')
+  .description('remove a source and its documents')
+  .argument('<id>')
+  .addOption(json())
+  .action(run('source rm', (s, id: string, opts) => removeSourceCommand(s, id, opts), { writes: true }));
 
 program
   .command('serve')

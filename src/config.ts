@@ -103,6 +103,14 @@ export interface Config {
   telemetry: { serviceName: string; otlp?: { url: string; headers: Record<string, string> } };
   /** Ingestion jobs for shared files: retries, parallelism, and (with Redis) the shared queue's keys. */
   jobs: { attempts: number; backoffMs: number; concurrency: number; lockMs: number; prefix: string };
+  /** Sources synced on a schedule: the web reader's pace and page limit, retries, the local scheduler's tick. */
+  sources: {
+    webConcurrency: number;
+    webIntervalMs: number;
+    maxPages: number;
+    retryMs: number;
+    checkMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -184,6 +192,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.INGEST_JOB_CONCURRENCY,
       lockMs: e.INGEST_JOB_LOCK_MS,
       prefix: e.JOB_QUEUE_PREFIX,
+    },
+    sources: {
+      webConcurrency: e.SOURCE_WEB_CONCURRENCY,
+      webIntervalMs: e.SOURCE_WEB_INTERVAL_MS,
+      maxPages: e.SOURCE_MAX_PAGES,
+      retryMs: e.SOURCE_RETRY_MS,
+      checkMs: e.SOURCE_CHECK_MS,
     },
     telemetry: telemetryConfig(e),
     threads: {

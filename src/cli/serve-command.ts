@@ -38,6 +38,7 @@ export async function serveCommand(config: Config): Promise<number> {
     'docent is serving',
   );
   const maintenance = startMaintenance(services);
+  await services.scheduleSources();
   return untilStopped({ config, services, platforms, app, maintenance, state });
 }
 

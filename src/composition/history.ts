@@ -27,6 +27,8 @@ export async function openOperationalDatabase(
   config: Config,
   logger: Logger,
   isService: boolean,
+  /** Fail rather than keep records in memory when the file is held elsewhere. */
+  required = false,
 ): Promise<SqlClient> {
   if (config.history.databaseUrl) {
     const onError = (error: unknown) =>
@@ -38,6 +40,10 @@ export async function openOperationalDatabase(
   try {
     return await DuckDbClient.open(path.join(config.dataDir, HISTORY_FILE));
   } catch (error) {
+    if (required)
+      throw new Error(
+        `${HISTORY_FILE} in DATA_DIR is held by another process (docent serve?): manage sources through /admin/sources, or set DATABASE_URL`,
+      );
     // Instances sharing DATA_DIR through Redis: the first holds the file.
     logger.warn(
       { err: errorSummary(error) },

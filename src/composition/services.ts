@@ -18,6 +18,7 @@ import type { KnowledgeVersions } from '../core/ports/knowledge-versions.js';
 import type { ModelTiers } from '../core/ports/language-model.js';
 import type { TraceStore } from '../core/ports/trace-store.js';
 import type { VectorStore } from '../core/ports/vector-store.js';
+import type { Sources } from '../core/sources.js';
 import { ThreadPreparer } from '../ingestion/thread-preparer.js';
 import { createOpenAIModels } from '../llm/openai-models.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -46,6 +47,7 @@ import {
   openOperationalDatabase,
 } from './history.js';
 import { everyObserver, historyObserver } from './observers.js';
+import { createSourceScheduler, openSources } from './sources.js';
 import { openTracing } from './tracing.js';
 
 export interface Services {
@@ -65,6 +67,10 @@ export interface Services {
   /** Channels answered without a mention: configured for all, and set per tenant by admins. */
   autoAnswer: AutoAnswerSettings;
   knowledgeBase: KnowledgeBase;
+  /** Sites and wikis the tenants' documents are read from on a schedule. */
+  sources: Sources;
+  /** Runs the sources' syncs on their schedule until close() (`docent serve`). */
+  scheduleSources(): Promise<void>;
   /** Shared files as durable jobs; platforms register how to fetch their files. */
   jobs: IngestJobs;
   answerer: Answerer;
@@ -101,7 +107,14 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   // The service (or Docent embedded in another program) keeps its records in DATA_DIR; the other
   // commands (`docent ask`, `docent docs …`) keep them in memory, opened only if used.
   const isService = overrides.command === undefined || overrides.command === 'serve';
-  const operational = await openOperationalDatabase(config, logger, isService);
+  // `docent source …` changes what the service reads at its next start: it writes the real database.
+  const managesSources = overrides.command?.startsWith('source') === true;
+  const operational = await openOperationalDatabase(
+    config,
+    logger,
+    isService || managesSources,
+    managesSources,
+  );
   const history = await openHistoryStore(config, logger, operational, isService);
   const curated = await openCuratedAnswers(config, logger, operational, versions, isService);
   const autoAnswer = await openAutoAnswerSettings(config, logger, operational, isService);
@@ -120,6 +133,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     preparer,
     createReranking(config, logger),
   );
+  const sources = await openSources(config, operational, knowledgeBase, isService);
   const jobs = createIngestJobs(config, logger, dataDir, knowledgeBase);
   const parts = { knowledgeBase, cache, versions, curated, redis, tracer: tracing.tracer };
   const answerer = createAnswerer(config, logger, parts, overrides);
@@ -143,6 +157,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     curated,
     autoAnswer,
     knowledgeBase,
+    sources,
+    scheduleSources: async () => sources.startSchedule(await createSourceScheduler(config, logger)),
     jobs,
     answerer,
     handleMessage,
@@ -154,6 +170,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       await traces.prune();
     },
     async close() {
+      await sources.close();
       await jobs.close();
       await preparer?.close();
       await cache.close();

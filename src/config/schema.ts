@@ -46,6 +46,11 @@ export const DEFAULTS = {
   INGEST_JOB_CONCURRENCY: 2,
   INGEST_JOB_LOCK_MS: 30_000,
   JOB_QUEUE_PREFIX: 'docent',
+  SOURCE_WEB_CONCURRENCY: 2,
+  SOURCE_WEB_INTERVAL_MS: 0,
+  SOURCE_MAX_PAGES: 1000,
+  SOURCE_RETRY_MS: 60_000,
+  SOURCE_CHECK_MS: 30_000,
   RATE_LIMIT_REDIS_TIMEOUT_MS: 50,
   DOCENT_API_TENANT: 'default',
   OTEL_SERVICE_NAME: 'docent',
@@ -167,6 +172,11 @@ export const schema = z
     INGEST_JOB_BACKOFF_MS: z.coerce.number().int().min(10).default(DEFAULTS.INGEST_JOB_BACKOFF_MS),
     INGEST_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(DEFAULTS.INGEST_JOB_CONCURRENCY),
     INGEST_JOB_LOCK_MS: z.coerce.number().int().min(1000).default(DEFAULTS.INGEST_JOB_LOCK_MS),
+    SOURCE_WEB_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(DEFAULTS.SOURCE_WEB_CONCURRENCY),
+    SOURCE_WEB_INTERVAL_MS: z.coerce.number().int().min(0).default(DEFAULTS.SOURCE_WEB_INTERVAL_MS),
+    SOURCE_MAX_PAGES: z.coerce.number().int().min(1).max(100_000).default(DEFAULTS.SOURCE_MAX_PAGES),
+    SOURCE_RETRY_MS: z.coerce.number().int().min(100).default(DEFAULTS.SOURCE_RETRY_MS),
+    SOURCE_CHECK_MS: z.coerce.number().int().min(50).default(DEFAULTS.SOURCE_CHECK_MS),
     JOB_QUEUE_PREFIX: z
       .string()
       .regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" or "-"')

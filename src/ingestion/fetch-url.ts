@@ -16,6 +16,18 @@ export interface FetchUrlOptions extends UrlDownloadOptions {
   timeoutMs?: number;
 }
 
+/** A response whose body is not read yet: its status, headers and where redirects led. */
+export interface OpenedUrl {
+  status: number;
+  /** The address the response came from, after redirects. */
+  url: string;
+  header(name: string): string | undefined;
+  /** The body, refused as soon as it grows past `maxBytes`. */
+  read(maxBytes: number): Promise<Uint8Array>;
+  /** Drops the body unread. */
+  discard(): void;
+}
+
 /**
  * Downloads a document, refusing it as soon as it grows past the limit rather than after.
  * Redirects are followed one hop at a time so that every hop is checked: only http(s), and,
@@ -26,52 +38,71 @@ export function fetchUrl(
   options: FetchUrlOptions = {},
 ): (maxBytes: number) => Promise<Uint8Array> {
   return async (maxBytes) => {
-    const signal = AbortSignal.timeout(options.timeoutMs ?? TIMEOUT_MS);
-    let response: IncomingMessage;
-    try {
-      response = await openFollowingRedirects(url, options, signal);
-    } catch (error) {
-      throw asIngestError(url, error);
-    }
-    const status = response.statusCode ?? 0;
+    const opened = await openUrl(url, options);
+    const { status } = opened;
     if (status < 200 || status > 299) {
-      response.resume();
-      throw new IngestError(
-        'unreadable',
-        `${url}: the server answered ${status} ${response.statusMessage ?? ''}.`,
-        {
-          transient: status === 429 || status >= 500,
-        },
-      );
+      opened.discard();
+      throw new IngestError('unreadable', `${url}: the server answered ${status}.`, {
+        transient: status === 429 || status >= 500,
+      });
     }
-    const declared = Number(response.headers['content-length'] ?? 0);
-    if (declared > maxBytes) {
-      response.destroy();
-      throw tooLarge(url, declared, maxBytes);
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of response as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > maxBytes) {
-          response.destroy();
-          throw tooLarge(url, size, maxBytes);
-        }
-        chunks.push(chunk);
-      }
-    } catch (error) {
-      throw asIngestError(url, error);
-    }
-    return Buffer.concat(chunks);
+    return opened.read(maxBytes);
   };
+}
+
+/**
+ * Opens a URL under the same rules as fetchUrl and answers whatever status the server gives
+ * (a 304 to a conditional request, a 404), leaving the body to be read within a limit or dropped.
+ */
+export async function openUrl(url: string, options: FetchUrlOptions = {}): Promise<OpenedUrl> {
+  const signal = AbortSignal.timeout(options.timeoutMs ?? TIMEOUT_MS);
+  let response: IncomingMessage;
+  let finalUrl: string;
+  try {
+    ({ response, url: finalUrl } = await openFollowingRedirects(url, options, signal));
+  } catch (error) {
+    throw asIngestError(url, error);
+  }
+  return {
+    status: response.statusCode ?? 0,
+    url: finalUrl,
+    header: (name) => {
+      const value = response.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value[0] : value;
+    },
+    discard: () => response.resume(),
+    read: (maxBytes) => readBody(url, response, maxBytes),
+  };
+}
+
+async function readBody(url: string, response: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(response.headers['content-length'] ?? 0);
+  if (declared > maxBytes) {
+    response.destroy();
+    throw tooLarge(url, declared, maxBytes);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        response.destroy();
+        throw tooLarge(url, size, maxBytes);
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    throw asIngestError(url, error);
+  }
+  return Buffer.concat(chunks);
 }
 
 async function openFollowingRedirects(
   url: string,
   options: FetchUrlOptions,
   signal: AbortSignal,
-): Promise<IncomingMessage> {
+): Promise<{ response: IncomingMessage; url: string }> {
   const first = new URL(url);
   const trusted = new Set(options.trustedOrigins ?? []);
   let target = first;
@@ -89,7 +120,7 @@ async function openFollowingRedirects(
       signal,
     });
     const location = response.headers.location;
-    if (!REDIRECT_STATUSES.has(response.statusCode ?? 0) || !location) return response;
+    if (!REDIRECT_STATUSES.has(response.statusCode ?? 0) || !location) return { response, url: target.href };
     response.resume();
     if (redirects === MAX_REDIRECTS)
       throw new IngestError('unreadable', `${url}: it redirects more than ${MAX_REDIRECTS} times.`);

@@ -12,6 +12,7 @@ import { bearerGuard } from '../auth.js';
 import { parseOr400 } from '../validation.js';
 import { curatedAnswerRoutes } from './admin-answers.js';
 import { autoAnswerRoutes } from './admin-auto-answer.js';
+import { adminSourceRoutes } from './admin-sources.js';
 
 const tenantQuery = z.object({
   tenant: z
@@ -54,6 +55,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
   reportRoutes(app, services);
   curatedAnswerRoutes(app, services);
   autoAnswerRoutes(app, services);
+  adminSourceRoutes(app, services);
 
   // With a tenant, its answer generation is renewed, so only its cached answers stop matching
   // (see KnowledgeVersions.answerGeneration); without one, the whole cache is emptied.

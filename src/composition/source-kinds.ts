@@ -1,0 +1,17 @@
+import type { Config } from '../config.js';
+import type { SourceKind } from '../core/ports/source-kind.js';
+import { webSource } from '../sources/web/web-source.js';
+
+/** Every kind of source Docent reads: adding one is its file under src/sources/ and a line here. */
+export function sourceKinds(config: Config): SourceKind[] {
+  const { sources } = config;
+  return [
+    webSource({
+      allowPrivate: config.allowPrivateUrls,
+      concurrency: sources.webConcurrency,
+      intervalMs: sources.webIntervalMs,
+      maxPages: sources.maxPages,
+      maxBytes: config.maxFileBytes,
+    }),
+  ];
+}
