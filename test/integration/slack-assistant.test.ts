@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESCALATING, GREETING, SEARCHING } from '../../adapters/slack/assistant.js';
 import { GENERIC_PROMPTS } from '../../adapters/slack/assistant-prompts.js';
+import { THINKING } from '../../adapters/slack/streamed-reply.js';
 import type { SlackCall } from '../fakes/slack-api.js';
 import { grounded, scriptModel } from '../helpers/model-brain.js';
 import { type SlackService, startSlackService, textsSentTo } from '../helpers/slack-service.js';
@@ -135,6 +136,17 @@ describe("Slack's assistant", () => {
     expect(statuses()).toEqual([SEARCHING, ESCALATING, '']);
   });
 
+  it('shows the usual placeholder where the status line is refused, and titles no thread it did not see start', async () => {
+    service.slack.failNext('assistant.threads.setStatus', 'missing_scope');
+    const thread = nextTs();
+    const final = await ask(thread, 'where is the finance portal for expenses?');
+    const placeholder = threadCalls('chat.postMessage', thread).find((c) => c.args.text === THINKING);
+    expect(placeholder).toBeDefined();
+    expect(JSON.stringify(final.args.blocks)).toContain('finance portal');
+    expect(threadCalls('assistant.threads.setStatus', thread)).toHaveLength(0);
+    expect(threadCalls('assistant.threads.setTitle', thread)).toHaveLength(0);
+  });
+
   it("reads the asker's DM documents and the tenant's, never another DM's nor the private channel in view", async () => {
     const thread = await startThread(service, 'CPRIV');
     await service.sendEvent({
@@ -149,11 +161,12 @@ describe("Slack's assistant", () => {
     });
     const parking = await ask(thread, 'where is my parking spot?');
     expect(JSON.stringify(parking.args.blocks)).toContain('P-42');
-    await ask(thread, 'what is the merger codename?');
-    await ask(thread, 'what is the bonus code for U2?');
-    const sent = textsSentTo(service.slack, DM).join('\n');
-    expect(sent).not.toContain('BLUEHERON');
-    expect(sent).not.toContain('ORCHID');
+    await ask(thread, 'what are the merger codename and the bonus code for U2?');
+    // Neither the model nor the person saw a word of the other DM's or the private channel's documents.
+    const read = JSON.stringify(service.openai.requests) + textsSentTo(service.slack, DM).join('\n');
+    expect(read).toContain('P-42');
+    expect(read).not.toContain('BLUEHERON');
+    expect(read).not.toContain('ORCHID');
     // The channel in view is not even looked at.
     expect(service.slack.calls.some((c) => c.args.channel === 'CPRIV')).toBe(false);
   });
