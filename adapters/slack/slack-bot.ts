@@ -255,7 +255,7 @@ export class SlackBot {
       files = infos.map((i) => i.file as SlackFile).filter(Boolean);
     }
     const inbound = messageToInbound(e, origin, text, files.map(slackSharedFile));
-    const threadTs = origin.isDirectMessage ? undefined : e.ts;
+    const threadTs = origin.isDirectMessage ? e.thread_ts : e.ts;
     // Slack is answered once the files are recorded as jobs; their outcome is posted when ingested.
     await new Promise<void>((recorded) => {
       this.detach(async () => {

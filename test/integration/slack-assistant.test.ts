@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESCALATING, GREETING, SEARCHING } from '../../adapters/slack/assistant.js';
 import { GENERIC_PROMPTS } from '../../adapters/slack/assistant-prompts.js';
 import { THINKING } from '../../adapters/slack/streamed-reply.js';
+import type { Scope } from '../../src/core/types.js';
 import type { SlackCall } from '../fakes/slack-api.js';
 import { grounded, scriptModel } from '../helpers/model-brain.js';
 import { type SlackService, startSlackService, textsSentTo } from '../helpers/slack-service.js';
@@ -81,7 +82,7 @@ beforeAll(async () => {
   });
   scriptModel(service.openai, 'gpt-4o', { answer: () => grounded(ANSWER) });
   const kb = service.services.knowledgeBase;
-  const add = (scope: string, source: string, text: string) =>
+  const add = (scope: Scope, source: string, text: string) =>
     kb.ingest({ tenantId: 'T1', scope, source, fetchData: bytesOf(text) });
   await add('tenant', 'expenses.md', '# Expenses\n\nFile expenses in the finance portal within 30 days.');
   await add('user:U1', 'parking.md', '# Parking\n\nYour parking spot is P-42 on level two.');
@@ -145,6 +146,24 @@ describe("Slack's assistant", () => {
     expect(JSON.stringify(final.args.blocks)).toContain('finance portal');
     expect(threadCalls('assistant.threads.setStatus', thread)).toHaveLength(0);
     expect(threadCalls('assistant.threads.setTitle', thread)).toHaveLength(0);
+  });
+
+  it('indexes a file shared in the thread for the asker alone, and says so in the thread', async () => {
+    const thread = await startThread(service);
+    service.slack.files.set('FASSIST', {
+      id: 'FASSIST',
+      name: 'desk.md',
+      content: '# Desk\n\nYour desk is D-17.',
+    });
+    const ts = nextTs();
+    const share = { type: 'message', subtype: 'file_share', channel: DM, channel_type: 'im', user: 'U1' };
+    await service.sendEvent({ ...share, text: '', ts, thread_ts: thread, files: [{ id: 'FASSIST' }] });
+    const reply = await until(() =>
+      threadCalls('chat.postMessage', thread).find((c) => c.args.text !== GREETING),
+    );
+    expect(reply.args.text).toBe('Indexed desk.md: 1 passage.');
+    const docs = await service.services.knowledgeBase.listDocuments('T1');
+    expect(docs.find((d) => d.source === 'desk.md')).toMatchObject({ scope: 'user:U1' });
   });
 
   it("reads the asker's DM documents and the tenant's, never another DM's nor the private channel in view", async () => {
