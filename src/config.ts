@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import type { SuggestedPrompt } from './config/assistant-prompts.js';
 import { type ApiToken, apiTokensOf, type Env, type ModelPrice, schema } from './config/schema.js';
 
 export type { ApiToken, ModelPrice } from './config/schema.js';
@@ -73,6 +74,8 @@ export interface Config {
     ephemeral: boolean;
     /** How long a channel's privacy and sharing, as Slack reported them, are trusted. */
     channelInfoTtlMs: number;
+    /** Offered when someone opens the assistant; absent: the tenant's most asked questions. */
+    assistantPrompts?: SuggestedPrompt[];
   };
   discord?: {
     token: string;
@@ -219,6 +222,7 @@ function slackConfig(e: Env): Config['slack'] {
         command: e.SLACK_COMMAND,
         ephemeral: e.SLACK_EPHEMERAL === 'true',
         channelInfoTtlMs: e.SLACK_CHANNEL_INFO_TTL_MS,
+        assistantPrompts: e.SLACK_ASSISTANT_PROMPTS,
       }
     : undefined;
 }

@@ -1,11 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { type AutoAnswerPolicy, isCovered } from '../../src/core/auto-answer.js';
-import type { MessageHooks } from '../../src/core/handle-message.js';
-import type { InboundMessage, MessageOutcome } from '../../src/core/message.js';
+import type { SlackListenerKit } from './listener-kit.js';
 import { messageToInbound, type SlackMessageEvent, type SlackOrigin } from './mappers.js';
-import { isDirectMessageChannel, type SlackContext, type SlackWhere, tenantOf, whereOf } from './origins.js';
-import type { ChannelPoster } from './poster.js';
+import { isDirectMessageChannel, tenantOf, whereOf } from './origins.js';
 import { deliver } from './replies.js';
 
 /** Shown on the question while Docent works on it, and taken off whatever the outcome. */
@@ -13,16 +11,9 @@ export const WORKING_REACTION = 'eyes';
 /** Left on a question the documents do not cover, with AUTO_ANSWER_UNCOVERED=react. */
 export const UNCOVERED_REACTION = 'grey_question';
 
-/** What the bot lends the auto-answer listener: its poster, its message handler and its threads. */
-export interface SlackAutoAnswerDeps {
+/** What the bot lends the auto-answer listener, and the channels it answers in. */
+export interface SlackAutoAnswerDeps extends SlackListenerKit {
   policy: AutoAnswerPolicy;
-  poster: ChannelPoster;
-  origin: (context: SlackContext, where: SlackWhere) => Promise<SlackOrigin>;
-  handle: (message: InboundMessage, hooks?: MessageHooks) => Promise<MessageOutcome>;
-  /** Docent answers in this thread now: replies there are follow-ups. */
-  rememberThread: (threadId: string) => void;
-  /** Runs work after Slack is acknowledged; shutdown waits for it. */
-  detach: (work: () => Promise<void>) => void;
 }
 
 /**

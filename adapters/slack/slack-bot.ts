@@ -9,11 +9,13 @@ import type { HistoryStore } from '../../src/core/ports/history-store.js';
 import type { IngestJob } from '../../src/core/ports/job-queue.js';
 import type { ThreadMessage } from '../../src/core/thread-context.js';
 import type { Logger } from '../../src/logger.js';
+import { registerAssistant } from './assistant.js';
 import { registerAutoAnswer } from './auto-answer.js';
 import { createBoltApp } from './bolt-app.js';
 import { ChannelKinds } from './channel-kinds.js';
 import { registerFeedback } from './feedback.js';
 import { fileSharedIn, type SlackFile, slackSharedFile } from './files.js';
+import { KnownThreads, type SlackListenerKit } from './listener-kit.js';
 import {
   commandToInbound,
   messageToInbound,
@@ -46,7 +48,6 @@ export interface SlackBotOptions extends SlackConfig {
 type SlackConfig = NonNullable<Config['slack']>;
 
 const ACKNOWLEDGED = 'Looking into it…';
-const MAX_KNOWN_THREADS = 50_000;
 
 /** Docent in Slack through Bolt: /ask, mentions, DMs, thread follow-ups, file shares and feedback. */
 export class SlackBot {
@@ -55,7 +56,7 @@ export class SlackBot {
   private readonly poster: ChannelPoster;
   private readonly channels: ChannelKinds;
   // Threads Docent answered in: replies there are follow-ups even without a mention.
-  private readonly threads = new Set<string>();
+  private readonly threads = new KnownThreads();
   private botUserId?: string;
   private connected = false;
   // Work acknowledged to Slack but not yet answered: shutdown waits for it.
@@ -101,15 +102,19 @@ export class SlackBot {
     this.listenForQuestions();
     this.listenForChannelChanges();
     registerFeedback(this.app, this.options.history);
-    if (!this.options.autoAnswer) return;
-    registerAutoAnswer(this.app, {
-      policy: this.options.autoAnswer,
+    const kit: SlackListenerKit = {
       poster: this.poster,
+      logger: this.options.logger,
       origin: (context, where) => this.origin(context, where),
       handle: (message, hooks) => this.handle(message, hooks),
-      rememberThread: (threadId) => this.rememberThread(threadId),
+      rememberThread: (threadId) => this.threads.add(threadId),
       detach: (work) => this.detach(work),
-    });
+      ingestShare: (client, origin, e, text) => this.ingestShare(client, origin, e, text),
+      botUserId: () => this.botUserId,
+    };
+    // Global middleware to Bolt: messages in the threads of Docent's DM go to it, not to listeners.
+    registerAssistant(this.app, kit, this.options);
+    if (this.options.autoAnswer) registerAutoAnswer(this.app, { ...kit, policy: this.options.autoAnswer });
   }
 
   /** Slash command, mentions, DMs and follow-ups in Docent's threads; files shared in a message. */
@@ -205,7 +210,7 @@ export class SlackBot {
         });
         streamed.placeholderTs = placeholder.ts as string;
         inbound.threadId = `${command.channel_id}:${placeholder.ts}`;
-        this.rememberThread(inbound.threadId);
+        this.threads.add(inbound.threadId);
       },
     });
     await deliver(client, this.poster, origin, outcome, { channel: command.channel_id, streamed });
@@ -231,7 +236,7 @@ export class SlackBot {
           text: THINKING,
         });
         streamed.placeholderTs = placeholder.ts as string;
-        if (threadTs) this.rememberThread(`${e.channel}:${threadTs}`);
+        if (threadTs) this.threads.add(`${e.channel}:${threadTs}`);
       },
     });
     await deliver(client, this.poster, origin, outcome, { channel: e.channel, threadTs, streamed });
@@ -250,7 +255,7 @@ export class SlackBot {
       files = infos.map((i) => i.file as SlackFile).filter(Boolean);
     }
     const inbound = messageToInbound(e, origin, text, files.map(slackSharedFile));
-    const threadTs = origin.isDirectMessage ? undefined : e.ts;
+    const threadTs = origin.isDirectMessage ? e.thread_ts : e.ts;
     // Slack is answered once the files are recorded as jobs; their outcome is posted when ingested.
     await new Promise<void>((recorded) => {
       this.detach(async () => {
@@ -285,11 +290,6 @@ export class SlackBot {
     } finally {
       this.inFlight.delete(work);
     }
-  }
-
-  private rememberThread(threadId: string): void {
-    if (this.threads.size > MAX_KNOWN_THREADS) this.threads.clear();
-    this.threads.add(threadId);
   }
 
   private origin(context: SlackContext, where: SlackWhere): Promise<SlackOrigin> {

@@ -1,14 +1,24 @@
-import type { AnswerStream } from '../../src/core/ask.js';
+import type { AnswerStep, AnswerStream } from '../../src/core/ask.js';
 import type { PartialAnswer } from '../../src/core/ports/language-model.js';
 import { stripMentions } from './sanitize.js';
 
 /** What the graph's nodes are given for one answer, beside its state (LangGraph's run context). */
 export interface AnswerRunContext {
   relay?: AnswerTextRelay;
+  onStep?: (step: AnswerStep) => void;
 }
 
 export const relayOf = (config?: { context?: unknown }) =>
   (config?.context as AnswerRunContext | undefined)?.relay;
+
+/** Tells the caller a step was reached; a caller's failure never fails the answer. */
+export function tellStep(config: { context?: unknown } | undefined, step: AnswerStep): void {
+  try {
+    (config?.context as AnswerRunContext | undefined)?.onStep?.(step);
+  } catch {
+    // Only a status line is lost.
+  }
+}
 
 /**
  * Whether a partial answer's text may be shown yet: only once the model said the passages cover

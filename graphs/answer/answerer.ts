@@ -128,7 +128,7 @@ export class GraphAnswerer implements Answerer {
           configurable: { thread_id: request.threadId ?? `once:${randomUUID()}` },
           durability: 'exit',
           // Per answer, beside the state: never stored with the thread.
-          context: { relay } satisfies AnswerRunContext,
+          context: { relay, onStep: request.onStep } satisfies AnswerRunContext,
         },
       );
       return resultOf(state, started);

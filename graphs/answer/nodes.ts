@@ -1,7 +1,7 @@
 import { NOT_IN_DOCUMENTS, toSources } from '../../src/core/ask.js';
 import type { CachedAnswer } from '../../src/core/ports/answer-cache.js';
 import type { LanguageModel, ModelTiers } from '../../src/core/ports/language-model.js';
-import { type AnswerTextRelay, relayOf } from './answer-stream.js';
+import { type AnswerTextRelay, relayOf, tellStep } from './answer-stream.js';
 import { cacheLookup, fromCache } from './cache-step.js';
 import { fromCurated } from './curated-step.js';
 import { beforeDeadline, expired, LATE, untilDeadline } from './deadline.js';
@@ -52,9 +52,13 @@ export function createAnswerNodes(deps: AnswerGraphDeps) {
       model: 'none',
     }),
     cache: (state: AnswerStateType) => cache(lookUp, state),
-    retrieve: (state: AnswerStateType) => retrieve(deps, state),
+    retrieve: (state: AnswerStateType, config?: RunConfig) => {
+      tellStep(config, 'searching');
+      return retrieve(deps, state);
+    },
     answer: (state: AnswerStateType, config?: RunConfig) => answer(deps, state, relayOf(config)),
-    escalate: (state: AnswerStateType, config?: RunConfig) => escalate(deps, state, relayOf(config)),
+    escalate: (state: AnswerStateType, config?: RunConfig) =>
+      escalate(deps, state, relayOf(config), () => tellStep(config, 'escalating')),
     cacheWrite: (state: AnswerStateType) => cacheWrite(deps, state),
     remember,
     ...routers(deps.models),
@@ -190,7 +194,8 @@ async function answer(
 async function escalate(
   deps: AnswerGraphDeps,
   state: AnswerStateType,
-  relay?: AnswerTextRelay,
+  relay: AnswerTextRelay | undefined,
+  escalating: () => void,
 ): Promise<AnswerUpdate> {
   const { models } = deps;
   // The cheap answer shown so far is not kept as it is.
@@ -201,6 +206,7 @@ async function escalate(
   if (!(await withinBudget(deps, state)))
     return usable ? {} : { ...extractive(state, BUDGET_SPENT_NOTE), route: 'over_budget' };
   const strong = models.strong as LanguageModel;
+  escalating();
   const attempt = await callModel(deps, strong, state, relay);
   if (attempt.ok)
     return { ...fromModel(deps, strong, attempt.reply, state.passages, state.usage), route: 'escalated' };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAssistantPrompts } from './assistant-prompts.js';
 import { installedOcrLanguages } from './ocr-languages.js';
 import { parseOtlpHeaders } from './otlp-headers.js';
 
@@ -165,6 +166,7 @@ export const schema = z
       .min(0)
       .max(3_600_000)
       .default(DEFAULTS.SLACK_CHANNEL_INFO_TTL_MS),
+    SLACK_ASSISTANT_PROMPTS: optionalString.pipe(z.string().transform(parseAssistantPrompts).optional()),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(DEFAULTS.RATE_LIMIT_PER_MINUTE),
     RATE_LIMIT_QUEUE: z.coerce.number().int().min(0).max(100).default(DEFAULTS.RATE_LIMIT_QUEUE),
     TENANT_MAX_CONCURRENT: z.coerce.number().int().min(1).default(DEFAULTS.TENANT_MAX_CONCURRENT),

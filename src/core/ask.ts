@@ -47,6 +47,12 @@ export interface AnswerStream {
   onReset(): void;
 }
 
+/**
+ * A step of answering worth telling someone who waits: the documents are searched, or the
+ * answer went up to the stronger model. Not told for cached, curated or small-talk replies.
+ */
+export type AnswerStep = 'searching' | 'escalating';
+
 export interface AnswerRequest {
   question: string;
   context: AskContext;
@@ -72,6 +78,8 @@ export interface AnswerRequest {
   start?: <T>(needsModels: boolean, answer: () => Promise<T>) => Promise<T>;
   /** Told of the answer's text as it is written; the result still carries the whole answer. */
   stream?: AnswerStream;
+  /** Told as answering reaches each step (see AnswerStep); must not throw or wait. */
+  onStep?: (step: AnswerStep) => void;
 }
 
 /** The port every surface asks through; the answer graph implements it. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Answerer, AnswerRequest, AnswerResult, AnswerStream } from './ask.js';
+import type { Answerer, AnswerRequest, AnswerResult } from './ask.js';
 import { ThrottledError } from './errors.js';
 import { type IngestJobs, ingestJobId } from './ingest-jobs.js';
 import type { FileOutcome, InboundMessage, MessageOutcome } from './message.js';
@@ -53,7 +53,9 @@ export interface MessageHooks {
   /** Called once its shared files are recorded as durable jobs: the platform may be acknowledged now. */
   onRecorded?: () => void;
   /** Shows the answer's text as the model writes it (see AnswerStream). */
-  stream?: AnswerStream;
+  stream?: AnswerRequest['stream'];
+  /** Told as answering reaches each step: a status line while someone waits (see AnswerStep). */
+  onStep?: AnswerRequest['onStep'];
 }
 
 /**
@@ -87,7 +89,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
           message,
           question,
           (needsModels, answer) => startAnswering(deps, message, hooks, needsModels, answer),
-          hooks.stream,
+          hooks,
         ),
       );
       return answered(deps, message, files, result);
@@ -189,12 +191,13 @@ function answerRequest(
   message: InboundMessage,
   question: string,
   start: AnswerRequest['start'],
-  stream: AnswerStream | undefined,
+  { stream, onStep }: MessageHooks,
 ): AnswerRequest {
   return {
     question,
     start,
     ...(stream ? { stream } : {}),
+    ...(onStep ? { onStep } : {}),
     // Showing progress may move a new conversation into a thread of its own (see MessageHooks.onStart).
     get threadId() {
       return `${message.platform}:${message.tenantId}:${message.threadId}`;

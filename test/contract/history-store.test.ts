@@ -124,6 +124,28 @@ function historyContract(
       expect((await history.summary({ tenantId: 'T1' })).unanswered_rate).toBe(1);
     });
 
+    it('lists the answered questions most asked where the whole tenant reads, in their latest words', async () => {
+      history.recordAnswer(answer({ question: 'How do I rotate the key?' }));
+      history.recordAnswer(answer({ question: 'how do I rotate the key', atMs: NOV_27 + 1000 }));
+      history.recordAnswer(answer({ question: 'where is the VPN guide?' }));
+      // Asked in a DM or a private channel, not covered, small talk, or in another tenant: never offered.
+      history.recordAnswer(answer({ question: 'what is my salary?', scope: 'user:U1' }));
+      history.recordAnswer(answer({ question: 'what is my salary?', scope: 'user:U1' }));
+      history.recordAnswer(answer({ question: 'the merger plan?', scope: 'channel:CPRIV' }));
+      history.recordAnswer(unanswered('Where do I park?'));
+      history.recordAnswer(answer({ question: 'thanks!', route: 'smalltalk' }));
+      history.recordAnswer(answer({ question: 'who runs payroll?', tenantId: 'T2' }));
+      expect(await history.mostAsked({ tenantId: 'T1' })).toEqual([
+        { question: 'how do I rotate the key', count: 2, last_asked: new Date(NOV_27 + 1000).toISOString() },
+        { question: 'where is the VPN guide?', count: 1, last_asked: new Date(NOV_27).toISOString() },
+      ]);
+      expect(await history.mostAsked({ tenantId: 'T1' }, 1)).toHaveLength(1);
+      const textless = await open({ keepText: false }, true);
+      textless.recordAnswer(answer({ tenantId: 'T9' }));
+      expect(await textless.mostAsked({ tenantId: 'T9' })).toEqual([]);
+      await textless.close();
+    });
+
     it('keeps no question or answer text when told not to, and still groups the gaps', async () => {
       const private_ = await open({ keepText: false }, true);
       const given = answer({ question: 'salary of Ann?', answerId: 'private-1' });

@@ -80,7 +80,7 @@ export async function startFakeSlack() {
     const args: Record<string, unknown> = (req.headers['content-type'] ?? '').includes('json')
       ? JSON.parse(raw || '{}')
       : Object.fromEntries(new URLSearchParams(raw));
-    for (const key of ['blocks', 'attachments', 'chunks'])
+    for (const key of ['blocks', 'attachments', 'chunks', 'prompts', 'metadata'])
       if (typeof args[key] === 'string') args[key] = JSON.parse(args[key] as string);
     const reply = (body: Record<string, unknown>, status = 200, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -119,6 +119,11 @@ export async function startFakeSlack() {
       case 'chat.appendStream':
       case 'chat.stopStream':
         return reply({ ok: true, channel: args.channel, ts: args.ts });
+      // The assistant's thread: a status line, suggested prompts and a title, none of which is a message.
+      case 'assistant.threads.setStatus':
+      case 'assistant.threads.setSuggestedPrompts':
+      case 'assistant.threads.setTitle':
+        return reply({ ok: true });
       case 'conversations.info': {
         const info = channels.get(String(args.channel)) ?? {};
         return reply({ ok: true, channel: { id: args.channel, is_private: false, is_im: false, ...info } });

@@ -39,6 +39,23 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ RERANK_URL: url })).toThrow(/RERANK_URL: must be an http\(s\) URL/);
   });
 
+  it("reads SLACK_ASSISTANT_PROMPTS as |-separated questions or JSON, up to Slack's four", () => {
+    const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' };
+    const prompts = (value: string) =>
+      loadConfig({ ...slack, SLACK_ASSISTANT_PROMPTS: value }).slack?.assistantPrompts;
+    expect(prompts('How do I file expenses? | Where is the VPN guide?')).toEqual([
+      { title: 'How do I file expenses?', message: 'How do I file expenses?' },
+      { title: 'Where is the VPN guide?', message: 'Where is the VPN guide?' },
+    ]);
+    expect(prompts('["Who runs payroll?", {"title": "VPN", "message": "Where is the VPN guide?"}]')).toEqual([
+      { title: 'Who runs payroll?', message: 'Who runs payroll?' },
+      { title: 'VPN', message: 'Where is the VPN guide?' },
+    ]);
+    expect(loadConfig(slack).slack?.assistantPrompts).toBeUndefined();
+    for (const bad of ['a|b|c|d|e', '["unclosed"', '[{"title": "no message"}]', 'a||b', '[]'])
+      expect(() => prompts(bad)).toThrow(/SLACK_ASSISTANT_PROMPTS: must be 1 to 4 prompts/);
+  });
+
   it('lists every problem at once', () => {
     try {
       loadConfig({ TOP_K: 'lots', CHUNK_SIZE: '10', OPENAI_BASE_URL: 'not a url', EMBEDDINGS: 'openai' });

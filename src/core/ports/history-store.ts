@@ -103,6 +103,13 @@ export interface GapView {
   last_asked: string;
 }
 
+/** A question the documents answered, as often as it was asked. */
+export interface AskedQuestion {
+  question: string;
+  count: number;
+  last_asked: string;
+}
+
 /** Which records a report covers: a tenant (or all) and a span of days, both ends included. */
 export interface HistoryRange {
   tenantId?: string;
@@ -126,6 +133,11 @@ export interface HistoryStore {
   feedback(range?: HistoryRange, limit?: number): Promise<FeedbackView[]>;
   /** Questions the documents could not answer, most asked first: where docs are missing. */
   unanswered(range?: HistoryRange, limit?: number): Promise<GapView[]>;
+  /**
+   * Questions the documents answered, most asked first, counting only those asked where the whole
+   * tenant reads (scope `tenant`): their words may be shown to anyone in it. None when no text is kept.
+   */
+  mostAsked(range?: HistoryRange, limit?: number): Promise<AskedQuestion[]>;
   /** The latest answered questions first; `search` keeps those whose question contains it. */
   questions(range?: HistoryRange, options?: { search?: string; limit?: number }): Promise<QuestionView[]>;
   /** Drops records older than the retention; run with the other upkeep. */

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type {
   AnswerRecord,
+  AskedQuestion,
   FeedbackView,
   GapView,
   HistoryRange,
@@ -167,6 +168,24 @@ export class SqlHistoryStore implements HistoryStore {
     );
     return rows.map((r) => ({
       question: r.question === null ? null : String(r.question),
+      count: count(r.n),
+      last_asked: new Date(Number(r.last_ms)).toISOString(),
+    }));
+  }
+
+  async mostAsked(range: HistoryRange = {}, limit = 4): Promise<AskedQuestion[]> {
+    await this.written();
+    const { where, params } = this.rangeFilter(range, 'a');
+    // The latest wording of each question: the one people are likeliest to recognise.
+    const rows = await this.sql.query(
+      `select (array_agg(a.question order by a.asked_ms desc))[1] as question, count(*) as n, max(a.asked_ms) as last_ms
+       from docent_answers a
+       where ${where} and a.counted and a.covered and a.scope = 'tenant' and a.question is not null
+       group by a.tenant_id, a.question_key order by n desc, last_ms desc limit ${Math.max(1, Math.floor(limit))}`,
+      params,
+    );
+    return rows.map((r) => ({
+      question: String(r.question),
       count: count(r.n),
       last_asked: new Date(Number(r.last_ms)).toISOString(),
     }));
