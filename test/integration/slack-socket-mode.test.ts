@@ -74,7 +74,9 @@ describe('Slack over Socket Mode', () => {
       api_app_id: 'A1',
     });
     await until(() => slack.acked(envelope));
-    await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'SPUB'));
+    await until(() =>
+      slack.callsTo('chat.update').find((c) => c.args.channel === 'SPUB' && c.args.blocks !== undefined),
+    );
     expect(sectionsIn('SPUB')[0]).toContain('Rotate the production API key');
   });
 
@@ -88,7 +90,9 @@ describe('Slack over Socket Mode', () => {
     };
     slack.sendEnvelope('events_api', callback(mention, 'SEv1'));
     slack.sendEnvelope('events_api', callback(mention, 'SEv1'));
-    await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'SMENT'));
+    await until(() =>
+      slack.callsTo('chat.update').find((c) => c.args.channel === 'SMENT' && c.args.blocks !== undefined),
+    );
     const followUp = {
       type: 'message',
       channel_type: 'channel',
@@ -123,7 +127,9 @@ describe('Slack over Socket Mode', () => {
         'SEv3',
       ),
     );
-    await until(() => slack.callsTo('chat.update').find((c) => c.args.channel === 'SDM'));
+    await until(() =>
+      slack.callsTo('chat.update').find((c) => c.args.channel === 'SDM' && c.args.blocks !== undefined),
+    );
     expect(sectionsIn('SDM')[0]).toContain('Rotate the production API key');
   });
 
@@ -163,7 +169,9 @@ describe('Slack over Socket Mode', () => {
   });
 
   it('records feedback from a button press', async () => {
-    const update = slack.callsTo('chat.update').find((c) => c.args.channel === 'SPUB');
+    const update = slack
+      .callsTo('chat.update')
+      .find((c) => c.args.channel === 'SPUB' && c.args.blocks !== undefined);
     const actions = ((update?.args.blocks ?? []) as { type: string; elements?: { value: string }[] }[]).find(
       (b) => b.type === 'actions',
     );
