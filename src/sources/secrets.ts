@@ -44,6 +44,9 @@ async function readSmallFile(file: string, what: 'token' | 'key'): Promise<strin
     if (bytes.length > MAX_SECRET_BYTES) throw new Error(`too large for a ${what}`);
     return bytes.toString('utf8');
   } catch (error) {
-    throw new DocentError('invalid_input', `The ${what} file ${file} cannot be read (${(error as Error).message}).`);
+    throw new DocentError(
+      'invalid_input',
+      `The ${what} file ${file} cannot be read (${(error as Error).message}).`,
+    );
   }
 }
