@@ -110,6 +110,8 @@ export interface Config {
     maxPages: number;
     retryMs: number;
     checkMs: number;
+    /** Google's API root for gdrive sources, or a proxy in front of it. */
+    gdriveApiUrl: string;
   };
 }
 
@@ -199,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPages: e.SOURCE_MAX_PAGES,
       retryMs: e.SOURCE_RETRY_MS,
       checkMs: e.SOURCE_CHECK_MS,
+      gdriveApiUrl: e.SOURCE_GDRIVE_API_URL.replace(/\/?$/, '/'),
     },
     telemetry: telemetryConfig(e),
     threads: {
