@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { type drive_v3, drive as driveClient } from '@googleapis/drive';
+import type { drive_v3 } from '@googleapis/drive';
 import type { JWT } from 'google-auth-library';
 import { DocentError } from '../../core/errors.js';
 import { tooLarge } from '../../core/ingest-document.js';
@@ -27,16 +27,20 @@ export interface DriveFolderOptions {
 
 /** Google Drive's v3 API as a folder's reader needs it: listing children, downloading, exporting. */
 export class DriveFolder {
-  private readonly api: drive_v3.Drive;
+  private constructor(private readonly api: drive_v3.Drive) {}
 
-  constructor(auth: JWT, options: DriveFolderOptions) {
-    this.api = driveClient({
-      version: 'v3',
-      auth,
-      rootUrl: options.rootUrl,
-      timeout: options.timeoutMs,
-      retryConfig: { retry: options.retries, noResponseRetries: options.retries },
-    });
+  /** The client library is loaded on the first sync: it is large, and every command would pay for it. */
+  static async open(auth: JWT, options: DriveFolderOptions): Promise<DriveFolder> {
+    const { drive } = await import('@googleapis/drive');
+    return new DriveFolder(
+      drive({
+        version: 'v3',
+        auth,
+        rootUrl: options.rootUrl,
+        timeout: options.timeoutMs,
+        retryConfig: { retry: options.retries, noResponseRetries: options.retries },
+      }),
+    );
   }
 
   /**

@@ -76,7 +76,7 @@ async function readFolder(context: SourceReadContext, options: GdriveSourceOptio
       'invalid_input',
       "A gdrive source needs a service account's key: name its JSON file with --key-file.",
     );
-  const drive = new DriveFolder(serviceAccountClient(context.secret), {
+  const drive = await DriveFolder.open(await serviceAccountClient(context.secret), {
     rootUrl: options.rootUrl,
     retries: options.retries ?? 2,
     timeoutMs: options.timeoutMs ?? 30_000,

@@ -1,4 +1,4 @@
-import { JWT } from 'google-auth-library';
+import type { JWT } from 'google-auth-library';
 import { DocentError } from '../../core/errors.js';
 
 /** Where google-auth-library sends a service account's signed assertion, whatever its key says. */
@@ -17,7 +17,7 @@ interface ServiceAccountKey {
  * private key signs an assertion here and never leaves; the assertion goes to the key's
  * `token_uri` (Google's own for a key Google issued), which the library would otherwise ignore.
  */
-export function serviceAccountClient(keyJson: string): JWT {
+export async function serviceAccountClient(keyJson: string): Promise<JWT> {
   let key: ServiceAccountKey;
   try {
     key = JSON.parse(keyJson) as ServiceAccountKey;
@@ -36,6 +36,7 @@ export function serviceAccountClient(keyJson: string): JWT {
   const tokenUri = typeof key.token_uri === 'string' ? key.token_uri : GOOGLE_TOKEN_URL;
   if (!URL.canParse(tokenUri) || !/^https?:$/.test(new URL(tokenUri).protocol))
     throw new DocentError('invalid_input', "The key file's token_uri is not an http(s) address.");
+  const { JWT } = await import('google-auth-library');
   const client = new JWT({ email: key.client_email, key: key.private_key, scopes: [DRIVE_READONLY] });
   if (tokenUri !== GOOGLE_TOKEN_URL)
     client.transporter.interceptors.request.add({
