@@ -97,7 +97,9 @@ source
   .option('--scope <scope>', 'who may read its documents: tenant or channel:<id>', 'tenant')
   .option('--token-env <name>', 'environment variable holding its access token')
   .option('--token-file <path>', 'file holding its access token')
-  .option('--max-pages <n>', 'the most pages read (web)')
+  .option('--key-file <path>', 'JSON key file, read whole (gdrive: a service account key)')
+  .option('--email <address>', 'the account the token belongs to (confluence)')
+  .option('--max-pages <n>', 'the most pages or files read')
   .addOption(json())
   .action(
     run('source add', (s, kind: string, target: string, opts) => addSourceCommand(s, kind, target, opts), {

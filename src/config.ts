@@ -94,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPages: e.SOURCE_MAX_PAGES,
       retryMs: e.SOURCE_RETRY_MS,
       checkMs: e.SOURCE_CHECK_MS,
+      gdriveApiUrl: e.SOURCE_GDRIVE_API_URL.replace(/\/?$/, '/'),
     },
     telemetry: telemetryConfig(e),
     threads: {

@@ -9,6 +9,8 @@ export interface AddSourceOptions {
   scope?: string;
   tokenEnv?: string;
   tokenFile?: string;
+  keyFile?: string;
+  email?: string;
   maxPages?: string;
   json?: boolean;
 }
@@ -30,8 +32,11 @@ export async function addSourceCommand(
     target,
     scope: options.scope,
     everyMs: options.every ? parseEvery(options.every) : DEFAULT_EVERY_MS,
-    settings: maxPages ? { maxPages } : {},
-    secret: { env: options.tokenEnv, file: options.tokenFile },
+    settings: {
+      ...(maxPages ? { maxPages } : {}),
+      ...(options.email ? { email: options.email } : {}),
+    },
+    secret: { env: options.tokenEnv, file: options.tokenFile, keyFile: options.keyFile },
   });
   if (options.json) printJson(sourceView(source));
   else

@@ -1,5 +1,7 @@
 import type { Config } from '../config.js';
 import type { SourceKind } from '../core/ports/source-kind.js';
+import { confluenceSource } from '../sources/confluence/confluence-source.js';
+import { gdriveSource } from '../sources/gdrive/gdrive-source.js';
 import { webSource } from '../sources/web/web-source.js';
 
 /** Every kind of source Docent reads: adding one is its file under src/sources/ and a line here. */
@@ -11,6 +13,16 @@ export function sourceKinds(config: Config): SourceKind[] {
       concurrency: sources.webConcurrency,
       intervalMs: sources.webIntervalMs,
       maxPages: sources.maxPages,
+      maxBytes: config.maxFileBytes,
+    }),
+    confluenceSource({
+      allowPrivate: config.allowPrivateUrls,
+      maxPages: sources.maxPages,
+      maxBytes: config.maxFileBytes,
+    }),
+    gdriveSource({
+      rootUrl: sources.gdriveApiUrl,
+      maxFiles: sources.maxPages,
       maxBytes: config.maxFileBytes,
     }),
   ];

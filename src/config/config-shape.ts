@@ -109,5 +109,7 @@ export interface Config {
     maxPages: number;
     retryMs: number;
     checkMs: number;
+    /** Google's API root for gdrive sources, or a proxy in front of it. */
+    gdriveApiUrl: string;
   };
 }

@@ -62,6 +62,7 @@ export const DEFAULTS = {
   SOURCE_MAX_PAGES: 1000,
   SOURCE_RETRY_MS: 60_000,
   SOURCE_CHECK_MS: 30_000,
+  SOURCE_GDRIVE_API_URL: 'https://www.googleapis.com/',
   RATE_LIMIT_REDIS_TIMEOUT_MS: 50,
   DOCENT_API_TENANT: 'default',
   OTEL_SERVICE_NAME: 'docent',
@@ -187,6 +188,9 @@ export const schema = z
     SOURCE_MAX_PAGES: z.coerce.number().int().min(1).max(100_000).default(DEFAULTS.SOURCE_MAX_PAGES),
     SOURCE_RETRY_MS: z.coerce.number().int().min(100).default(DEFAULTS.SOURCE_RETRY_MS),
     SOURCE_CHECK_MS: z.coerce.number().int().min(50).default(DEFAULTS.SOURCE_CHECK_MS),
+    SOURCE_GDRIVE_API_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .default(DEFAULTS.SOURCE_GDRIVE_API_URL),
     JOB_QUEUE_PREFIX: z
       .string()
       .regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" or "-"')

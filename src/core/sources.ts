@@ -82,7 +82,7 @@ export class Sources {
       scope,
       everyMs,
       settings: input.settings ?? {},
-      secret: input.secret?.env || input.secret?.file ? input.secret : undefined,
+      secret: input.secret?.env || input.secret?.file || input.secret?.keyFile ? input.secret : undefined,
       createdAt: new Date(this.now()).toISOString(),
     });
     this.scheduled(source);
@@ -210,7 +210,7 @@ export function sourceView(s: Source) {
     scope: s.scope,
     every_ms: s.everyMs,
     settings: s.settings,
-    secret: s.secret?.env ? `env:${s.secret.env}` : s.secret?.file ? `file:${s.secret.file}` : null,
+    secret: secretName(s.secret),
     created_at: s.createdAt,
     last_sync_at: s.state.lastSyncAt ?? null,
     status: s.state.status ?? 'never',
@@ -219,4 +219,11 @@ export function sourceView(s: Source) {
     failures: s.state.failures,
     next_sync_at: s.state.nextSyncAt ?? null,
   };
+}
+
+function secretName(secret: SecretRef | undefined): string | null {
+  if (secret?.env) return `env:${secret.env}`;
+  if (secret?.file) return `file:${secret.file}`;
+  if (secret?.keyFile) return `key-file:${secret.keyFile}`;
+  return null;
 }

@@ -5,8 +5,9 @@ import type { SecretRef } from '../core/ports/source-store.js';
 const MAX_SECRET_BYTES = 16 * 1024;
 
 /**
- * The token a source's configuration names: an environment variable or a file (its first line),
- * read at each sync, so a rotated token is used without touching the source.
+ * The secret a source's configuration names: a token in an environment variable or a file (its
+ * first line), or a JSON key file (whole), read at each sync, so a rotated one is used without
+ * touching the source.
  */
 export async function readSecret(
   ref: SecretRef,
@@ -18,20 +19,34 @@ export async function readSecret(
     return value;
   }
   if (ref.file) {
-    let text: string;
-    try {
-      const bytes = await readFile(ref.file);
-      if (bytes.length > MAX_SECRET_BYTES) throw new Error('too large for a token');
-      text = bytes.toString('utf8');
-    } catch (error) {
-      throw new DocentError(
-        'invalid_input',
-        `The token file ${ref.file} cannot be read (${(error as Error).message}).`,
-      );
-    }
-    const value = text.split(/\r?\n/)[0]?.trim();
+    const value = (await readSmallFile(ref.file, 'token')).split(/\r?\n/)[0]?.trim();
     if (!value) throw new DocentError('invalid_input', `The token file ${ref.file} is empty.`);
     return value;
   }
+  if (ref.keyFile) {
+    const text = await readSmallFile(ref.keyFile, 'key');
+    let key: unknown;
+    try {
+      key = JSON.parse(text);
+    } catch {
+      key = undefined;
+    }
+    if (typeof key !== 'object' || key === null || Array.isArray(key))
+      throw new DocentError('invalid_input', `The key file ${ref.keyFile} is not a JSON object.`);
+    return text;
+  }
   return undefined;
+}
+
+async function readSmallFile(file: string, what: 'token' | 'key'): Promise<string> {
+  try {
+    const bytes = await readFile(file);
+    if (bytes.length > MAX_SECRET_BYTES) throw new Error(`too large for a ${what}`);
+    return bytes.toString('utf8');
+  } catch (error) {
+    throw new DocentError(
+      'invalid_input',
+      `The ${what} file ${file} cannot be read (${(error as Error).message}).`,
+    );
+  }
 }

@@ -47,6 +47,14 @@ function sourceStoreContract(name: string, setUp: () => Promise<{ open: () => Pr
       expect(await store.get('src_missing')).toBeUndefined();
     });
 
+    it('keeps the name of a JSON key file, on a table made before key files were named', async () => {
+      await client.query('alter table docent_sources drop column secret_key_file');
+      const reopened = await SqlSourceStore.open(client);
+      const keyed = config({ kind: 'gdrive', secret: { keyFile: '/run/secrets/sa.json' } });
+      await reopened.create(keyed);
+      expect((await reopened.get('src_a'))?.secret).toEqual({ keyFile: '/run/secrets/sa.json' });
+    });
+
     it('records each sync, and forgets a removed source with its items', async () => {
       await store.create(config());
       const state = {

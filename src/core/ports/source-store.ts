@@ -6,6 +6,8 @@ export interface SecretRef {
   env?: string;
   /** A file holding the token (its first line). */
   file?: string;
+  /** A JSON key file read whole, such as a Google service account's key. */
+  keyFile?: string;
 }
 
 /** A place a tenant's documents are read from on a schedule: a site, a wiki, a repository. */

@@ -17,6 +17,8 @@ const createBody = z.object({
   every: z.string().max(16).optional(),
   token_env: z.string().max(128).optional(),
   token_file: z.string().max(1024).optional(),
+  key_file: z.string().max(1024).optional(),
+  email: z.string().max(320).optional(),
   max_pages: z.number().int().min(1).max(100_000).optional(),
 });
 const byId = { params: z.object({ id: z.string().min(1).max(64) }) };
@@ -45,8 +47,11 @@ export function adminSourceRoutes(app: FastifyInstance, services: Services): voi
           target: body.target,
           scope: body.scope,
           everyMs: body.every ? parseEvery(body.every) : DEFAULT_EVERY_MS,
-          settings: body.max_pages ? { maxPages: body.max_pages } : {},
-          secret: { env: body.token_env, file: body.token_file },
+          settings: {
+            ...(body.max_pages ? { maxPages: body.max_pages } : {}),
+            ...(body.email ? { email: body.email } : {}),
+          },
+          secret: { env: body.token_env, file: body.token_file, keyFile: body.key_file },
         });
         return reply.code(201).send({ source: sourceView(source) });
       }),

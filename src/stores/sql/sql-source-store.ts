@@ -9,7 +9,7 @@ import type { Scope } from '../../core/types.js';
 import { insertRows, onFirstUse, type SqlClient, type SqlRow } from './sql-client.js';
 
 const SOURCE_COLUMNS =
-  'id, tenant_id, kind, target, scope, every_ms, settings, secret_env, secret_file, created_ms, state';
+  'id, tenant_id, kind, target, scope, every_ms, settings, secret_env, secret_file, secret_key_file, created_ms, state';
 const ITEM_COLUMNS = ['source_id', 'item_key', 'doc_id', 'etag', 'last_modified', 'links'];
 // Under PostgreSQL's limit of 65,535 parameters per statement.
 const ITEMS_PER_INSERT = 500;
@@ -44,6 +44,7 @@ export class SqlSourceStore implements SourceStore {
         JSON.stringify(config.settings),
         config.secret?.env ?? null,
         config.secret?.file ?? null,
+        config.secret?.keyFile ?? null,
         Date.parse(config.createdAt),
         JSON.stringify(state),
       ],
@@ -143,9 +144,12 @@ async function createTables(sql: SqlClient): Promise<void> {
        settings text not null,
        secret_env text,
        secret_file text,
+       secret_key_file text,
        created_ms bigint not null,
        state text not null
      )`,
+    // Databases made before key files were named have no column for them.
+    'alter table docent_sources add column if not exists secret_key_file text',
     `create table if not exists docent_source_items (
        source_id text not null,
        item_key text not null,
@@ -172,6 +176,7 @@ const text = (value: unknown) => (value === null || value === undefined ? undefi
 function toSource(row: SqlRow): Source {
   const env = text(row.secret_env);
   const file = text(row.secret_file);
+  const keyFile = text(row.secret_key_file);
   return {
     id: String(row.id),
     tenantId: String(row.tenant_id),
@@ -180,7 +185,7 @@ function toSource(row: SqlRow): Source {
     scope: String(row.scope) as Scope,
     everyMs: Number(row.every_ms),
     settings: JSON.parse(String(row.settings)),
-    secret: env || file ? { env, file } : undefined,
+    secret: env || file || keyFile ? { env, file, keyFile } : undefined,
     createdAt: new Date(Number(row.created_ms)).toISOString(),
     state: JSON.parse(String(row.state)) as SyncState,
   };
