@@ -110,6 +110,8 @@ export interface Config {
     maxPages: number;
     retryMs: number;
     checkMs: number;
+    github: { apiUrl: string; webUrl?: string }; // webUrl: where files are shown, else from apiUrl
+    notion: { apiUrl: string };
   };
 }
 
@@ -199,6 +201,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPages: e.SOURCE_MAX_PAGES,
       retryMs: e.SOURCE_RETRY_MS,
       checkMs: e.SOURCE_CHECK_MS,
+      github: { apiUrl: e.GITHUB_API_URL, webUrl: e.GITHUB_WEB_URL },
+      notion: { apiUrl: e.NOTION_API_URL },
     },
     telemetry: telemetryConfig(e),
     threads: {

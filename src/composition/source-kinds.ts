@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { SourceKind } from '../core/ports/source-kind.js';
+import { githubSource } from '../sources/github/github-source.js';
 import { webSource } from '../sources/web/web-source.js';
 
 /** Every kind of source Docent reads: adding one is its file under src/sources/ and a line here. */
@@ -13,5 +14,6 @@ export function sourceKinds(config: Config): SourceKind[] {
       maxPages: sources.maxPages,
       maxBytes: config.maxFileBytes,
     }),
+    githubSource({ ...sources.github, maxFiles: sources.maxPages, maxBytes: config.maxFileBytes }),
   ];
 }

@@ -51,6 +51,8 @@ export const DEFAULTS = {
   SOURCE_MAX_PAGES: 1000,
   SOURCE_RETRY_MS: 60_000,
   SOURCE_CHECK_MS: 30_000,
+  GITHUB_API_URL: 'https://api.github.com',
+  NOTION_API_URL: 'https://api.notion.com',
   RATE_LIMIT_REDIS_TIMEOUT_MS: 50,
   DOCENT_API_TENANT: 'default',
   OTEL_SERVICE_NAME: 'docent',
@@ -177,6 +179,13 @@ export const schema = z
     SOURCE_MAX_PAGES: z.coerce.number().int().min(1).max(100_000).default(DEFAULTS.SOURCE_MAX_PAGES),
     SOURCE_RETRY_MS: z.coerce.number().int().min(100).default(DEFAULTS.SOURCE_RETRY_MS),
     SOURCE_CHECK_MS: z.coerce.number().int().min(50).default(DEFAULTS.SOURCE_CHECK_MS),
+    GITHUB_API_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .default(DEFAULTS.GITHUB_API_URL),
+    GITHUB_WEB_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    NOTION_API_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .default(DEFAULTS.NOTION_API_URL),
     JOB_QUEUE_PREFIX: z
       .string()
       .regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" or "-"')
