@@ -29,6 +29,8 @@ export class FakeGithubApi {
   defaultBranch = 'main';
   /** Answer the next requests with 403 and an exhausted rate limit. */
   rateLimited = 0;
+  /** Blob id to path, as of the last tree listed: what a reader can ask for. */
+  private readonly blobs = new Map<string, string>();
   private server?: Server;
   private origin = '';
 
@@ -61,6 +63,19 @@ export class FakeGithubApi {
         );
       }
       const base = `/repos/${this.owner}/${this.repo}`;
+      const blob = /^\/repos\/[^/]+\/[^/]+\/git\/blobs\/([0-9a-f]{40})$/.exec(path);
+      if (path.startsWith(base) && blob) {
+        const found = this.blobs.get(blob[1] as string);
+        if (!found || this.files.get(found) === undefined) return send(404, { message: 'Not Found' });
+        if (this.failing.has(found)) return send(500, { message: 'Server Error' });
+        const content = this.files.get(found) as string;
+        return send(200, {
+          sha: blob[1],
+          size: Buffer.byteLength(content),
+          encoding: 'base64',
+          content: Buffer.from(content).toString('base64'),
+        });
+      }
       if (path === base)
         return send(200, { full_name: `${this.owner}/${this.repo}`, default_branch: this.defaultBranch });
       if (path === `${base}/branches/${this.defaultBranch}`)
@@ -69,19 +84,6 @@ export class FakeGithubApi {
           commit: { sha: this.commit(), commit: { tree: { sha: this.tree() } } },
         });
       if (path === `${base}/git/trees/${this.tree()}`) return send(200, this.listing());
-      const blob = /^\/repos\/[^/]+\/[^/]+\/git\/blobs\/([0-9a-f]{40})$/.exec(path);
-      if (path.startsWith(base) && blob) {
-        const found = [...this.files].find(([, content]) => blobSha(content) === blob[1]);
-        if (!found) return send(404, { message: 'Not Found' });
-        if (this.failing.has(found[0])) return send(500, { message: 'Server Error' });
-        const [, content] = found;
-        return send(200, {
-          sha: blob[1],
-          size: Buffer.byteLength(content),
-          encoding: 'base64',
-          content: Buffer.from(content).toString('base64'),
-        });
-      }
       send(404, { message: 'Not Found' });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
@@ -107,6 +109,8 @@ export class FakeGithubApi {
   }
 
   private listing() {
+    this.blobs.clear();
+    for (const [path, content] of this.files) this.blobs.set(blobSha(content), path);
     const tree = [...this.files].map(([path, content]) => ({
       path,
       mode: '100644',

@@ -11,6 +11,7 @@ import {
 
 // Nesting past this is rare in a page and unbounded in a hostile one.
 const MAX_DEPTH = 8;
+const MAX_BLOCKS = 20_000;
 
 /** A page's blocks as Markdown under its title, with the sub-pages and databases it holds. */
 export async function readPage(
@@ -20,6 +21,7 @@ export async function readPage(
 ): Promise<{ markdown: string; children: ChildLink[] }> {
   const children: ChildLink[] = [];
   let bytes = 0;
+  let blocks = 0;
   const readBlocks = async (blockId: string, depth: number): Promise<string[]> => {
     const lines: string[] = [];
     let numbered = 0;
@@ -27,6 +29,8 @@ export async function readPage(
       block_id: blockId,
       page_size: 100,
     })) {
+      if (++blocks > MAX_BLOCKS)
+        throw new DocentError('too_large', `${page.url} has more than ${MAX_BLOCKS} blocks.`);
       if (!isFullBlock(block)) continue;
       const link = childLink(block);
       if (link) children.push(link);
