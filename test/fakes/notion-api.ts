@@ -55,6 +55,8 @@ export class FakeNotionApi {
   readonly requests: ApiRequest[] = [];
   rateLimited = 0;
   pageSize = 100;
+  /** When set, any other token is refused with 401. */
+  token?: string;
   private server?: Server;
   private origin = '';
 
@@ -101,6 +103,8 @@ export class FakeNotionApi {
             .writeHead(status, { 'content-type': 'application/json', ...headers })
             .end(typeof json === 'string' ? json : JSON.stringify(json));
         };
+        if (this.token && request.headers.authorization !== `Bearer ${this.token}`)
+          return send(401, error(401, 'unauthorized'));
         if (this.rateLimited > 0) {
           this.rateLimited--;
           return send(429, error(429, 'rate_limited'), { 'retry-after': '1' });

@@ -49,6 +49,7 @@ describe('a notion source', () => {
   beforeAll(async () => {
     process.env.DOCENT_TEST_NOTION_TOKEN = NOTION_TOKEN;
     notion = await new FakeNotionApi().start();
+    notion.token = NOTION_TOKEN;
     notion.pageSize = 2;
     root = notion.add('Handbook', [heading('Welcome'), paragraph('The handbook of the platform team.')]);
     vpn = notion.add(
@@ -165,6 +166,15 @@ describe('a notion source', () => {
     ).text();
     expect(text).toContain('env:DOCENT_TEST_NOTION_TOKEN');
     expect(text).not.toContain(NOTION_TOKEN);
+  });
+
+  it('stops at a refused token and removes nothing', async () => {
+    notion.token = 'rotated';
+    const refused = await sync();
+    expect(refused).toMatchObject({ status: 'failed', counts: { removed: 0 } });
+    expect(refused.last_error).toMatch(/Notion refused the integration token/);
+    notion.token = NOTION_TOKEN;
+    expect(await sync()).toMatchObject({ status: 'ok', counts: { removed: 0 } });
   });
 });
 

@@ -45,9 +45,12 @@ const idOfUrl = (url: string) => {
   const hex = /([0-9a-f]{32})(?:[?#].*)?$/i.exec(url)?.[1];
   return hex ? dashed(hex) : undefined;
 };
-const notFound = (error: unknown) =>
-  isNotionClientError(error) &&
-  (error.code === APIErrorCode.ObjectNotFound || error.code === APIErrorCode.Unauthorized);
+const notFound = (error: unknown) => isNotionClientError(error) && error.code === APIErrorCode.ObjectNotFound;
+/** A refused token stops the sync: its pages must not be taken for deleted. */
+const refusedToken = (error: unknown) =>
+  isNotionClientError(error) && error.code === APIErrorCode.Unauthorized
+    ? new DocentError('invalid_input', "Notion refused the integration token: check the source's token.")
+    : undefined;
 
 /**
  * `notion`: pages shared with an integration, from a root page (and the pages and databases under
@@ -154,6 +157,8 @@ async function readNotion(context: SourceReadContext, options: NotionSourceOptio
       if (isFullPage(page)) await visit(page, true);
     } catch (error) {
       if (notFound(error)) return; // deleted, or no longer shared: gone once the listing completes
+      const refused = refusedToken(error);
+      if (refused) throw refused;
       const item = known.get(task.id);
       await context.emit({
         key: item?.key ?? task.id,
@@ -190,7 +195,10 @@ async function rootKind(notion: Client, id: string): Promise<'page' | 'database'
     await notion.pages.retrieve({ page_id: id });
     return 'page';
   } catch (error) {
-    if (!notFound(error)) throw new DocentError('unreadable', `Notion could not be read: ${describe(error)}`);
+    if (!notFound(error))
+      throw (
+        refusedToken(error) ?? new DocentError('unreadable', `Notion could not be read: ${describe(error)}`)
+      );
   }
   try {
     await notion.databases.retrieve({ database_id: id });
