@@ -1,7 +1,7 @@
 // npm run bench:sync: a web source of 5,000 pages on a fake site on 127.0.0.1 (sitemap, robots.txt,
 // ETags), synced by the default settings (2 requests at a time, no interval) into LanceDB with the
 // local embedder: the first sync, then one where nothing changed, then one where 1% changed.
-// `-- --pages N` for another size.
+// `-- --pages N` for another size; `-- --kind github` for a repository instead (bench/sync-github.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,12 @@ import { DuckDbClient } from '../src/stores/sql/duckdb-client.js';
 import { SqlSourceStore } from '../src/stores/sql/sql-source-store.js';
 import { FakeWebSite, pageAbout } from '../test/fakes/web-site.js';
 import { tempLanceKnowledgeBase } from '../test/helpers/temp-kb.js';
+
+const kindArgument = process.argv.indexOf('--kind');
+if (kindArgument > 0 && process.argv[kindArgument + 1] === 'github') {
+  await import('./sync-github.js');
+  process.exit(0);
+}
 
 const argument = process.argv.indexOf('--pages');
 const PAGES = argument > 0 ? Number(process.argv[argument + 1]) : 5000;

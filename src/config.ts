@@ -95,6 +95,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryMs: e.SOURCE_RETRY_MS,
       checkMs: e.SOURCE_CHECK_MS,
       gdriveApiUrl: e.SOURCE_GDRIVE_API_URL.replace(/\/?$/, '/'),
+      github: { apiUrl: e.GITHUB_API_URL, webUrl: e.GITHUB_WEB_URL },
+      notion: { apiUrl: e.NOTION_API_URL },
     },
     telemetry: telemetryConfig(e),
     threads: {

@@ -2,6 +2,8 @@ import type { Config } from '../config.js';
 import type { SourceKind } from '../core/ports/source-kind.js';
 import { confluenceSource } from '../sources/confluence/confluence-source.js';
 import { gdriveSource } from '../sources/gdrive/gdrive-source.js';
+import { githubSource } from '../sources/github/github-source.js';
+import { notionSource } from '../sources/notion/notion-source.js';
 import { webSource } from '../sources/web/web-source.js';
 
 /** Every kind of source Docent reads: adding one is its file under src/sources/ and a line here. */
@@ -25,5 +27,7 @@ export function sourceKinds(config: Config): SourceKind[] {
       maxFiles: sources.maxPages,
       maxBytes: config.maxFileBytes,
     }),
+    githubSource({ ...sources.github, maxFiles: sources.maxPages, maxBytes: config.maxFileBytes }),
+    notionSource({ ...sources.notion, maxPages: sources.maxPages, maxBytes: config.maxFileBytes }),
   ];
 }

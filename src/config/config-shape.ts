@@ -111,5 +111,8 @@ export interface Config {
     checkMs: number;
     /** Google's API root for gdrive sources, or a proxy in front of it. */
     gdriveApiUrl: string;
+    /** `webUrl`: where files are shown; derived from `apiUrl` when unset. */
+    github: { apiUrl: string; webUrl?: string };
+    notion: { apiUrl: string };
   };
 }

@@ -63,6 +63,8 @@ export const DEFAULTS = {
   SOURCE_RETRY_MS: 60_000,
   SOURCE_CHECK_MS: 30_000,
   SOURCE_GDRIVE_API_URL: 'https://www.googleapis.com/',
+  GITHUB_API_URL: 'https://api.github.com',
+  NOTION_API_URL: 'https://api.notion.com',
   RATE_LIMIT_REDIS_TIMEOUT_MS: 50,
   DOCENT_API_TENANT: 'default',
   OTEL_SERVICE_NAME: 'docent',
@@ -191,6 +193,13 @@ export const schema = z
     SOURCE_GDRIVE_API_URL: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
       .default(DEFAULTS.SOURCE_GDRIVE_API_URL),
+    GITHUB_API_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .default(DEFAULTS.GITHUB_API_URL),
+    GITHUB_WEB_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    NOTION_API_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .default(DEFAULTS.NOTION_API_URL),
     JOB_QUEUE_PREFIX: z
       .string()
       .regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" or "-"')

@@ -82,6 +82,9 @@ export async function syncSource(source: Source, deps: SyncDeps, options: { full
       errors.push(entry.error);
     } else if (entry.status === 'unchanged') {
       counts.unchanged++;
+      // A kind may refresh what it remembers of an unchanged document (the commit it was seen at).
+      const before = previous.get(entry.key);
+      if (before && !sameItem(before, entry.item)) await remember({ ...entry.item, docId: before.docId });
     } else {
       const ingesting: Promise<void> = ingest(entry).finally(() => inFlight.delete(ingesting));
       inFlight.add(ingesting);
@@ -141,4 +144,8 @@ async function removeGone(
 export function nextWaitMs(everyMs: number, failures: number, retryBaseMs: number): number {
   if (failures === 0) return everyMs;
   return Math.min(everyMs, retryBaseMs * 2 ** Math.min(failures - 1, 30));
+}
+
+function sameItem(a: SourceItem, b: SourceItem): boolean {
+  return a.etag === b.etag && a.lastModified === b.lastModified && a.links?.join() === b.links?.join();
 }

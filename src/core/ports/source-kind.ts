@@ -2,7 +2,8 @@ import type { Source, SourceItem } from './source-store.js';
 
 /**
  * One document as a source's reader found it:
- * - `unchanged`: the server said so (a 304), at the cost of that one request;
+ * - `unchanged`: the server said so (a 304), at the cost of that one request; its item, when it
+ *   differs from the one remembered (a newer commit it was seen at), replaces it;
  * - `fetched`: its bytes, to be ingested (ingestion itself skips identical content);
  * - `gone`: deleted, moved out of the source or barred from it: its document is removed;
  * - `failed`: could not be read this time: its document, if any, is kept as it was.
