@@ -74,7 +74,7 @@ function structuredCall<T extends z.ZodType>(
 }
 
 // Parsing the whole JSON so far on every token costs quadratic time in a long answer: once the
-// text shows, a parse at most this often is as fast as anyone reads.
+// first word can show (a space ended it), a parse at most this often is as fast as anyone reads.
 const PARSE_EVERY_MS = 50;
 
 /**
@@ -89,7 +89,7 @@ class PartialJsonHandler<T> extends BaseCallbackHandler {
   readonly lc_prefer_streaming = true;
   private json = '';
   private parsedAt = 0;
-  private textStarted = false;
+  private wordShown = false;
 
   constructor(private readonly onPartial: (partial: Partial<T>) => void) {
     // Run in line with the stream rather than queued behind it, so text shows as it comes.
@@ -109,11 +109,11 @@ class PartialJsonHandler<T> extends BaseCallbackHandler {
     this.json += token;
     for (const call of chunk?.tool_call_chunks ?? []) this.json += call.args ?? '';
     const now = performance.now();
-    if (this.textStarted && now - this.parsedAt < PARSE_EVERY_MS) return;
+    if (this.wordShown && now - this.parsedAt < PARSE_EVERY_MS) return;
     this.parsedAt = now;
     const partial = parsePartialJson(this.json) as PartialAnswer | null;
     if (!partial || typeof partial !== 'object') return;
-    this.textStarted = typeof partial.answer === 'string' && partial.answer.length > 0;
+    this.wordShown = typeof partial.answer === 'string' && /\s/.test(partial.answer);
     this.onPartial(partial as Partial<T>);
   }
 }
