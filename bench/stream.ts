@@ -205,7 +205,7 @@ console.log(
   `${IN_FLIGHT} askers at once; model: classify ${CLASSIFY_MS} ms, first token ${TTFT_MS} ms, a chunk every ${CHUNK_MS} ms (first word complete ${floor} ms after the answer call); target first text p95 ≤ ${TTFT_MS + 300} ms; load average ${loads.join(', ')}`,
 );
 console.log(
-  '| surface | classify call at model p50 / p95 ms | answer call at model | first text | max |\n|---|---|---|---|---|',
+  '| surface, p50 / p95 ms | classify call at model | answer call at model | first text after answer call | first text |\n|---|---|---|---|---|',
 );
 console.log(rows.join('\n'));
 model.send('close');
