@@ -1,5 +1,5 @@
+import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import type { BaseMessageChunk } from '@langchain/core/messages';
 import { parsePartialJson } from '@langchain/core/output_parsers';
 import type { Runnable } from '@langchain/core/runnables';
 import type { z } from 'zod';
@@ -74,43 +74,58 @@ function structuredCall<T extends z.ZodType>(
 }
 
 // Parsing the whole JSON so far on every token costs quadratic time in a long answer: once the
-// text shows, a parse at most this often is as fast as anyone reads.
+// first word can show (a space ended it), a parse at most this often is as fast as anyone reads.
 const PARSE_EVERY_MS = 50;
 
 /**
- * The same call, streamed: the structured-output runnable's events carry the model's chunks (the
- * JSON of a `json_schema` reply, or a forced tool call's arguments) as they arrive, parsed as
- * partial JSON for `onPartial`; its last event is the whole reply, raw message and usage included.
+ * Told of the model's chunks (the JSON of a `json_schema` reply, or a forced tool call's
+ * arguments) as they arrive, parsed as partial JSON for `onPartial`. Preferring streaming makes
+ * the chat model stream its call, while the structured-output runnable still returns the whole
+ * reply, raw message and usage included. A plain handler rather than `streamEvents`, whose
+ * tracer builds a run and an event for every step of the runnable on every chunk.
  */
+class PartialJsonHandler<T> extends BaseCallbackHandler {
+  name = 'partial_json';
+  readonly lc_prefer_streaming = true;
+  private json = '';
+  private parsedAt = 0;
+  private wordShown = false;
+
+  constructor(private readonly onPartial: (partial: Partial<T>) => void) {
+    // Run in line with the stream rather than queued behind it, so text shows as it comes.
+    super({ _awaitHandler: true });
+  }
+
+  override handleLLMNewToken(
+    token: string,
+    _idx: unknown,
+    _runId: string,
+    _parent?: string,
+    _tags?: string[],
+    fields?: { chunk?: unknown },
+  ): void {
+    const chunk = (fields?.chunk as { message?: { tool_call_chunks?: { args?: string }[] } } | undefined)
+      ?.message;
+    this.json += token;
+    for (const call of chunk?.tool_call_chunks ?? []) this.json += call.args ?? '';
+    const now = performance.now();
+    if (this.wordShown && now - this.parsedAt < PARSE_EVERY_MS) return;
+    this.parsedAt = now;
+    const partial = parsePartialJson(this.json) as PartialAnswer | null;
+    if (!partial || typeof partial !== 'object') return;
+    this.wordShown = typeof partial.answer === 'string' && /\s/.test(partial.answer);
+    this.onPartial(partial as Partial<T>);
+  }
+}
+
 async function streamed<T>(
   runnable: Runnable,
   messages: { role: string; content: string }[],
   signal: AbortSignal | undefined,
   onPartial: (partial: Partial<T>) => void,
 ): Promise<RawAndParsed<T>> {
-  let json = '';
-  let parsedAt = 0;
-  let textStarted = false;
-  let final: RawAndParsed<T> | undefined;
-  // The first event is the runnable's own start; its end, with the same run id, carries the reply.
-  let rootRun: string | undefined;
-  for await (const event of runnable.streamEvents(messages, { version: 'v2', signal })) {
-    rootRun ??= event.run_id;
-    if (event.event === 'on_chat_model_stream') {
-      const chunk = event.data.chunk as BaseMessageChunk & { tool_call_chunks?: { args?: string }[] };
-      if (typeof chunk.content === 'string') json += chunk.content;
-      for (const call of chunk.tool_call_chunks ?? []) json += call.args ?? '';
-      const now = performance.now();
-      if (textStarted && now - parsedAt < PARSE_EVERY_MS) continue;
-      parsedAt = now;
-      const partial = parsePartialJson(json) as PartialAnswer | null;
-      if (!partial || typeof partial !== 'object') continue;
-      textStarted = typeof partial.answer === 'string' && partial.answer.length > 0;
-      onPartial(partial as Partial<T>);
-    } else if (event.event === 'on_chain_end' && event.run_id === rootRun) {
-      final = event.data.output as RawAndParsed<T>;
-    }
-  }
-  if (!final) throw new Error('the model stream ended without a reply');
-  return final;
+  return (await runnable.invoke(messages, {
+    signal,
+    callbacks: [new PartialJsonHandler(onPartial)],
+  })) as RawAndParsed<T>;
 }
