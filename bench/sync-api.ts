@@ -56,7 +56,9 @@ const sources = new Sources({
   store: await SqlSourceStore.open(sql),
   kinds: sourceKinds(config),
   knowledgeBase: kb.kb,
-  readSecret: (ref) => readSecret(ref, { BENCH_TOKEN: 'bench-token' }),
+  readSecret: (ref) =>
+    readSecret(ref, config.sources.secretsDir, { DOCENT_SOURCE_BENCH_TOKEN: 'bench-token' }),
+  secretsDir: config.sources.secretsDir,
   retryBaseMs: config.sources.retryMs,
 });
 const space = await sources.add({
@@ -64,7 +66,7 @@ const space = await sources.add({
   kind: 'confluence',
   target: `${wiki.url}/wiki/spaces/ENG`,
   settings: { email: 'bench@example.com' },
-  secret: { env: 'BENCH_TOKEN' },
+  secret: { env: 'DOCENT_SOURCE_BENCH_TOKEN' },
 });
 const folder = await sources.add({
   tenantId: 'bench',

@@ -30,7 +30,15 @@ const sql = await DuckDbClient.open(path.join(dir, 'sources.duckdb'));
 const config = loadConfig({ DATA_DIR: dir, GITHUB_API_URL: github.url, SOURCE_MAX_PAGES: String(FILES) });
 const store = await SqlSourceStore.open(sql);
 const kinds = sourceKinds(config).filter((kind) => kind.kind === 'github');
-const sources = new Sources({ store, kinds, knowledgeBase: kb.kb, readSecret, retryBaseMs: 60_000 });
+const { secretsDir } = config.sources;
+const sources = new Sources({
+  store,
+  kinds,
+  knowledgeBase: kb.kb,
+  readSecret: (ref) => readSecret(ref, secretsDir),
+  secretsDir,
+  retryBaseMs: 60_000,
+});
 const source = await sources.add({ tenantId: 'bench', kind: 'github', target: 'acme/handbook/docs' });
 
 const rows: string[] = [];

@@ -39,7 +39,8 @@ const sources = new Sources({
   store: await SqlSourceStore.open(sql),
   kinds: sourceKinds(config),
   knowledgeBase: kb.kb,
-  readSecret,
+  readSecret: (ref) => readSecret(ref, config.sources.secretsDir),
+  secretsDir: config.sources.secretsDir,
   retryBaseMs: config.sources.retryMs,
 });
 const source = await sources.add({ tenantId: 'bench', kind: 'web', target: `${site.url}/docs/sitemap.xml` });

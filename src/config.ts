@@ -94,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPages: e.SOURCE_MAX_PAGES,
       retryMs: e.SOURCE_RETRY_MS,
       checkMs: e.SOURCE_CHECK_MS,
+      secretsDir: path.resolve(e.SOURCE_SECRETS_DIR),
       gdriveApiUrl: e.SOURCE_GDRIVE_API_URL.replace(/\/?$/, '/'),
       github: { apiUrl: e.GITHUB_API_URL, webUrl: e.GITHUB_WEB_URL },
       notion: { apiUrl: e.NOTION_API_URL },

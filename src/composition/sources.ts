@@ -21,7 +21,8 @@ export async function openSources(
     store: isService ? await SqlSourceStore.open(sql) : new SqlSourceStore(sql),
     kinds: sourceKinds(config),
     knowledgeBase,
-    readSecret: (ref) => readSecret(ref),
+    readSecret: (ref) => readSecret(ref, config.sources.secretsDir),
+    secretsDir: config.sources.secretsDir,
     retryBaseMs: config.sources.retryMs,
   });
 }

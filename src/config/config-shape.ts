@@ -109,6 +109,8 @@ export interface Config {
     maxPages: number;
     retryMs: number;
     checkMs: number;
+    /** The only directory whose files sources may name as credentials. */
+    secretsDir: string;
     /** Google's API root for gdrive sources, or a proxy in front of it. */
     gdriveApiUrl: string;
     /** `webUrl`: where files are shown; derived from `apiUrl` when unset. */

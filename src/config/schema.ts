@@ -62,6 +62,7 @@ export const DEFAULTS = {
   SOURCE_MAX_PAGES: 1000,
   SOURCE_RETRY_MS: 60_000,
   SOURCE_CHECK_MS: 30_000,
+  SOURCE_SECRETS_DIR: '/run/secrets',
   SOURCE_GDRIVE_API_URL: 'https://www.googleapis.com/',
   GITHUB_API_URL: 'https://api.github.com',
   NOTION_API_URL: 'https://api.notion.com',
@@ -190,6 +191,7 @@ export const schema = z
     SOURCE_MAX_PAGES: z.coerce.number().int().min(1).max(100_000).default(DEFAULTS.SOURCE_MAX_PAGES),
     SOURCE_RETRY_MS: z.coerce.number().int().min(100).default(DEFAULTS.SOURCE_RETRY_MS),
     SOURCE_CHECK_MS: z.coerce.number().int().min(50).default(DEFAULTS.SOURCE_CHECK_MS),
+    SOURCE_SECRETS_DIR: z.string().trim().min(1).default(DEFAULTS.SOURCE_SECRETS_DIR),
     SOURCE_GDRIVE_API_URL: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
       .default(DEFAULTS.SOURCE_GDRIVE_API_URL),

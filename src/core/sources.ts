@@ -5,6 +5,7 @@ import type { SourceKind } from './ports/source-kind.js';
 import type { SourceScheduler } from './ports/source-scheduler.js';
 import type { SecretRef, Source, SourceConfig, SourceStore, SyncState } from './ports/source-store.js';
 import { assertScope, assertTenant } from './scope.js';
+import { checkSecretRef } from './source-secrets.js';
 import { nextWaitMs, syncSource } from './sync-source.js';
 
 export interface SourcesDeps {
@@ -13,6 +14,8 @@ export interface SourcesDeps {
   knowledgeBase: KnowledgeBase;
   /** Reads the token a secret reference names; throws a DocentError when it cannot. */
   readSecret: (ref: SecretRef) => Promise<string | undefined>;
+  /** The only directory whose files a source may name as its credentials (SOURCE_SECRETS_DIR). */
+  secretsDir: string;
   retryBaseMs: number;
   now?: () => number;
 }
@@ -43,8 +46,6 @@ export function parseEvery(text: string): number {
   return ms;
 }
 
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-
 /** The sources of every tenant: added, listed, synced now or on their schedule, removed with their documents. */
 export class Sources {
   private readonly kinds: Map<string, SourceKind>;
@@ -72,8 +73,7 @@ export class Sources {
     const everyMs = input.everyMs ?? DEFAULT_EVERY_MS;
     if (everyMs < MIN_EVERY_MS)
       throw new DocentError('invalid_input', 'A source is synced at most once a minute.');
-    if (input.secret?.env !== undefined && !SECRET_NAME.test(input.secret.env))
-      throw new DocentError('invalid_input', `Invalid environment variable name "${input.secret.env}".`);
+    checkSecretRef(input.secret, this.deps.secretsDir);
     const source = await this.deps.store.create({
       id: `src_${randomBytes(6).toString('hex')}`,
       tenantId: input.tenantId,

