@@ -122,7 +122,7 @@ signOut.addEventListener('click', () => {
 });
 window.addEventListener('hashchange', () => {
   // The skip link's #main is not a page.
-  if (token.get() && location.hash.startsWith('#/')) void show(pageOf(location.hash), false);
+  if (token.get() && location.hash.startsWith('#/')) void show(pageOf(location.hash), true);
 });
 document.querySelector('.skip-link')?.addEventListener('click', (event) => {
   event.preventDefault();

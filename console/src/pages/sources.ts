@@ -86,7 +86,7 @@ function removeButton(source: SourceView, reload: () => Promise<void>): HTMLButt
 }
 
 function sourcesTable(tenant: string, sources: SourceView[], reload: () => Promise<void>): HTMLElement {
-  return table(
+  const region = table(
     `Sources of ${tenant}`,
     [
       'Kind',
@@ -113,6 +113,9 @@ function sourcesTable(tenant: string, sources: SourceView[], reload: () => Promi
       h('div', { class: 'actions' }, syncButton(source, reload), removeButton(source, reload)),
     ]),
   );
+  // Ten columns: on a phone the table scrolls sideways rather than squeezing each into a sliver.
+  region.classList.add('wide-table');
+  return region;
 }
 
 /** Sources grouped by tenant, in the order the API lists them. */
