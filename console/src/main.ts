@@ -1,14 +1,17 @@
 import './styles.css';
+import './page-forms.css';
 import { ApiError, api, describe, token, whenUnauthorized } from './api.js';
 import { announce, field, h } from './dom.js';
 import { knownTenants } from './filters.js';
 import { answersPage } from './pages/answers.js';
+import { autoAnswerPage } from './pages/auto-answer.js';
 import { cachePage } from './pages/cache.js';
 import { documentsPage } from './pages/documents.js';
 import { gapsPage } from './pages/gaps.js';
 import { jobsPage } from './pages/jobs.js';
 import { overviewPage } from './pages/overview.js';
 import { questionsPage } from './pages/questions.js';
+import { sourcesPage } from './pages/sources.js';
 import type { QuestionView } from './types.js';
 
 /** One page of the console: its hash route, its name, and how it fills the main region. */
@@ -24,7 +27,9 @@ const pages: Page[] = [
   gapsPage,
   answersPage,
   documentsPage,
+  sourcesPage,
   jobsPage,
+  autoAnswerPage,
   cachePage,
 ];
 
@@ -117,7 +122,7 @@ signOut.addEventListener('click', () => {
 });
 window.addEventListener('hashchange', () => {
   // The skip link's #main is not a page.
-  if (token.get() && location.hash.startsWith('#/')) void show(pageOf(location.hash), false);
+  if (token.get() && location.hash.startsWith('#/')) void show(pageOf(location.hash), true);
 });
 document.querySelector('.skip-link')?.addEventListener('click', (event) => {
   event.preventDefault();

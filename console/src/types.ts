@@ -88,3 +88,40 @@ export interface CuratedAnswer {
   created_at: string;
   updated_at: string;
 }
+
+export interface SyncCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  failed: number;
+}
+
+/** A source and its last sync (GET /admin/sources); `secret` names where it is read, never its value. */
+export interface SourceView {
+  id: string;
+  tenant: string;
+  kind: string;
+  target: string;
+  scope: string;
+  every_ms: number;
+  settings: Record<string, string | number | boolean>;
+  /** `env:NAME`, `file:PATH`, `key-file:PATH`, or null. */
+  secret: string | null;
+  created_at: string;
+  last_sync_at: string | null;
+  status: 'never' | 'ok' | 'partial' | 'failed';
+  counts: SyncCounts | null;
+  last_error: string | null;
+  failures: number;
+  next_sync_at: string | null;
+}
+
+/** A tenant's auto-answer channels (GET/PUT /admin/auto-answer). */
+export interface AutoAnswerView {
+  tenant: string;
+  channels: string[];
+  /** AUTO_ANSWER_CHANNELS: every tenant's, changed only in the configuration. */
+  configured: string[];
+  uncovered: 'silent' | 'react';
+}

@@ -1,28 +1,25 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ConsoleBrowser,
+  chromiumPresent,
+  openConsoleBrowser,
+  openConsolePage,
+} from '../helpers/console-browser.js';
 import { type RunningService, startHttpService } from '../helpers/http-service.js';
 
-// The admin console in a real headless Chromium (Debian's, never a downloaded one), against the
-// service in this process. Each step leaves a screenshot in test-results/console/.
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve('test-results/console');
+// The admin console in a real headless Chromium, against the service in this process. Each step
+// leaves a screenshot in test-results/console/.
 const API = 'console-api-token';
 const ADMIN = 'console-admin-token';
 const UNANSWERABLE = 'What is the airspeed velocity of an unladen swallow?';
 
-// Without Chromium a developer's `npm test` passes over this file and says so; CI installs it.
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-if (!haveChromium) console.warn(`console.test.ts skipped: no ${CHROMIUM} (apt-get install -y chromium)`);
+const haveChromium = chromiumPresent('console.test.ts');
 
 let svc: RunningService;
-let browser: Browser;
+let chrome: ConsoleBrowser;
 let page: Page;
-/** Problems the page reported: script errors and Content-Security-Policy refusals. */
-const pageProblems: string[] = [];
 
 const adminCall = (route: string, init: RequestInit = {}) =>
   fetch(`${svc.url}${route}`, {
@@ -56,17 +53,11 @@ async function historyCounts(questions: number): Promise<void> {
   throw new Error(`the history never counted ${questions} questions`);
 }
 
-async function open(route: string, heading: string): Promise<void> {
-  await page.goto(`${svc.url}/admin/#/${route}`);
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-}
-
-const screenshot = (name: string) =>
-  page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+const open = (route: string, heading: string) => openConsolePage(page, svc.url, route, heading);
+const screenshot = (name: string) => chrome.screenshot(name);
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  await mkdir(SCREENSHOTS, { recursive: true });
   svc = await startHttpService({
     DOCENT_API_TOKEN: API,
     DOCENT_ADMIN_TOKEN: ADMIN,
@@ -79,36 +70,12 @@ beforeAll(async () => {
   await ask('How do I book a flight for work travel?');
   await ask(UNANSWERABLE);
   await historyCounts(4);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    // Playwright gives each launch a fresh profile and passes --headless and --no-sandbox itself.
-    args: [
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (error) => pageProblems.push(error.message));
-  page.on('console', (message) => {
-    // Failed requests are judged below, by their address.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
-      pageProblems.push(message.text());
-  });
-  page.on('response', (response) => {
-    const { pathname } = new URL(response.url());
-    // Expected: the wrong token tried at sign-in.
-    if (response.status() >= 400 && response.status() !== 401)
-      pageProblems.push(`${response.status()} ${pathname}`);
-  });
-  page.on('dialog', (dialog) => void dialog.accept());
+  chrome = await openConsoleBrowser();
+  page = chrome.page;
 }, 45_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await chrome?.close();
   await svc?.stop();
 });
 
@@ -244,6 +211,6 @@ describe.runIf(haveChromium)('the admin console in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
-    expect(pageProblems).toEqual([]);
+    expect(chrome.problems).toEqual([]);
   });
 });
