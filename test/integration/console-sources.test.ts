@@ -42,7 +42,7 @@ const status = (text: string | RegExp) => page.getByRole('status').getByText(tex
 
 beforeAll(async () => {
   if (!haveChromium) return;
-  process.env.DOCENT_TEST_WIKI_TOKEN = WIKI_TOKEN;
+  process.env.DOCENT_SOURCE_TEST_WIKI_TOKEN = WIKI_TOKEN;
   site = await new FakeWebSite().start();
   site.pages.set(
     '/docs/keys',
@@ -71,7 +71,7 @@ afterAll(async () => {
   await chrome?.close();
   await svc?.stop();
   await site?.stop();
-  delete process.env.DOCENT_TEST_WIKI_TOKEN;
+  delete process.env.DOCENT_SOURCE_TEST_WIKI_TOKEN;
 });
 
 describe.runIf(haveChromium)('the console’s sources and auto-answer pages', () => {
@@ -88,13 +88,15 @@ describe.runIf(haveChromium)('the console’s sources and auto-answer pages', ()
     await page.getByLabel('Target').fill(target);
     await page.getByLabel('Sync every').fill('1h');
     await page.getByLabel('Secret read from').selectOption({ label: 'Environment variable' });
-    await page.getByLabel('Variable or file name').fill('DOCENT_TEST_WIKI_TOKEN');
+    await page.getByLabel('Variable or file name').fill('DOCENT_SOURCE_TEST_WIKI_TOKEN');
     await page.getByRole('button', { name: 'Add the source' }).click();
     await status(/^Added .*sitemap\.xml \(src_/);
     const row = page.getByRole('row', { name: /sitemap\.xml/ });
     await row.getByRole('cell', { name: 'not synced yet', exact: true }).waitFor();
     expect(await row.getByRole('cell', { name: 'every 1h', exact: true }).count()).toBe(1);
-    expect(await row.getByRole('cell', { name: 'secret from env:DOCENT_TEST_WIKI_TOKEN' }).count()).toBe(1);
+    expect(
+      await row.getByRole('cell', { name: 'secret from env:DOCENT_SOURCE_TEST_WIKI_TOKEN' }).count(),
+    ).toBe(1);
 
     await page.getByRole('button', { name: `Sync ${target} now` }).click();
     const counts = '2 added, 0 updated, 0 unchanged, 0 removed, 0 failed';
