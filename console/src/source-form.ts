@@ -111,7 +111,11 @@ export function sourceForm(onAdded: (source: SourceView) => void): HTMLFormEleme
       hinted(
         'Variable or file name',
         secretName,
-        h('p', {}, 'The name of the variable or the path of the file on the server, never the token itself.'),
+        h(
+          'p',
+          {},
+          'A variable named DOCENT_SOURCE_…, or a file in SOURCE_SECRETS_DIR on the server; never the token itself.',
+        ),
       ),
     ),
     h(
