@@ -106,7 +106,8 @@ describe('text from documents and models reaches Slack escaped', () => {
     service.slack.files.set('FESC2', {
       id: 'FESC2',
       name: '<@U0ADMIN>.png',
-      content: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]),
+      // A PNG signature with no image after it: read with OCR, it is damaged.
+      content: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
       channel: 'CESCF',
       ts: '1800000100.000100',
     });
@@ -124,7 +125,7 @@ describe('text from documents and models reaches Slack escaped', () => {
       service.slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'CESCF'),
     );
     expect(reply.args.text).toBe(
-      'Indexed &lt;!here&gt; lunch.txt: 1 passage.\nCould not index &lt;@U0ADMIN&gt;.png: a PNG image, which has no text to index.',
+      'Indexed &lt;!here&gt; lunch.txt: 1 passage.\nCould not index &lt;@U0ADMIN&gt;.png: the image is damaged and could not be read.',
     );
   });
 });
