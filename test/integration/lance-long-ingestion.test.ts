@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 it('keeps the documents table in few fragments over many commits, every document found once', async () => {
-  const count = 45;
+  const count = 36;
   // One at a time: each document is its own commit.
   for (let i = 0; i < count; i++) await ingest(`notes/${i}.md`, note(i));
 
