@@ -15,8 +15,8 @@ export interface BatchWriterDeps {
   enqueue: TaskRunner;
   /** Runs a commit while no other instance writes to the same database (or at once, alone). */
   exclusive: TaskRunner;
-  /** Whether the document has a record, as stored now (another instance may have written it). */
-  isStored: (docId: string) => Promise<boolean>;
+  /** Which of these documents have a record, as stored now (another instance may have written one). */
+  storedAmong: (docIds: string[]) => Promise<ReadonlySet<string>>;
   /** Commits the documents' records: the moment their new passages become the searched ones. */
   writeRecords: (docs: StoredDocument[], anyStored: boolean) => Promise<void>;
   afterCommit: (docs: StoredDocument[]) => Promise<void>;
@@ -85,8 +85,8 @@ export class LanceBatchWriter {
   private async commit(batch: PendingDocument[]): Promise<void> {
     const { chunks, dimension } = this.deps;
     const docs = batch.map((p) => p.doc);
-    const storedFlags = await Promise.all(docs.map((d) => this.deps.isStored(d.docId)));
-    const stored = docs.filter((_, i) => storedFlags[i]);
+    const storedIds = await this.deps.storedAmong(docs.map((d) => d.docId));
+    const stored = docs.filter((d) => storedIds.has(d.docId));
     // A handle stays on the version it last saw: another instance's passages of these documents,
     // committed since, must be in what the deletion below reads.
     await chunks.checkoutLatest();

@@ -1,4 +1,5 @@
 import * as lancedb from '@lancedb/lancedb';
+import { KEEP_VERSIONS_MS } from './lance-compaction.js';
 import { sqlString } from './lance-schema.js';
 
 /** Below this many rows a flat scan is as fast as the index and exact; above it HNSW wins (bench:retrieve). */
@@ -10,8 +11,6 @@ const SCALAR_INDEX_MIN_ROWS = 5_000;
 // as long to build). Measured with bench:retrieve's generated passages (BENCHMARKS.md).
 const HNSW_NEIGHBOURS = 32;
 const HNSW_EF_CONSTRUCTION = 300;
-// Old versions are kept this long so readers in other processes can finish their queries.
-const KEEP_VERSIONS_MS = 10 * 60_000;
 
 /**
  * The full-text index. Without token positions: Docent never asks phrase queries, and the index

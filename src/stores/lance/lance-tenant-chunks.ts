@@ -48,7 +48,7 @@ export interface TenantChunksDeps {
   dimension: number;
   enqueue: TaskRunner;
   exclusive: TaskRunner;
-  isStored: (docId: string) => Promise<boolean>;
+  storedAmong: (docIds: string[]) => Promise<ReadonlySet<string>>;
   writeRecords: (docs: StoredDocument[], anyStored: boolean) => Promise<void>;
   onCommitted: (docs: StoredDocument[]) => Promise<void>;
   /** Every document's record by id, as stored now (read again, not remembered). */
@@ -85,7 +85,7 @@ export class TenantChunks {
       dimension: deps.dimension,
       enqueue: deps.enqueue,
       exclusive: deps.exclusive,
-      isStored: deps.isStored,
+      storedAmong: deps.storedAmong,
       writeRecords: deps.writeRecords,
       afterCommit: async (docs) => {
         await deps.onCommitted(docs);

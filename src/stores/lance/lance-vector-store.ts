@@ -7,6 +7,7 @@ import { assertAudience, assertTenant } from '../../core/scope.js';
 import { searchableText } from '../../core/searchable-text.js';
 import type { Chunk, DocumentRecord, Passage, SearchRequest } from '../../core/types.js';
 import { embedderMismatch } from '../memory/memory-vector-store.js';
+import { CommitCompaction, KEEP_VERSIONS_MS } from './lance-compaction.js';
 import { LanceDocumentIndex, withoutGeneration } from './lance-document-index.js';
 import { readDocumentPassages } from './lance-document-passages.js';
 import {
@@ -17,6 +18,7 @@ import {
   metaSchema,
   type StoredDocument,
   sqlString,
+  toDocument,
   upgradeChunkTable,
   upgradeDocumentTable,
 } from './lance-schema.js';
@@ -47,6 +49,7 @@ export class LanceVectorStore implements VectorStore {
     max: 10_000,
   });
   private readonly documentIndex: LanceDocumentIndex;
+  private readonly documentsCompaction: CommitCompaction;
   // One writer for every table of this store: LanceDB commits from one process must not race.
   private readonly writes = serialQueue();
 
@@ -59,6 +62,7 @@ export class LanceVectorStore implements VectorStore {
     private readonly exclusive: TaskRunner = runAtOnce,
   ) {
     this.documentIndex = new LanceDocumentIndex(db);
+    this.documentsCompaction = new CommitCompaction(documents);
   }
 
   /**
@@ -150,12 +154,26 @@ export class LanceVectorStore implements VectorStore {
         .execute(table);
   }
 
+  /**
+   * These documents' records as stored now, inside the write queue: only their rows are read, not
+   * the whole table, so a commit or a deletion does not cost more as the library grows.
+   */
+  private async storedRecords(docIds: string[]): Promise<Map<string, StoredDocument>> {
+    // The writing handle stays on its own last commit: another instance's records must be seen.
+    await this.documents.checkoutLatest();
+    const rows = await this.documents
+      .query()
+      .where(`doc_id IN (${docIds.map(sqlString).join(', ')})`)
+      .toArray();
+    return new Map(rows.map((r) => [String(r.doc_id), toDocument(r)]));
+  }
+
   async deleteDocument(tenantId: string, docId: string): Promise<DocumentRecord | undefined> {
     const tenant = await this.tenant(tenantId, false);
     return this.writes(() =>
       this.exclusive(async () => {
         // As stored now: another instance may have added it moments ago.
-        const stored = (await this.documentIndex.get(0)).get(docId);
+        const stored = (await this.storedRecords([docId])).get(docId);
         if (stored?.tenantId !== tenantId) return undefined;
         const doc = withoutGeneration(stored);
         const filter = `doc_id = ${sqlString(docId)} AND tenant_id = ${sqlString(tenantId)}`;
@@ -163,6 +181,7 @@ export class LanceVectorStore implements VectorStore {
         await this.documents.checkoutLatest();
         await this.documents.delete(filter);
         this.documentIndex.deleted(docId);
+        await this.documentsCompaction.committed();
         await tenant?.delete(filter);
         return doc;
       }),
@@ -217,7 +236,7 @@ export class LanceVectorStore implements VectorStore {
       for (const tenant of this.tenants.values()) await tenant.maintain({ orphansBefore });
       // Compacting from a version behind other processes' commits conflicts with them.
       await this.documents.checkoutLatest();
-      await this.documents.optimize({ cleanupOlderThan: new Date(Date.now() - 10 * 60_000) });
+      await this.documents.optimize({ cleanupOlderThan: new Date(Date.now() - KEEP_VERSIONS_MS) });
     });
   }
 
@@ -263,10 +282,13 @@ export class LanceVectorStore implements VectorStore {
         dimension: this.dimension,
         enqueue: this.writes,
         exclusive: this.exclusive,
-        isStored: async (docId) => (await this.documentIndex.get(0)).has(docId),
+        storedAmong: async (docIds) => new Set((await this.storedRecords(docIds)).keys()),
         writeRecords: (docs, anyStored) => this.writeDocumentRecords(docs, anyStored),
         records: () => this.documentIndex.get(0),
-        onCommitted: (docs) => this.documentIndex.committed(docs),
+        onCommitted: async (docs) => {
+          await this.documentIndex.committed(docs);
+          await this.documentsCompaction.committed();
+        },
       });
       this.tenants.set(tenantId, tenant);
       this.absentTenants.delete(tenantId);
