@@ -1,5 +1,5 @@
 import type { AutoAnswerChannels } from '../../core/ports/auto-answer-channels.js';
-import { onFirstUse, type SqlClient } from './sql-client.js';
+import { createRacing, onFirstUse, type SqlClient } from './sql-client.js';
 
 /**
  * Each tenant's auto-answer channels in the operational SQL database (DuckDB in DATA_DIR or
@@ -63,14 +63,7 @@ async function createTable(sql: SqlClient): Promise<void> {
     channels text not null,
     updated_ms bigint not null
   )`;
-  // Instances starting together may both try: tried again once they have settled.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await sql.query(statement);
-      return;
-    } catch (error) {
-      if (attempt >= 3) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
-    }
-  }
+  await createRacing(async () => {
+    await sql.query(statement);
+  }, 3);
 }

@@ -38,3 +38,19 @@ export function onFirstUse<T>(prepare: () => Promise<T>): () => Promise<T> {
     return prepared;
   };
 }
+
+/**
+ * A store's `create … if not exists` work. Instances starting together race to create the same
+ * tables, and PostgreSQL's `if not exists` does not stop the loser failing on its catalogue: it
+ * tries again, a little later, once the winner is done.
+ */
+export async function createRacing(create: () => Promise<void>, attempts: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
+    }
+  }
+}

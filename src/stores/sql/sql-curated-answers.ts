@@ -6,7 +6,7 @@ import {
   DuplicateCuratedAnswerError,
 } from '../../core/ports/curated-answers.js';
 import type { Scope } from '../../core/types.js';
-import { onFirstUse, type SqlClient, type SqlRow } from './sql-client.js';
+import { createRacing, onFirstUse, type SqlClient, type SqlRow } from './sql-client.js';
 
 export interface SqlCuratedAnswersOptions {
   /** What a question asks, as answers are matched by (questionSignature of the answer graph). */
@@ -160,15 +160,9 @@ async function createTable(sql: SqlClient): Promise<void> {
      )`,
     'create index if not exists docent_curated_by_scope on docent_curated_answers (tenant_id, scope, signature)',
   ];
-  for (let attempt = 1; ; attempt++) {
-    try {
-      for (const statement of statements) await sql.query(statement);
-      return;
-    } catch (error) {
-      if (attempt >= 3) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
-    }
-  }
+  await createRacing(async () => {
+    for (const statement of statements) await sql.query(statement);
+  }, 3);
 }
 
 function toAnswer(row: SqlRow): CuratedAnswer {

@@ -1,4 +1,4 @@
-import { insertRows, type SqlClient } from './sql-client.js';
+import { createRacing, insertRows, type SqlClient } from './sql-client.js';
 
 const ANSWER_COLUMNS = [
   'answer_id',
@@ -79,17 +79,7 @@ export async function createTables(sql: SqlClient): Promise<void> {
 export const insertAnswers = (sql: SqlClient, rows: unknown[][]) =>
   insertRows(sql, 'docent_answers', ANSWER_COLUMNS, rows);
 
-/**
- * Instances starting together race to create the tables, and PostgreSQL's `if not exists` does
- * not stop the loser failing on its catalogue: it tries again once the winner is done.
- */
+/** The tables, created once whichever of several instances starting together gets there first. */
 export async function createTablesOnce(sql: SqlClient): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await createTables(sql);
-    } catch (error) {
-      if (attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
-    }
-  }
+  return createRacing(() => createTables(sql), 5);
 }

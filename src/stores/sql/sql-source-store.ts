@@ -6,7 +6,7 @@ import type {
   SyncState,
 } from '../../core/ports/source-store.js';
 import type { Scope } from '../../core/types.js';
-import { insertRows, onFirstUse, type SqlClient, type SqlRow } from './sql-client.js';
+import { createRacing, insertRows, onFirstUse, type SqlClient, type SqlRow } from './sql-client.js';
 
 const SOURCE_COLUMNS =
   'id, tenant_id, kind, target, scope, every_ms, settings, secret_env, secret_file, secret_key_file, created_ms, state';
@@ -160,15 +160,9 @@ async function createTables(sql: SqlClient): Promise<void> {
      )`,
     'create index if not exists docent_source_items_by_source on docent_source_items (source_id, item_key)',
   ];
-  for (let attempt = 1; ; attempt++) {
-    try {
-      for (const statement of statements) await sql.query(statement);
-      return;
-    } catch (error) {
-      if (attempt >= 3) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
-    }
-  }
+  await createRacing(async () => {
+    for (const statement of statements) await sql.query(statement);
+  }, 3);
 }
 
 const text = (value: unknown) => (value === null || value === undefined ? undefined : String(value));

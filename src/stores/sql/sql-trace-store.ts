@@ -1,6 +1,6 @@
 import type { TraceRecord, TraceStore, TraceView } from '../../core/ports/trace-store.js';
 import { BatchedWrites } from './batched-writes.js';
-import { insertRows, onFirstUse, type SqlClient } from './sql-client.js';
+import { createRacing, insertRows, onFirstUse, type SqlClient } from './sql-client.js';
 
 const DAY_MS = 86_400_000;
 // Under load, traces recorded while a write runs go in the next one, this many at most.
@@ -110,13 +110,7 @@ async function createTable(sql: SqlClient): Promise<void> {
       'create index if not exists docent_traces_by_id on docent_traces (trace_id)',
       'create index if not exists docent_traces_by_time on docent_traces (answered_ms)',
     );
-  for (let attempt = 1; ; attempt++) {
-    try {
-      for (const statement of statements) await sql.query(statement);
-      return;
-    } catch (error) {
-      if (attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
-    }
-  }
+  await createRacing(async () => {
+    for (const statement of statements) await sql.query(statement);
+  }, 5);
 }
